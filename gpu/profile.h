@@ -1,0 +1,63 @@
+/* profile.h: calibration profiles: what each device's compute costs.
+ *
+ * A profile file (YAML) holds one or more device entries with measured or datasheet rates;
+ * `depinsim calibrate` writes them, scenarios name them in `calibration:`. The simulator turns
+ * work into time with these rates: a job of F FLOPs at precision P on a node of g GPUs takes
+ * F / (g x rate_P x efficiency). */
+#ifndef DEPINSIM_GPU_PROFILE_H
+#define DEPINSIM_GPU_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sim/diag.h"
+#include "sim/status.h"
+
+enum precision { PREC_FP32, PREC_TF32, PREC_FP16, PREC_BF16, PREC_COUNT };
+extern const char *const precision_names[]; /* "fp32", "tf32", "fp16", "bf16", NULL */
+
+/* One device's rates. A rate of 0 means "not measured / not supported". */
+struct device_profile {
+  char *name;                    /* "H100-SXM", "RTX-4090", "cpu-<model>" */
+  bool measured;                 /* source: measured (true) or datasheet (false) */
+  char *origin;                  /* the command that measured it, or the datasheet cited */
+  char *date;                    /* ISO date */
+  double memory_bytes;           /* device memory, for memory-fit checks */
+  double gemm_flops[PREC_COUNT]; /* dense matrix product FLOP/s per precision */
+  double mem_bw_Bps;             /* device memory bandwidth, bytes read + written per second */
+  double h2d_Bps, d2h_Bps;       /* host <-> device, pinned */
+  double rs_encode_Bps;          /* GF(2^8) Reed-Solomon encode, data bytes per second */
+  double da_encode_Bps;          /* 0G-style DA blob encoding + KZG commitment, blob bytes/s */
+  double sig_verify_per_s;       /* Ed25519 verifications per second (host CPU) */
+};
+
+typedef struct profile_set profile_set_t;
+
+/* Loads every device of the named files. On a missing file or malformed entry, reports each
+ * problem as "file:line:col: key: what is wrong" to diag and returns NULL (nothing loaded).
+ * A device name given twice keeps the later file's entry, with a warning. Free with
+ * profile_set_free. */
+profile_set_t *profile_set_load(const char *const paths[], size_t n, diag_t *diag);
+void profile_set_free(profile_set_t *set);
+
+/* The device of that name (exact match, then case-insensitive), borrowed until
+ * profile_set_free; NULL when absent. */
+const struct device_profile *profile_set_find(const profile_set_t *set, const char *name);
+size_t profile_set_count(const profile_set_t *set);
+const struct device_profile *profile_set_at(const profile_set_t *set, size_t i);
+/* "H100-SXM, RTX-4090, ..." for error messages; owned by the caller (free()). */
+char *profile_set_names(const profile_set_t *set);
+
+/* A device's rate at precision p, falling back to the nearest lower-precision rate it has
+ * (bf16 -> fp16 -> tf32 -> fp32) so a datasheet without one figure still works; 0 if none. */
+double profile_gemm_rate(const struct device_profile *d, enum precision p);
+
+/* Seconds that F FLOPs at precision p take on a node of gpus devices d at efficiency eff. */
+double profile_compute_seconds(const struct device_profile *d, enum precision p, double flops,
+                               int gpus, double efficiency);
+
+/* Writes one device as a profile file (YAML) to out. Returns DEPIN_OK or DEPIN_EIO. */
+enum depin_status profile_write(const struct device_profile *d, FILE *out);
+
+#endif

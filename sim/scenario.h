@@ -1,0 +1,126 @@
+/* scenario.h: a scenario file, parsed, validated and converted to base units.
+ *
+ * scenario_load reads the YAML (sim/cfg.h), applies --set overrides, reads the core sections
+ * (name, seed, duration, warmup, sample_interval, efficiency, calibration, regions, latency or
+ * platform, providers, workload, targets, sweep) and hands each protocol layer its own section
+ * through the layer list of sim/world.h. All errors of the file are reported at once, and
+ * nothing runs when there is one. */
+#ifndef DEPINSIM_SIM_SCENARIO_H
+#define DEPINSIM_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/cfg.h"
+#include "sim/diag.h"
+#include "sim/status.h"
+
+/* Provider behaviours (the `behavior` mix of a class); verification reads them. */
+enum behavior { BEHAVIOR_HONEST, BEHAVIOR_LAZY, BEHAVIOR_MALICIOUS, BEHAVIOR_COLLUDING,
+                BEHAVIOR_COUNT };
+extern const char *const scenario_behavior_names[]; /* "honest", "lazy", ... NULL-terminated */
+
+/* Default compute efficiency: the fraction of a GPU's measured dense GEMM rate that whole
+ * jobs reach (model FLOPs utilisation). 0.4 is typical of large-model training and serving
+ * reported by Megatron-LM and PaLM (MFU 38-46%); a scenario sets its own with `efficiency`. */
+#define SCENARIO_DEFAULT_EFFICIENCY 0.4
+
+struct region {
+  char *name;
+  double backbone_Bps;  /* the region's shared backbone */
+  double latency_s;     /* latency across the backbone, default 0 */
+};
+
+struct provider_class {
+  char *name;            /* `class` */
+  long count;
+  char *gpu;             /* a device name of the calibration profiles */
+  int gpus_per_node;
+  size_t *regions;       /* indices into scenario.regions; hosts spread evenly over them */
+  size_t n_regions;
+  double uplink_Bps, downlink_Bps;
+  double latency_s;      /* from a host to its region's backbone, each way */
+  double mtbf_s, mttr_s; /* availability; mtbf_s == 0: always up */
+  double cost_per_hour;  /* USD per GPU-hour, the operator's own cost */
+  double stake;          /* tokens per node */
+  double behavior[BEHAVIOR_COUNT]; /* fractions summing to 1 */
+  double sybil_fraction; /* claims GPUs it does not have */
+  size_t first_provider; /* index of its first host in the world's provider array */
+};
+
+/* workload.transactions: what the ledger layer carries. rate 0 = none. */
+struct workload_tx {
+  double rate_per_s;
+  double size_bytes;
+};
+
+struct workload {
+  struct workload_tx transactions;
+};
+
+enum target_op { TARGET_GE, TARGET_LE, TARGET_GT, TARGET_LT, TARGET_EQ };
+
+struct target {
+  char *metric;     /* a summary metric's name, e.g. "tps", "commit_latency_p99" */
+  enum target_op op;
+  double value;     /* in the metric's base unit */
+  char *text;       /* as written: ">= 11000" */
+  int line, col;    /* where it was written */
+};
+
+struct scenario {
+  char *file;              /* the scenario's path as given */
+  char *text;              /* the document with overrides, as YAML, for /meta */
+  char *name;
+  uint64_t seed;
+  double duration_s, warmup_s, sample_interval_s;
+  double efficiency;       /* see SCENARIO_DEFAULT_EFFICIENCY */
+
+  char **calibration;      /* resolved profile paths */
+  size_t n_calibration;
+
+  char *platform_file;     /* a user's SimGrid XML instead of regions (resolved path), or NULL */
+  struct region *regions;
+  size_t n_regions;
+  double *latency_s;       /* n_regions x n_regions one-way latencies, symmetric */
+
+  struct provider_class *classes;
+  size_t n_classes;
+  size_t n_providers;      /* sum of counts */
+
+  struct workload workload;
+
+  struct target *targets;
+  size_t n_targets;
+
+  void **layer_conf;       /* one per layer of world_layers, NULL when its section is absent */
+  cfg_t *cfg;              /* kept for sweeps: the document the scenario came from */
+  struct cfg_node sweep;   /* the `sweep` section, node NULL when absent */
+};
+
+/* Loads and validates a scenario. overrides are "key.path=value" strings (--set), applied in
+ * order before validation. On success returns DEPIN_OK and *out (free with scenario_free).
+ * On bad input returns DEPIN_EINVAL (or DEPIN_ENOENT for a missing file) with every problem
+ * in diag, and *out untouched. */
+enum depin_status scenario_load(const char *path, const char *const overrides[],
+                                size_t n_overrides, diag_t *diag, struct scenario **out);
+/* The same from a YAML string; name stands for the file in messages and relative paths
+ * resolve against the current directory. */
+enum depin_status scenario_load_string(const char *name, const char *text,
+                                       const char *const overrides[], size_t n_overrides,
+                                       diag_t *diag, struct scenario **out);
+void scenario_free(struct scenario *sc);
+
+/* Index of a region or class by name, or -1. */
+long scenario_region_index(const struct scenario *sc, const char *name);
+long scenario_class_index(const struct scenario *sc, const char *name);
+
+/* The layer's parsed configuration, or NULL when its section is absent. */
+const void *scenario_layer_conf(const struct scenario *sc, const char *layer_name);
+
+/* Whether a value measured as `measured` meets target t. */
+bool scenario_target_met(const struct target *t, double measured);
+const char *scenario_target_op_name(enum target_op op); /* ">=" ... */
+
+#endif

@@ -1,0 +1,85 @@
+/* world.h: one simulation run: the scenario, the platform's providers, the enabled layers and
+ * the metrics registry, passed explicitly to everything (there is no global state but the
+ * SimGrid engine).
+ *
+ * world_new builds the SimGrid platform from the scenario (sim/platform.h) and creates the
+ * availability driver and the metrics sampler; world_run deploys every enabled layer and runs
+ * the engine in slices until the scenario's duration, reporting progress; world_finish lets
+ * each layer write its summary and tables. SimGrid allows one engine per process, so one
+ * process runs one world. */
+#ifndef DEPINSIM_SIM_WORLD_H
+#define DEPINSIM_SIM_WORLD_H
+
+#include <gsl/gsl_rng.h>
+#include <simgrid/forward.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpu/profile.h"
+#include "sim/layer.h"
+#include "sim/metrics.h"
+#include "sim/scenario.h"
+
+/* The protocol layers, in deployment order (sim/world.c). Adding a layer is one line there. */
+extern const struct depin_layer *const world_layers[];
+extern const size_t world_layer_count;
+
+/* Summary metrics the core itself reports (availability, run facts). Ends with {NULL}. */
+extern const struct metric_def world_metrics[];
+
+/* One provider node: a SimGrid host of its class. */
+struct provider {
+  sg_host_t host;
+  unsigned class_index;
+  unsigned region_index;
+  const struct device_profile *device;
+  double uptime_s;      /* accumulated time up within the window, for /providers */
+  double up_since;      /* when it last came up; negative while down */
+  unsigned failures;
+};
+
+struct world {
+  const struct scenario *sc;       /* borrowed */
+  profile_set_t *profiles;         /* owned */
+  metrics_t *metrics;              /* owned */
+  struct provider *providers;      /* owned, sc->n_providers of them */
+  size_t n_providers;
+  void **layer_state;              /* one per world_layers entry, NULL when disabled */
+  double activities;               /* SimGrid activities started by layers (comms, execs) */
+  char *platform_path;             /* the generated XML (owned), or the user's */
+  int progress_mode;               /* see progress.h */
+};
+
+/* Initialises SimGrid (argc/argv pass engine options such as --cfg=...), loads the calibration
+ * profiles, writes and loads the platform, and binds providers to hosts. On bad input returns
+ * NULL with the reasons in diag. The scenario must outlive the world. */
+struct world *world_new(const struct scenario *sc, int *argc, char **argv, diag_t *diag);
+/* Deploys the layers and runs the engine to the scenario's duration. */
+void world_run(struct world *w);
+/* Each layer adds its results to w->metrics; the core adds its own. */
+void world_finish(struct world *w);
+void world_free(struct world *w);
+
+/* A GSL random stream for one actor or purpose, seeded from the scenario seed, the stream's
+ * name and an id: the same scenario gives the same draws whatever the order of creation.
+ * Owned by the caller (gsl_rng_free). */
+gsl_rng *world_rng(const struct world *w, const char *stream, uint64_t id);
+
+/* Counts one started SimGrid activity (for events/s in progress and benchmarks). */
+static inline void world_count_activity(struct world *w, double n)
+{
+  w->activities += n;
+}
+
+/* FLOPs to pass to sg_actor_execute on provider p's host so that `seconds` of its time go by
+ * (host speed x seconds). Used to charge costs measured in time (signature checks, encoding). */
+double world_exec_amount_for_seconds(const struct world *w, const struct provider *p,
+                                     double seconds);
+/* The same for F FLOPs of a job at precision prec, following profile_compute_seconds. */
+double world_exec_amount_for_flops(const struct world *w, const struct provider *p,
+                                   enum precision prec, double flops);
+
+/* Whether a provider's host is up now. */
+int world_provider_is_up(const struct world *w, size_t i);
+
+#endif
