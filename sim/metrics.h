@@ -54,6 +54,9 @@ enum series_kind { SERIES_GAUGE, SERIES_RATE };
 typedef double (*series_probe_fn)(void *ctx);
 void metrics_series_add(metrics_t *m, const char *name, const char *unit, enum series_kind kind,
                         series_probe_fn probe, void *ctx);
+/* Appends one point to a series computed outside the sampler (the token layer computes its
+ * epochs after the run); creates the series on first use. */
+void metrics_series_push(metrics_t *m, const char *name, const char *unit, double t, double v);
 /* Samples every series at simulated time now (the world's sampler calls it each interval). */
 void metrics_sample(metrics_t *m, double now);
 size_t metrics_series_count(const metrics_t *m);
