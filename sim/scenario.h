@@ -119,8 +119,4 @@ long scenario_class_index(const struct scenario *sc, const char *name);
 /* The layer's parsed configuration, or NULL when its section is absent. */
 const void *scenario_layer_conf(const struct scenario *sc, const char *layer_name);
 
-/* Whether a value measured as `measured` meets target t. */
-bool scenario_target_met(const struct target *t, double measured);
-const char *scenario_target_op_name(enum target_op op); /* ">=" ... */
-
 #endif

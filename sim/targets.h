@@ -19,6 +19,10 @@ struct target_outcome {
   bool pass;
 };
 
+/* Whether `measured` meets target t; and an operator's spelling (">=" ...). */
+bool targets_met(const struct target *t, double measured);
+const char *targets_op_name(enum target_op op);
+
 /* One outcome per target of sc, in order; the array is owned by the caller (free()).
  * Returns the count. Cannot fail but for memory (asserts). */
 size_t targets_evaluate(const struct scenario *sc, const metrics_t *m,
