@@ -491,7 +491,16 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
                      .dcpl = H5Pcreate(H5P_DATASET_CREATE)};
   H5Pset_obj_track_times(w.gcpl, 0);
   H5Pset_obj_track_times(w.dcpl, 0);
-  w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  /* readers list members and attributes in the order they were written */
+  const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+  H5Pset_link_creation_order(w.gcpl, order);
+  H5Pset_attr_creation_order(w.gcpl, order);
+  H5Pset_attr_creation_order(w.dcpl, order);
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  H5Pset_link_creation_order(fcpl, order);
+  H5Pset_attr_creation_order(fcpl, order);
+  w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  H5Pclose(fcpl);
   int rc = w.file < 0 ? fail(&w, "temporary file %s", tmp) : 0;
   rc = rc ? rc : write_all(&w, sc, m, outcomes, n_outcomes, info);
   if (w.file >= 0 && H5Fclose(w.file) < 0)

@@ -182,14 +182,42 @@ static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *d
 long runfile_list(hid_t loc, const char *group, char ***names)
 {
   *names = NULL;
-  if (H5Lexists(loc, group, H5P_DEFAULT) <= 0)
+  if (strcmp(group, ".") != 0 && H5Lexists(loc, group, H5P_DEFAULT) <= 0)
     return -1;
   hid_t g = H5Gopen2(loc, group, H5P_DEFAULT);
   if (g < 0)
     return -1;
   struct names ns = {0};
-  H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect, &ns);
+  /* creation order when the file tracks it (results.c's do), else name order */
+  if (H5Literate(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, collect, &ns) < 0 && !ns.oom) {
+    runfile_strings_free(ns.v, ns.n);
+    ns = (struct names){0};
+    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect, &ns);
+  }
   H5Gclose(g);
+  if (ns.oom) {
+    runfile_strings_free(ns.v, ns.n);
+    return -1;
+  }
+  *names = ns.v;
+  return (long)ns.n;
+}
+
+static herr_t collect_attr(hid_t obj, const char *name, const H5A_info_t *info, void *data)
+{
+  (void)info;
+  return collect(obj, name, NULL, data);
+}
+
+long runfile_attr_names(hid_t obj, char ***names)
+{
+  struct names ns = {0};
+  *names = NULL;
+  if (H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, collect_attr, &ns) < 0 && !ns.oom) {
+    runfile_strings_free(ns.v, ns.n);
+    ns = (struct names){0};
+    H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_attr, &ns);
+  }
   if (ns.oom) {
     runfile_strings_free(ns.v, ns.n);
     return -1;

@@ -33,9 +33,14 @@ long runfile_column_double(hid_t loc, const char *name, const char *field, doubl
 long runfile_column_string(hid_t loc, const char *name, const char *field, char ***out);
 void runfile_strings_free(char **s, size_t n);
 
-/* The names of the members of group `group` under loc, in name order, as owned strings
+/* The names of the members of group `group` under loc ("." for loc itself), in creation order
+ * when the file tracks it, else in name order, as owned strings
  * (runfile_strings_free). Returns the count, or -1 when the group is missing. */
 long runfile_list(hid_t loc, const char *group, char ***names);
+
+/* The names of obj's attributes, in the same order as runfile_list, as owned strings
+ * (runfile_strings_free). Returns the count, or -1 on error. */
+long runfile_attr_names(hid_t obj, char ***names);
 
 /* A series /timeseries/<name>: owned arrays of times and values (free(); NULL when empty).
  * Returns the point count, or -1 when it is missing or not N x 2. */

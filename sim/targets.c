@@ -66,10 +66,10 @@ bool targets_all_pass(const struct target_outcome *o, size_t n)
   return true;
 }
 
-/* value in its metric's unit, readable ("2.75 MB/s") when the unit is one of units.h's base
- * symbols, else the number and the unit as the registry has it ("3.2 USD"). */
-static void format_value(double value, const char *unit, char *buf, size_t n)
+char *targets_format_value(double value, const char *unit, char *buf, size_t n)
 {
+  if (!unit)
+    unit = "";
   char probe[64];
   snprintf(probe, sizeof(probe), "1%s", unit);
   int kind = units_kind_of(probe);
@@ -79,6 +79,7 @@ static void format_value(double value, const char *unit, char *buf, size_t n)
     snprintf(buf, n, "%g %s", value, unit);
   else
     snprintf(buf, n, "%g", value);
+  return buf;
 }
 
 #define COLS 5
@@ -95,11 +96,11 @@ void targets_print(const struct target_outcome *o, size_t n, FILE *out)
     snprintf(cell[i][0], 64, "%s", o[i].target->metric);
     snprintf(cell[i][1], 64, "%s", o[i].target->text ? o[i].target->text : "");
     if (o[i].measured_present)
-      format_value(o[i].measured, o[i].unit, cell[i][2], 64);
+      targets_format_value(o[i].measured, o[i].unit, cell[i][2], 64);
     else
       snprintf(cell[i][2], 64, "not reported");
     if (o[i].bound_present)
-      format_value(o[i].bound, o[i].unit, cell[i][3], 64);
+      targets_format_value(o[i].bound, o[i].unit, cell[i][3], 64);
     else
       snprintf(cell[i][3], 64, "-");
     snprintf(cell[i][4], 64, "%s", o[i].pass ? "PASS" : "FAIL");
