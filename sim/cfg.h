@@ -10,6 +10,7 @@
 #ifndef DEPINSIM_SIM_CFG_H
 #define DEPINSIM_SIM_CFG_H
 
+#include <float.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -20,6 +21,10 @@ struct fy_node;
 typedef struct cfg cfg_t;
 
 #define CFG_PATH_MAX 256
+
+/* The min of cfg_get_quantity for quantities that must be strictly positive: messages then
+ * say "(allowed: > 0)". Pass DBL_MAX as max for no upper bound. */
+#define CFG_POSITIVE DBL_MIN
 
 struct cfg_node {
   struct fy_node *node;    /* NULL when the key is absent */
@@ -92,7 +97,8 @@ bool cfg_get_int(cfg_t *cfg, struct cfg_node n, const char *key, long *out, long
 bool cfg_get_enum(cfg_t *cfg, struct cfg_node n, const char *key, const char *const names[],
                   int *out, bool required);
 /* A number of the kind (see units.h) in [min, max] (base unit). Quantities of kinds other than
- * UNIT_NUMBER must carry a unit. */
+ * UNIT_NUMBER must carry a unit. Messages: "'10Gbs': unknown unit (allowed: bps Kbps ...)",
+ * "'0s' is out of range (allowed: > 0)". */
 bool cfg_get_quantity(cfg_t *cfg, struct cfg_node n, const char *key, enum unit_kind kind,
                       double min, double max, double *out, bool required);
 /* Converts a scalar node itself (for sequence items). */

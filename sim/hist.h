@@ -14,7 +14,8 @@ typedef struct hist hist_t;
 hist_t *hist_new(void);
 void hist_free(hist_t *h);
 
-/* Adds value (>= 0; values under the first bin count in it) with weight (> 0). */
+/* Adds value (>= 0; values under the first bin count in it, values over the last in the
+ * last) with weight (> 0). A negative or non-finite value or weight asserts. */
 void hist_add(hist_t *h, double value, double weight);
 /* Adds every sample of other into h. */
 void hist_merge(hist_t *h, const hist_t *other);
@@ -27,8 +28,9 @@ double hist_max(const hist_t *h);       /* exact; 0 when empty */
  * 0 when empty. */
 double hist_quantile(const hist_t *h, double q);
 
-/* The non-empty bins, for result files and plots: *lower and *upper edges and weights, arrays
- * owned by the caller (free()). Returns the number of bins written. */
+/* The non-empty bins in increasing order, for result files and plots: *lower and *upper edges
+ * and weights, arrays owned by the caller (free()). Returns the number of bins written; 0 with
+ * the three pointers NULL when empty. Out of memory asserts. The first bin's lower edge is 0. */
 size_t hist_bins(const hist_t *h, double **lower, double **upper, double **weight);
 
 #endif
