@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpu/calibrate.h"
 #include "sim/diag.h"
 #include "sim/inspect.h"
 #include "sim/plot.h"
@@ -41,6 +42,15 @@ static const char plot_help[] =
   "Draws the figures of a run file (PNG and SVG) with the gnuplot scripts in plots/:\n"
   "every time series with its target line, every distribution with its percentiles.\n\n"
   "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n";
+
+static const char calibrate_help[] =
+  "Measures this machine's compute rates (dense GEMM per precision, memory bandwidth, host-\n"
+  "device transfers, Reed-Solomon encoding, Ed25519 verification), each checked against a\n"
+  "reference, and writes a calibration profile (source: measured). Without a usable GPU it\n"
+  "says so and calibrates the CPU.\n\n"
+  "      --device cuda|cpu|auto   which device (default auto: the GPU when one answers)\n"
+  "  -o, --output PROFILE.yaml    where to write the profile (default: stdout)\n"
+  "      --quick                  small sizes and few repetitions\n";
 
 static const char inspect_help[] =
   "Prints a run file's meta data, summary, bounds, targets, series and tables.\n";
@@ -165,6 +175,55 @@ static int cmd_plot(int argc, char **argv)
   return status == DEPIN_OK ? 0 : status == DEPIN_ENOENT ? RUN_EXIT_BAD_INPUT : RUN_EXIT_ERROR;
 }
 
+/* The command line as typed, for the profile's origin. */
+static char *joined(int argc, char **argv)
+{
+  size_t n = strlen("depinsim") + 1;
+  for (int i = 0; i < argc; i++)
+    n += strlen(argv[i]) + 1;
+  char *s = calloc(n, 1);
+  strcpy(s, "depinsim");
+  for (int i = 0; i < argc; i++)
+    strcat(strcat(s, " "), argv[i]);
+  return s;
+}
+
+static int cmd_calibrate(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    {"device", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'},
+    {"quick", no_argument, NULL, 'Q'},        {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+  struct calibrate_opts o = {.device = CALIBRATE_AUTO};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    if (c == 'd' && calibrate_device_parse(optarg, &o.device) != DEPIN_OK)
+      return fprintf(stderr, "depinsim calibrate: --device: '%s' (allowed: cuda, cpu, auto)\n",
+                     optarg), RUN_EXIT_BAD_INPUT;
+    else if (c == 'o')
+      o.output = optarg;
+    else if (c == 'Q')
+      o.quick = true;
+    else if (c == 'h')
+      return printf("usage: depinsim calibrate [--device cuda|cpu] [-o PROFILE.yaml]\n\n%s",
+                    calibrate_help), 0;
+    else if (c != 'd')
+      return fprintf(stderr, "try 'depinsim calibrate --help'\n"), RUN_EXIT_BAD_INPUT;
+  }
+  if (optind != argc)
+    return fprintf(stderr, "depinsim calibrate: unexpected '%s'\n", argv[optind]),
+           RUN_EXIT_BAD_INPUT;
+  char *command = joined(argc, argv);
+  o.command = command;
+  diag_t *diag = diag_new();
+  enum depin_status status = calibrate_run(&o, stdout, diag);
+  diag_print(diag, stderr);
+  diag_free(diag);
+  free(command);
+  return status == DEPIN_OK ? 0 : RUN_EXIT_ERROR;
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -182,6 +241,8 @@ static const struct command commands[] = {
   {"run", cmd_run, "run SCENARIO [-o DIR] [--seed N] [--set key.path=value ...]", run_help},
   {"validate", cmd_validate, "validate SCENARIO [--set key.path=value ...]", validate_help},
   {"plot", cmd_plot, "plot RUN.h5 [-o DIR]", plot_help},
+  {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",
+   calibrate_help},
   {"inspect", cmd_inspect, "inspect RUN.h5", inspect_help},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
