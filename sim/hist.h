@@ -2,7 +2,9 @@
  *
  * Samples go into logarithmic bins (each bin 1% wider than the last, from 1 ns to about
  * 3 years), so p50/p90/p99 come from the cumulative counts with under 1% relative error and
- * no sample is stored or sorted. Weights let one batch of n transactions count n times. */
+ * no sample is stored or sorted. Weights let one batch of n transactions count n times. The
+ * range suits seconds; other quantities work if they fall in [1e-9, 1e8] in their base unit
+ * (outside it, quantiles degrade to the clamped min/max). A hist_t is about 32 KiB. */
 #ifndef DEPINSIM_SIM_HIST_H
 #define DEPINSIM_SIM_HIST_H
 

@@ -69,8 +69,12 @@ static char *copy_str(const char *s)
   return d;
 }
 
+/* Replaces a copied string, keeping the old copy when equal so that pointers borrowed from it
+ * (a target outcome's unit) stay valid when a layer sets a summary again. */
 static void replace(char **field, const char *s)
 {
+  if (*field && strcmp(*field, s ? s : "") == 0)
+    return;
   char *d = copy_str(s);
   free(*field);
   *field = d;

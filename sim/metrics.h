@@ -32,7 +32,8 @@ bool metrics_summary_get(const metrics_t *m, const char *name, double *value);
 /* A summary's unit, borrowed until metrics_free; NULL when the summary was not set. */
 const char *metrics_summary_unit(const metrics_t *m, const char *name);
 size_t metrics_summary_count(const metrics_t *m);
-/* i-th summary in insertion order; name and unit borrowed until metrics_free. */
+/* i-th summary in insertion order; name and unit borrowed until metrics_free (the unit until
+ * the summary is set again with a different unit). */
 void metrics_summary_at(const metrics_t *m, size_t i, const char **name, double *value,
                         const char **unit);
 
