@@ -377,6 +377,13 @@ struct cfg_node cfg_map_value(struct cfg_node n, size_t i)
   return v;
 }
 
+struct cfg_node cfg_map_key_at(struct cfg_node n, size_t i)
+{
+  struct cfg_node k = cfg_map_value(n, i);
+  k.node = cfg_map_key_node(n, i);
+  return k;
+}
+
 struct fy_node *cfg_map_key_node(struct cfg_node n, size_t i)
 {
   if (i >= cfg_map_count(n))
@@ -467,6 +474,12 @@ void cfg_report_unknown(cfg_t *cfg, struct fy_node *where, const char *path, con
   char *list = cfg_join(candidates);
   cfg_report(cfg, where, path, "unknown %s '%s' (allowed: %s)", what, word, list);
   free(list);
+}
+
+void cfg_error_unknown(cfg_t *cfg, struct cfg_node n, const char *what, const char *word,
+                       const char *const candidates[])
+{
+  cfg_report_unknown(cfg, n.node, n.path, what, word, candidates);
 }
 
 bool cfg_check_keys(cfg_t *cfg, struct cfg_node n, const char *const allowed[])

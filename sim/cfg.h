@@ -66,6 +66,11 @@ void cfg_error(cfg_t *cfg, struct cfg_node n, const char *fmt, ...)
 void cfg_warning(cfg_t *cfg, struct cfg_node n, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
+/* Reports "unknown <what> 'word' (did you mean 'x'?)", or with "(allowed: a, b, c)" when no
+ * candidate is close, about node n. For names checked against a list (regions, metrics). */
+void cfg_error_unknown(cfg_t *cfg, struct cfg_node n, const char *what, const char *word,
+                       const char *const candidates[]);
+
 /* Checks that every key of the mapping is in allowed (NULL-terminated); reports each unknown
  * one with "unknown key 'x' (did you mean 'y'?)" or the allowed list. Reports and returns
  * false when n is not a mapping. An absent node (n.node == NULL) passes. */
@@ -85,6 +90,8 @@ struct cfg_node cfg_seq_item(struct cfg_node n, size_t i);
 size_t cfg_map_count(struct cfg_node n);
 const char *cfg_map_key(struct cfg_node n, size_t i);
 struct cfg_node cfg_map_value(struct cfg_node n, size_t i);
+/* The i-th key itself as a node (path as its value's), for messages about a key's name. */
+struct cfg_node cfg_map_key_at(struct cfg_node n, size_t i);
 
 /* Typed getters. Each reads mapping n's key; returns true when the key is absent and not
  * required (leaving *out), or present and valid; otherwise reports and returns false. */
