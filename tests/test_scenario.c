@@ -139,7 +139,7 @@ static const char *const full =
   "    behavior: {honest: 0.95, lazy: 0.04, malicious: 0.01}\n"
   "    sybil_fraction: 0.02\n"
   "workload:\n"
-  "  transactions: {rate: 11000/s, size: 32MiB}\n"
+  "  transactions: {rate: 11000/s, size: 250B}\n"
   "  blobs: {rate: 2/s, size: 32MB}\n"
   "  inference:\n"
   "    - {rate: 200/s, model: {params: 70e9, precision: bf16}}\n"
@@ -218,7 +218,7 @@ static void test_scenario_full_in_base_units(void **state)
   assert_int_equal(home->first_provider, 500);
   assert_int_equal(sc->n_providers, 20500);
   assert_true(sc->workload.transactions.rate_per_s == 11000);
-  assert_true(sc->workload.transactions.size_bytes == 33554432);
+  assert_true(sc->workload.transactions.size_bytes == 250);
   assert_int_equal(sc->n_targets, 3);
   assert_string_equal(sc->targets[0].metric, "tps");
   assert_int_equal(sc->targets[0].op, TARGET_GE);
@@ -561,8 +561,11 @@ static void test_scenario_overrides(void **state)
 {
   const char *set[] = {"duration=2h", "providers.dc.count=1234", "warmup=1min",
                        "latency.us-east.eu-west=5ms", "providers.dc.availability={mtbf: 10h, "
-                       "mttr: 1h}", "providers.dc.availability.mttr=30min"};
-  struct scenario *sc = load_ok(state, MINIMAL, set, 6);
+                       "mttr: 1h}", "providers.dc.availability.mttr=30min",
+                       "workload={transactions: {rate: 5/min, size: 32MiB}}"};
+  struct scenario *sc = load_ok(state, MINIMAL, set, 7);
+  assert_true(sc->workload.transactions.size_bytes == 33554432);
+  assert_true(sc->workload.transactions.rate_per_s == 5.0 / 60);
   assert_true(sc->duration_s == 7200);
   assert_int_equal(sc->n_providers, 1234);
   assert_true(sc->warmup_s == 60);
