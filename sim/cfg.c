@@ -121,8 +121,11 @@ void cfg_free(cfg_t *cfg)
     return;
   if (cfg->doc)
     fy_document_destroy(cfg->doc);
-  if (cfg->fy_diag)
+  if (cfg->fy_diag) {
+    /* libfyaml 0.7 frees the errors it collected only when collecting is switched off. */
+    fy_diag_set_collect_errors(cfg->fy_diag, false);
     fy_diag_unref(cfg->fy_diag);
+  }
   for (size_t i = 0; i < cfg->n_overrides; i++)
     free(cfg->overrides[i].assignment);
   free(cfg->overrides);

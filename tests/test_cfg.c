@@ -307,6 +307,7 @@ static void test_cfg_set_bad_path(void **state)
   assert_false(cfg_set(cfg, "a..b=1"));
   assert_false(cfg_set(cfg, "seed="));
   assert_false(cfg_set(cfg, "providers.7.count=1"));
+  assert_false(cfg_set(cfg, "name=[a, b"));
   const char *lines[] = {
     "--set providers.home-409.count=5: no item 'home-409' in 'providers' (an index below 2, "
     "or a class or name)",
@@ -317,8 +318,9 @@ static void test_cfg_set_bad_path(void **state)
     "--set seed=: no value after '='",
     "--set providers.7.count=1: no item '7' in 'providers' (an index below 2, or a class or "
     "name)",
+    "--set name=[a, b: the value is not valid YAML",
   };
-  assert_diag(state, 7, lines);
+  assert_diag(state, 8, lines);
 }
 
 static void test_cfg_set_error_names_override(void **state)
