@@ -89,7 +89,9 @@ cfg_t *cfg_load_string(const char *name, const char *text, diag_t *diag)
   cfg->fy_diag = quiet_diag();
   if (!cfg->file || !cfg->text || !cfg->fy_diag)
     goto fail;
-  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = cfg->fy_diag};
+  /* Resolved: aliases and merge keys (<<: *defaults) read as the nodes they stand for. */
+  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT,
+                            .diag = cfg->fy_diag};
   cfg->doc = fy_document_build_from_string(&pc, cfg->text, strlen(cfg->text));
   if (!cfg->doc) {
     report_syntax_errors(cfg->fy_diag, name, diag);

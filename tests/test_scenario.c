@@ -557,6 +557,29 @@ static void test_scenario_every_error_reported(void **state)
   assert_memory_equal(diag_line(f->diag, 7), lines[7], strlen(lines[7]));
 }
 
+/* The ledger layer's own cross-check runs once the core sections are valid (its wording is
+ * the layer's; that it names its section is the loader's contract). */
+static void test_scenario_layer_validate(void **state)
+{
+  struct fixture *f = *state;
+  const char *text = MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                             "ledger: {validators: 100}\n";
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, f->diag, &sc), DEPIN_EINVAL);
+  assert_null(sc);
+  assert_int_equal(diag_error_count(f->diag), 1);
+  assert_non_null(strstr(diag_line(f->diag, 0), "s.yaml:16:10: ledger: "));
+}
+
+static void test_scenario_layer_validate_waits_for_core(void **state)
+{
+  const char *lines[] = {"s.yaml:1:9: warmup: '2h' must be shorter than duration (1 h)"};
+  load_fails(state,
+             "warmup: 2h\n" MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+             "ledger: {validators: 100}\n",
+             NULL, 0, DEPIN_EINVAL, 1, lines);
+}
+
 static void test_scenario_overrides(void **state)
 {
   const char *set[] = {"duration=2h", "providers.dc.count=1234", "warmup=1min",
@@ -603,6 +626,7 @@ int main(void)
     T(test_scenario_over_machine_memory),    T(test_scenario_platform),
     T(test_scenario_platform_errors),        T(test_scenario_every_error_reported),
     T(test_scenario_overrides),              T(test_scenario_override_bad_path),
+    T(test_scenario_layer_validate),         T(test_scenario_layer_validate_waits_for_core),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);
