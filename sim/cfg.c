@@ -340,13 +340,13 @@ size_t cfg_seq_count(struct cfg_node n)
     return 0;
   if (fy_node_is_sequence(n.node))
     return (size_t)fy_node_sequence_item_count(n.node);
-  return fy_node_is_scalar(n.node) ? 1 : 0;
+  return fy_node_is_scalar(n.node) && !cfg_is_empty(n) ? 1 : 0;
 }
 
 struct cfg_node cfg_seq_item(struct cfg_node n, size_t i)
 {
   struct cfg_node item = {.node = NULL};
-  if (cfg_is_scalar(n)) {
+  if (cfg_is_scalar(n) && !cfg_is_empty(n)) {
     if (i == 0)
       item = n;
     return item;

@@ -56,7 +56,10 @@ bool cfg_is_sequence(struct cfg_node n);
 bool cfg_is_scalar(struct cfg_node n);
 /* The scalar's text, borrowed until cfg_free; NULL if not a scalar. */
 const char *cfg_scalar(struct cfg_node n);
-/* 1-based line and column of a node's start (0 when n.node is NULL). */
+/* 1-based line and column of a node's start (0 when n.node is NULL). libfyaml 0.7 keeps marks
+ * only for scalars: a mapping or a sequence is placed at its first scalar (its first key or
+ * item), a quoted scalar at its first character inside the quotes, an empty value at its
+ * key. */
 int cfg_line(struct cfg_node n);
 int cfg_col(struct cfg_node n);
 
@@ -81,8 +84,9 @@ bool cfg_check_keys(cfg_t *cfg, struct cfg_node n, const char *const allowed[]);
 bool cfg_get(cfg_t *cfg, struct cfg_node n, const char *key, struct cfg_node *out,
              bool required);
 
-/* Sequence access: count of items and the i-th item (path gets "[i]"). A scalar counts as a
- * sequence of one, so "region: us-east" and "region: [us-east, eu-west]" read alike. */
+/* Sequence access: count of items and the i-th item (path gets "[i]"; node NULL past the end).
+ * A scalar counts as a sequence of one, so "region: us-east" and "region: [us-east, eu-west]"
+ * read alike; an empty value, a mapping or an absent node as a sequence of none. */
 size_t cfg_seq_count(struct cfg_node n);
 struct cfg_node cfg_seq_item(struct cfg_node n, size_t i);
 

@@ -38,18 +38,20 @@ static void check_region_names(cfg_t *cfg, struct cfg_node regions, struct scena
       }
 }
 
-static void read_regions(cfg_t *cfg, struct cfg_node regions, struct scenario *sc)
+/* Returns false when there is no list of regions to check latencies against. */
+static bool read_regions(cfg_t *cfg, struct cfg_node regions, struct scenario *sc)
 {
   if (!cfg_is_sequence(regions) || cfg_seq_count(regions) == 0) {
     cfg_error(cfg, regions, "expected a non-empty sequence of regions "
                             "(e.g. - {name: us-east, backbone: 100Gbps})");
-    return;
+    return false;
   }
   sc->n_regions = cfg_seq_count(regions);
   sc->regions = scenario_calloc(sc->n_regions, sizeof(*sc->regions));
   for (size_t i = 0; i < sc->n_regions; i++)
     read_region(cfg, cfg_seq_item(regions, i), &sc->regions[i]);
   check_region_names(cfg, regions, sc);
+  return true;
 }
 
 /* The region names (borrowed, NULL-terminated, owned array) for did-you-mean. */
@@ -175,6 +177,6 @@ void scenario_read_network(cfg_t *cfg, struct cfg_node root, struct scenario *sc
     cfg_error(cfg, regions, "missing required key (or `platform`: a SimGrid platform file)");
     return;
   }
-  read_regions(cfg, regions, sc);
-  read_latency(cfg, latency, latency.node ? latency : regions, sc);
+  if (read_regions(cfg, regions, sc))
+    read_latency(cfg, latency, latency.node ? latency : regions, sc);
 }

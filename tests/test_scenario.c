@@ -396,6 +396,20 @@ static void test_scenario_unknown_region(void **state)
   load_fails(state, MINIMAL, set, 1, DEPIN_EINVAL, 2, lines);
 }
 
+static void test_scenario_regions_not_a_list(void **state)
+{
+  const char *lines[] = {
+    "s.yaml:3:11: regions: expected a non-empty sequence of regions (e.g. - {name: us-east, "
+    "backbone: 100Gbps})",
+    "s.yaml:6:34: providers[0].region: expected a region name or a list of them",
+  };
+  load_fails(state,
+             "name: t\nduration: 1h\nregions: {name: a, backbone: 1Gbps}\nlatency: {a: {b: 1ms}}\n"
+             "providers:\n  - {class: x, count: 1, gpu: g, region: , uplink: 1Gbps, "
+             "downlink: 1Gbps}\n",
+             NULL, 0, DEPIN_EINVAL, 2, lines);
+}
+
 static void test_scenario_latency(void **state)
 {
   const char *text = "name: t\nduration: 1h\nregions:\n  - {name: a, backbone: 1Gbps}\n"
@@ -626,7 +640,7 @@ int main(void)
     T(test_scenario_over_machine_memory),    T(test_scenario_platform),
     T(test_scenario_platform_errors),        T(test_scenario_every_error_reported),
     T(test_scenario_overrides),              T(test_scenario_override_bad_path),
-    T(test_scenario_layer_validate),         T(test_scenario_layer_validate_waits_for_core),
+    T(test_scenario_regions_not_a_list),     T(test_scenario_layer_validate),         T(test_scenario_layer_validate_waits_for_core),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);
