@@ -9,6 +9,7 @@
  * Typed getters and the --set override live in cfg_get.c and cfg_set.c. */
 #include "sim/cfg_private.h"
 
+#include <errno.h>
 #include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,9 +108,11 @@ fail:
 
 cfg_t *cfg_load_file(const char *path, diag_t *diag)
 {
+  errno = 0;
   char *text = read_file(path);
   if (!text) {
-    diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "cannot read the file");
+    diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "cannot read the file (%s)",
+             errno ? strerror(errno) : "read error");
     return NULL;
   }
   cfg_t *cfg = cfg_load_string(path, text, diag);

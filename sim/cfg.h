@@ -31,8 +31,10 @@ struct cfg_node {
   char path[CFG_PATH_MAX]; /* dotted path from the root, "" for the root */
 };
 
-/* Parses a YAML file or string. On a YAML syntax error, appends the error with its position
- * to diag and returns NULL. The name is what messages show as the file. Free with cfg_free. */
+/* Parses a YAML file or string (aliases and merge keys resolved). On a YAML syntax error,
+ * appends each error libfyaml found with its position to diag and returns NULL; an unreadable
+ * file is reported as "path: cannot read the file (reason)". The name is what messages show
+ * as the file. diag is borrowed and must outlive the cfg. Free with cfg_free (NULL: no-op). */
 cfg_t *cfg_load_file(const char *path, diag_t *diag);
 cfg_t *cfg_load_string(const char *name, const char *text, diag_t *diag);
 void cfg_free(cfg_t *cfg);
@@ -79,8 +81,9 @@ void cfg_error_unknown(cfg_t *cfg, struct cfg_node n, const char *what, const ch
  * false when n is not a mapping. An absent node (n.node == NULL) passes. */
 bool cfg_check_keys(cfg_t *cfg, struct cfg_node n, const char *const allowed[]);
 
-/* Looks key up in the mapping n. Absent: out->node = NULL and returns !required (reporting
- * "missing key" when required). */
+/* Looks key up in the mapping n; out->path is n's path plus key either way. Absent:
+ * out->node = NULL and returns !required (reporting "missing required key" when required and
+ * n is a mapping; a node that is not a mapping reports nothing here: cfg_check_keys does). */
 bool cfg_get(cfg_t *cfg, struct cfg_node n, const char *key, struct cfg_node *out,
              bool required);
 
