@@ -9,6 +9,7 @@
  * Typed getters and the --set override live in cfg_get.c and cfg_set.c. */
 #include "sim/cfg_private.h"
 
+#include <errno.h>
 #include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,7 +90,9 @@ cfg_t *cfg_load_string(const char *name, const char *text, diag_t *diag)
   cfg->fy_diag = quiet_diag();
   if (!cfg->file || !cfg->text || !cfg->fy_diag)
     goto fail;
-  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = cfg->fy_diag};
+  /* Resolved: aliases and merge keys (<<: *defaults) read as the nodes they stand for. */
+  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT,
+                            .diag = cfg->fy_diag};
   cfg->doc = fy_document_build_from_string(&pc, cfg->text, strlen(cfg->text));
   if (!cfg->doc) {
     report_syntax_errors(cfg->fy_diag, name, diag);
@@ -105,9 +108,11 @@ fail:
 
 cfg_t *cfg_load_file(const char *path, diag_t *diag)
 {
+  errno = 0;
   char *text = read_file(path);
   if (!text) {
-    diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "cannot read the file");
+    diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "cannot read the file (%s)",
+             errno ? strerror(errno) : "read error");
     return NULL;
   }
   cfg_t *cfg = cfg_load_string(path, text, diag);
@@ -121,8 +126,11 @@ void cfg_free(cfg_t *cfg)
     return;
   if (cfg->doc)
     fy_document_destroy(cfg->doc);
-  if (cfg->fy_diag)
+  if (cfg->fy_diag) {
+    /* libfyaml 0.7 frees the errors it collected only when collecting is switched off. */
+    fy_diag_set_collect_errors(cfg->fy_diag, false);
     fy_diag_unref(cfg->fy_diag);
+  }
   for (size_t i = 0; i < cfg->n_overrides; i++)
     free(cfg->overrides[i].assignment);
   free(cfg->overrides);
@@ -335,13 +343,13 @@ size_t cfg_seq_count(struct cfg_node n)
     return 0;
   if (fy_node_is_sequence(n.node))
     return (size_t)fy_node_sequence_item_count(n.node);
-  return fy_node_is_scalar(n.node) ? 1 : 0;
+  return fy_node_is_scalar(n.node) && !cfg_is_empty(n) ? 1 : 0;
 }
 
 struct cfg_node cfg_seq_item(struct cfg_node n, size_t i)
 {
   struct cfg_node item = {.node = NULL};
-  if (cfg_is_scalar(n)) {
+  if (cfg_is_scalar(n) && !cfg_is_empty(n)) {
     if (i == 0)
       item = n;
     return item;
@@ -375,6 +383,13 @@ struct cfg_node cfg_map_value(struct cfg_node n, size_t i)
   v.node = fy_node_pair_value(fy_node_mapping_get_by_index(n.node, (int)i));
   cfg_child_path(v.path, n.path, key ? key : "?");
   return v;
+}
+
+struct cfg_node cfg_map_key_at(struct cfg_node n, size_t i)
+{
+  struct cfg_node k = cfg_map_value(n, i);
+  k.node = cfg_map_key_node(n, i);
+  return k;
 }
 
 struct fy_node *cfg_map_key_node(struct cfg_node n, size_t i)
@@ -467,6 +482,12 @@ void cfg_report_unknown(cfg_t *cfg, struct fy_node *where, const char *path, con
   char *list = cfg_join(candidates);
   cfg_report(cfg, where, path, "unknown %s '%s' (allowed: %s)", what, word, list);
   free(list);
+}
+
+void cfg_error_unknown(cfg_t *cfg, struct cfg_node n, const char *what, const char *word,
+                       const char *const candidates[])
+{
+  cfg_report_unknown(cfg, n.node, n.path, what, word, candidates);
 }
 
 bool cfg_check_keys(cfg_t *cfg, struct cfg_node n, const char *const allowed[])

@@ -86,6 +86,11 @@ static int read_number(const char *s, double *value, const char **end, const cha
     *why = "not a number";
     return -1;
   }
+  const char *digits = s + (*s == '-' || *s == '+');
+  if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    *why = "not a number";
+    return -1;
+  }
   double v = strtod(s, &e);
   if (e == s) {
     *why = "not a number";

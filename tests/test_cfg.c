@@ -88,7 +88,7 @@ static void test_cfg_missing_file(void **state)
   struct fixture *f = *state;
   f->cfg = cfg_load_file("/nonexistent/x.yaml", f->diag);
   assert_null(f->cfg);
-  assert_one(state, "/nonexistent/x.yaml: cannot read the file");
+  assert_one(state, "/nonexistent/x.yaml: cannot read the file (No such file or directory)");
 }
 
 static void test_cfg_positions(void **state)
@@ -228,6 +228,28 @@ static void test_cfg_seq_of_scalar(void **state)
   assert_string_equal(cfg_map_value(cfg_root(cfg), 1).path, "many");
 }
 
+static void test_cfg_anchors_and_merge_keys(void **state)
+{
+  cfg_t *cfg = load(state, "defaults: &d {uplink: 1Gbps, latency: 5ms}\n"
+                           "p:\n  <<: *d\n  latency: 9ms\n"
+                           "q: *d\n");
+  struct cfg_node p = child(cfg, cfg_root(cfg), "p");
+  assert_string_equal(cfg_scalar(child(cfg, p, "uplink")), "1Gbps");
+  assert_string_equal(cfg_scalar(child(cfg, p, "latency")), "9ms");
+  struct cfg_node q = child(cfg, cfg_root(cfg), "q");
+  assert_true(cfg_is_mapping(q));
+  assert_string_equal(cfg_scalar(child(cfg, q, "latency")), "5ms");
+}
+
+static void test_cfg_duplicate_key(void **state)
+{
+  struct fixture *f = *state;
+  f->cfg = cfg_load_string("t.yaml", "a: 1\nb: 2\na: 3\n", f->diag);
+  assert_null(f->cfg);
+  assert_int_equal(diag_count(f->diag), 1);
+  assert_string_equal(diag_line(f->diag, 0), "t.yaml:3:1: YAML syntax error: duplicate key");
+}
+
 static void test_cfg_closest(void **state)
 {
   (void)state;
@@ -307,6 +329,7 @@ static void test_cfg_set_bad_path(void **state)
   assert_false(cfg_set(cfg, "a..b=1"));
   assert_false(cfg_set(cfg, "seed="));
   assert_false(cfg_set(cfg, "providers.7.count=1"));
+  assert_false(cfg_set(cfg, "name=[a, b"));
   const char *lines[] = {
     "--set providers.home-409.count=5: no item 'home-409' in 'providers' (an index below 2, "
     "or a class or name)",
@@ -317,8 +340,9 @@ static void test_cfg_set_bad_path(void **state)
     "--set seed=: no value after '='",
     "--set providers.7.count=1: no item '7' in 'providers' (an index below 2, or a class or "
     "name)",
+    "--set name=[a, b: the value is not valid YAML",
   };
-  assert_diag(state, 7, lines);
+  assert_diag(state, 8, lines);
 }
 
 static void test_cfg_set_error_names_override(void **state)
@@ -343,6 +367,7 @@ int main(void)
     T(test_cfg_missing_required),        T(test_cfg_int),
     T(test_cfg_string_bool_enum),        T(test_cfg_quantity),
     T(test_cfg_seq_of_scalar),           T(test_cfg_closest),
+    T(test_cfg_anchors_and_merge_keys),  T(test_cfg_duplicate_key),
     T(test_cfg_set_scalar),              T(test_cfg_set_by_class_and_index),
     T(test_cfg_set_nested_and_new_key),  T(test_cfg_set_bad_path),
     T(test_cfg_set_error_names_override),

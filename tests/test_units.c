@@ -112,6 +112,8 @@ static void test_units_garbage(void **state)
   assert_refused("fast", UNIT_TIME, "not a number");
   assert_refused("nan", UNIT_NUMBER, "not a number");
   assert_refused("inf", UNIT_NUMBER, "not a number");
+  assert_refused("-nan", UNIT_NUMBER, "not a finite number");
+  assert_refused("0x10s", UNIT_TIME, "not a number");
   assert_refused("1e999", UNIT_NUMBER, "not a finite number");
   assert_refused("1e308TB", UNIT_SIZE, "not a finite number");
   assert_refused("2/0", UNIT_NUMBER, "division by zero");
