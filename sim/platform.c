@@ -90,21 +90,27 @@ static void write_region(const struct scenario *sc, const profile_set_t *profile
   fprintf(out, "  </zone>\n");
 }
 
+/* The WAN links between used regions, then the routes through them: SimGrid's DTD wants
+ * every <link> of a zone before its first route. */
 static void write_interregion(const struct scenario *sc, const char *used, FILE *out)
 {
   size_t n = sc->n_regions;
-  for (size_t a = 0; a < n; a++) {
-    for (size_t b = a + 1; b < n; b++) {
-      if (!used[a] || !used[b])
-        continue;
-      const struct region *ra = &sc->regions[a], *rb = &sc->regions[b];
-      double bw = ra->backbone_Bps < rb->backbone_Bps ? ra->backbone_Bps : rb->backbone_Bps;
-      fprintf(out, "  <link id=\"wan-%s-%s\" bandwidth=\"%.17gBps\" latency=\"%.17gs\"/>\n",
-              ra->name, rb->name, bw, sc->latency_s[a * n + b]);
-      fprintf(out,
-              "  <zoneRoute src=\"region-%s\" dst=\"region-%s\" gw_src=\"%s-gateway\" "
-              "gw_dst=\"%s-gateway\"><link_ctn id=\"wan-%s-%s\"/></zoneRoute>\n",
-              ra->name, rb->name, ra->name, rb->name, ra->name, rb->name);
+  for (int routes = 0; routes <= 1; routes++) {
+    for (size_t a = 0; a < n; a++) {
+      for (size_t b = a + 1; b < n; b++) {
+        if (!used[a] || !used[b])
+          continue;
+        const struct region *ra = &sc->regions[a], *rb = &sc->regions[b];
+        double bw = ra->backbone_Bps < rb->backbone_Bps ? ra->backbone_Bps : rb->backbone_Bps;
+        if (!routes)
+          fprintf(out, "  <link id=\"wan-%s-%s\" bandwidth=\"%.17gBps\" latency=\"%.17gs\"/>\n",
+                  ra->name, rb->name, bw, sc->latency_s[a * n + b]);
+        else
+          fprintf(out,
+                  "  <zoneRoute src=\"region-%s\" dst=\"region-%s\" gw_src=\"%s-gateway\" "
+                  "gw_dst=\"%s-gateway\"><link_ctn id=\"wan-%s-%s\"/></zoneRoute>\n",
+                  ra->name, rb->name, ra->name, rb->name, ra->name, rb->name);
+      }
     }
   }
 }

@@ -30,8 +30,8 @@ static double mempool_tick(const struct ledger_conf *c)
 
 static void send_block(struct world *w, struct block *b, unsigned to)
 {
-  sg_comm_t comm = sg_mailbox_put_async(b->shard->validators[to].mailbox, b, (long)b->bytes);
-  sg_comm_detach(comm, NULL); /* the block is owned by the shard, nothing to free */
+  sg_comm_t comm = sg_mailbox_put_init(b->shard->validators[to].mailbox, b, (long)b->bytes);
+  sg_comm_detach(comm, NULL); /* starts it; the block is owned by the shard, nothing to free */
   world_count_activity(w, 1);
 }
 
@@ -77,7 +77,7 @@ static void validator_handle(struct validator *v, struct block *b)
   world_count_activity(w, 1);
   if (b->decided)
     return;
-  sg_comm_t vote = sg_mailbox_put_async(v->shard->votes, b, (long)LEDGER_VOTE_BYTES);
+  sg_comm_t vote = sg_mailbox_put_init(v->shard->votes, b, (long)LEDGER_VOTE_BYTES);
   sg_comm_detach(vote, NULL);
   world_count_activity(w, 1);
 }
@@ -87,6 +87,9 @@ static void validator_actor(int argc, char **argv)
   (void)argc;
   (void)argv;
   struct validator *v = sg_actor_self_get_data();
+  /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
+   * waiting in the mailbox for the next get (SimGrid's rendezvous). */
+  sg_mailbox_set_receiver(sg_mailbox_get_name(v->mailbox));
   for (;;)
     validator_handle(v, sg_mailbox_get(v->mailbox));
 }
@@ -100,6 +103,9 @@ static void proposer_actor(int argc, char **argv)
   struct shard *s = b->shard;
   struct world *w = s->ledger->world;
   double deadline = simgrid_get_clock() + s->ledger->conf->round_timeout_s;
+  /* Votes must travel in parallel: without a permanent receiver each would wait in the
+   * mailbox for the next get and cross the network one after another. */
+  sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
   b->proposed_at = b->last_received_at = simgrid_get_clock();
   b->received = b->votes = 1; /* the proposer holds and approves its own block */
   forward_block(w, b, b->proposer);
