@@ -38,7 +38,7 @@ const struct metric_def world_metrics[] = {
  * closed forms the tests check); small stacks without guard pages let 100,000 actors start. */
 static const char *const engine_options[] = {
   "--cfg=network/model:CM02",
-  "--cfg=contexts/stack-size:256",
+  "--cfg=contexts/stack-size:64",
   "--cfg=contexts/guard-size:0",
   "--log=root.thres:warning",
   "--log=ker_engine.thres:error",

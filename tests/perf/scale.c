@@ -77,6 +77,8 @@ static int run_size(const char *bin, long providers, const char *duration, doubl
   double start = progress_wall_now();
   pid_t pid = fork();
   if (pid == 0) {
+    if (!freopen("/dev/null", "w", stdout))
+      _exit(127);
     execl(bin, bin, "run", "-q", path, "-o", dir, (char *)NULL);
     _exit(127);
   }
