@@ -16,7 +16,7 @@
 static const char *const shipped[] = {
   "gpu/profiles/h100-sxm.yaml", "gpu/profiles/h200.yaml",     "gpu/profiles/a100-80gb.yaml",
   "gpu/profiles/rtx-4090.yaml", "gpu/profiles/rtx-3090.yaml", "gpu/profiles/l40s.yaml",
-  "gpu/profiles/v100.yaml",
+  "gpu/profiles/v100.yaml",     "gpu/profiles/cpu-amd-epyc.yaml",
 };
 
 /* Writes text to a fresh temporary file; returns its path (free it, unlink it). */
@@ -47,7 +47,12 @@ static void test_profile_shipped_load(void **state)
   profile_set_t *set = profile_set_load(shipped, sizeof shipped / sizeof shipped[0], diag);
   diag_print(diag, stdout);
   assert_non_null(set);
-  assert_int_equal(profile_set_count(set), 7);
+  assert_int_equal(profile_set_count(set), 8);
+  const struct device_profile *cpu = profile_set_find(set, "cpu-amd-epyc");
+  assert_non_null(cpu);
+  assert_true(cpu->measured);
+  assert_true(cpu->spread[PROFILE_GEMM_FP32].reps > 0);
+  assert_true(cpu->sig_verify_per_s > 0 && cpu->rs_encode_Bps > 0);
   const char *names[] = {"H100-SXM", "H200", "A100-80GB", "RTX-4090", "RTX-3090", "L40S", "V100"};
   for (size_t i = 0; i < 7; i++) {
     const struct device_profile *d = profile_set_find(set, names[i]);
