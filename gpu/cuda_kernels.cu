@@ -1,32 +1,24 @@
 /* cuda_kernels.cu: our CUDA kernels and their launchers: GF(2^8) Reed-Solomon encode and the
  * fill of GEMM inputs.
  *
- * RS encode: each thread owns one 4-byte word position of the slices and RS_ROWS parity rows
- * (blockIdx.y picks which). For each data slice it loads the word once, takes the logarithms of
- * its 4 bytes once (shared-memory table), then for each of its parity rows adds the row's
- * coefficient logarithm (constant memory, the same for the whole warp: a broadcast) and looks
- * the products up in the extended exponent table, which makes zero bytes come out zero without
- * a branch (gf256.h). Field: ISA-L's, so the bytes equal ec_encode_data's. */
+ * RS encode: a thread per 4-byte word position and per group of RS_WORD_ROWS parity rows
+ * (blockIdx.y), running rs_encode_word (rs_word.h, shared with a host test) with the log/exp
+ * tables copied to shared memory and the coefficient logarithms in constant memory (the same
+ * address for the whole warp: a broadcast). Field: ISA-L's, so the bytes equal
+ * ec_encode_data's. */
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
 #include "gpu/cuda_kernels.h"
 #include "gpu/fill.h"
 #include "gpu/gf256.h"
+#include "gpu/rs_word.h"
 
-#define RS_ROWS 16
 #define RS_THREADS 256
 
 __constant__ uint16_t c_coef_log[CUDA_RS_MAX_COEFS];
 __constant__ uint16_t c_log[256];
 __constant__ uint8_t c_exp[GF256_EXP_SIZE];
-
-static __device__ __forceinline__ uint32_t mul_word(const uint8_t *s_exp, const uint32_t lg[4],
-                                                   uint32_t lc)
-{
-  return (uint32_t)s_exp[lg[0] + lc] | ((uint32_t)s_exp[lg[1] + lc] << 8) |
-         ((uint32_t)s_exp[lg[2] + lc] << 16) | ((uint32_t)s_exp[lg[3] + lc] << 24);
-}
 
 __global__ void rs_encode_kernel(const uint8_t *__restrict__ data, uint8_t *__restrict__ parity,
                                  int k, int m, size_t words, size_t pitch)
@@ -39,26 +31,9 @@ __global__ void rs_encode_kernel(const uint8_t *__restrict__ data, uint8_t *__re
     s_log[i] = c_log[i];
   __syncthreads();
   size_t w = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-  int row0 = blockIdx.y * RS_ROWS;
-  if (w >= words)
-    return;
-  uint32_t acc[RS_ROWS];
-#pragma unroll
-  for (int r = 0; r < RS_ROWS; r++)
-    acc[r] = 0;
-  for (int j = 0; j < k; j++) {
-    uint32_t x = __ldg((const uint32_t *)(data + (size_t)j * pitch) + w);
-    uint32_t lg[4] = {s_log[x & 0xff], s_log[(x >> 8) & 0xff], s_log[(x >> 16) & 0xff],
-                      s_log[x >> 24]};
-#pragma unroll
-    for (int r = 0; r < RS_ROWS; r++)
-      if (row0 + r < m)
-        acc[r] ^= mul_word(s_exp, lg, c_coef_log[(row0 + r) * k + j]);
-  }
-#pragma unroll
-  for (int r = 0; r < RS_ROWS; r++)
-    if (row0 + r < m)
-      ((uint32_t *)(parity + (size_t)(row0 + r) * pitch))[w] = acc[r];
+  if (w < words)
+    rs_encode_word(data, parity, k, m, pitch, w, blockIdx.y * RS_WORD_ROWS, s_exp, s_log,
+                   c_coef_log);
 }
 
 extern "C" cudaError_t cuda_rs_set_matrix(const unsigned char *parity_rows, int k, int m)
@@ -87,7 +62,7 @@ extern "C" cudaError_t cuda_rs_encode_launch(const uint8_t *data, uint8_t *parit
   if (pitch % CUDA_RS_PITCH_ALIGN || pitch < len)
     return cudaErrorInvalidValue;
   size_t words = (len + 3) / 4;
-  dim3 grid((unsigned)((words + RS_THREADS - 1) / RS_THREADS), (unsigned)((m + RS_ROWS - 1) / RS_ROWS));
+  dim3 grid((unsigned)((words + RS_THREADS - 1) / RS_THREADS), (unsigned)((m + RS_WORD_ROWS - 1) / RS_WORD_ROWS));
   rs_encode_kernel<<<grid, RS_THREADS, 0, stream>>>(data, parity, k, m, words, pitch);
   return cudaGetLastError();
 }
