@@ -33,7 +33,7 @@ static inline RS_HD void rs_encode_word(const uint8_t *data, uint8_t *parity, in
                                         const uint16_t *log, const uint16_t *coef_log)
 {
   uint32_t acc[RS_WORD_ROWS];
-#ifdef __CUDACC__
+#ifdef __CUDA_ARCH__
 #pragma unroll
 #endif
   for (int r = 0; r < RS_WORD_ROWS; r++)
@@ -41,14 +41,14 @@ static inline RS_HD void rs_encode_word(const uint8_t *data, uint8_t *parity, in
   for (int j = 0; j < k; j++) {
     uint32_t x = ((const uint32_t *)(data + (size_t)j * pitch))[w];
     uint32_t lg[4] = {log[x & 0xff], log[(x >> 8) & 0xff], log[(x >> 16) & 0xff], log[x >> 24]};
-#ifdef __CUDACC__
+#ifdef __CUDA_ARCH__
 #pragma unroll
 #endif
     for (int r = 0; r < RS_WORD_ROWS; r++)
       if (row0 + r < m)
         acc[r] ^= rs_mul_word(exp, lg, coef_log[(row0 + r) * k + j]);
   }
-#ifdef __CUDACC__
+#ifdef __CUDA_ARCH__
 #pragma unroll
 #endif
   for (int r = 0; r < RS_WORD_ROWS; r++)
