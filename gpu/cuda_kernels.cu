@@ -38,7 +38,7 @@ __global__ void rs_encode_kernel(const uint8_t *__restrict__ data, uint8_t *__re
 
 extern "C" cudaError_t cuda_rs_set_matrix(const unsigned char *parity_rows, int k, int m)
 {
-  static uint16_t logs[CUDA_RS_MAX_COEFS];
+  uint16_t logs[CUDA_RS_MAX_COEFS];
   struct gf256_tables t;
   if (k < 1 || m < 1 || (size_t)k * m > CUDA_RS_MAX_COEFS)
     return cudaErrorInvalidValue;

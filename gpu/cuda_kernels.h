@@ -18,7 +18,9 @@ extern "C" {
 /* Slices must start every pitch bytes, pitch a multiple of this. */
 #define CUDA_RS_PITCH_ALIGN 16
 
-/* Uploads the GF(2^8) tables and the m x k parity rows (row-major) the next encodes use.
+/* Uploads the GF(2^8) tables and the m x k parity rows (row-major) the next encodes use. They
+ * live in the device's constant memory, one matrix per process at a time: encodes with another
+ * matrix must wait for the launches using this one.
  * Returns cudaErrorInvalidValue when m x k > CUDA_RS_MAX_COEFS or a coefficient is zero. */
 cudaError_t cuda_rs_set_matrix(const unsigned char *parity_rows, int k, int m);
 

@@ -176,6 +176,15 @@ static void test_profile_missing_keys_and_syntax(void **state)
   free(path);
   diag_free(diag);
 
+  set = load_text("format: 2\ndevices: []\n", &diag, &path);
+  assert_null(set);
+  snprintf(want, sizeof want, "%s:1:9: format: format 2 is not one this depinsim reads "
+           "(allowed: 1)", path);
+  assert_true(diag_contains(diag, want));
+  unlink(path);
+  free(path);
+  diag_free(diag);
+
   set = load_text("devices:\n  - name: [unclosed\n", &diag, &path);
   diag_print(diag, stdout);
   assert_null(set);
@@ -205,6 +214,14 @@ static void test_profile_unknown_device_and_names(void **state)
   free(names);
   assert_null(profile_set_at(set, 2));
   assert_string_equal(profile_set_at(set, 1)->name, "H200");
+  profile_set_free(set);
+  /* the same device twice: the later entry stays, with a warning, not an error */
+  const char *twice[] = {shipped[0], shipped[0]};
+  set = profile_set_load(twice, 2, diag);
+  assert_non_null(set);
+  assert_int_equal(profile_set_count(set), 1);
+  assert_true(diag_contains(diag, "H100-SXM: warning: device given twice"));
+  assert_int_equal(diag_error_count(diag), 0);
   profile_set_free(set);
   profile_set_free(NULL);
   diag_free(diag);
