@@ -389,14 +389,15 @@ static bool set_append(profile_set_t *set, struct device_profile *d, diag_t *dia
   return true;
 }
 
-/* Parser messages (syntax errors) carry their own position. */
+/* Parser messages (syntax errors) carry their own position, already 1-based in
+ * struct fy_diag_error (unlike fy_mark's). */
 static void report_parse_errors(struct reader *rd, struct fy_diag *fyd)
 {
   void *it = NULL;
   struct fy_diag_error *e;
   bool any = false;
   while ((e = fy_diag_errors_iterate(fyd, &it))) {
-    diag_add(rd->diag, DIAG_ERROR, rd->file, e->line + 1, e->column + 1, NULL, "%s", e->msg);
+    diag_add(rd->diag, DIAG_ERROR, rd->file, e->line, e->column, NULL, "%s", e->msg);
     any = true;
   }
   if (!any)

@@ -189,7 +189,15 @@ static void test_profile_missing_keys_and_syntax(void **state)
   diag_print(diag, stdout);
   assert_null(set);
   assert_int_equal(diag_error_count(diag), 1);
-  snprintf(want, sizeof want, "%s:4:2: flow sequence without a closing bracket", path);
+  snprintf(want, sizeof want, "%s:3:1: flow sequence without a closing bracket", path);
+  assert_true(diag_contains(diag, want));
+  unlink(path);
+  free(path);
+  diag_free(diag);
+
+  set = load_text("devices:\n  - name: x\n    name: y\n", &diag, &path);
+  assert_null(set);
+  snprintf(want, sizeof want, "%s:3:5: duplicate key", path);
   assert_true(diag_contains(diag, want));
   unlink(path);
   free(path);
