@@ -164,15 +164,15 @@ static enum depin_status measure_cpu(const struct plan *p, FILE *report,
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   d->name = cpu_device_name();
   d->memory_bytes = (double)pages * (double)page;
-  if (asprintf(&d->driver, "OpenBLAS (cblas_sgemm, %ld online cores), ISA-L ec_encode_data, "
-               "libsodium %s", sysconf(_SC_NPROCESSORS_ONLN), sodium_version_string()) < 0)
+  if (asprintf(&d->driver, "%s (sgemm, %ld online cores), ISA-L ec_encode_data, libsodium %s",
+               cpu_blas_config(), sysconf(_SC_NPROCESSORS_ONLN), sodium_version_string()) < 0)
     d->driver = NULL;
   fprintf(report, "# device: %s (CPU), %.1f GiB memory\n", d->name, d->memory_bytes / 1073741824.0);
   if ((st = cpu_gemm_fp32(p->cpu_gemm_n, p->reps, rates, diag)))
     return st;
-  record(d, PROFILE_GEMM_FP32, rates, p->reps, report, "GEMM fp32 (OpenBLAS sgemm)", 1e9,
+  record(d, PROFILE_GEMM_FP32, rates, p->reps, report, "GEMM fp32 (OpenBLAS sgemm, all cores)", 1e9,
          "GFLOP/s");
-  set_note(d, PROFILE_GEMM_FP32, "cblas_sgemm n=%d, checked against float64", p->cpu_gemm_n);
+  set_note(d, PROFILE_GEMM_FP32, "OpenBLAS sgemm n=%d, all cores, checked against float64", p->cpu_gemm_n);
   if ((st = cpu_stream_copy(p->cpu_copy_bytes, p->reps, rates, diag)))
     return st;
   record(d, PROFILE_MEM_BW, rates, p->reps, report, "memory copy (memcpy, read+write)", 1e9,
@@ -205,6 +205,27 @@ static enum depin_status measure_cpu(const struct plan *p, FILE *report,
 }
 
 #ifdef DEPINSIM_HAVE_CUDA
+/* The scenario name of a GPU from CUDA's ("NVIDIA H100 80GB HBM3" -> "H100-SXM"), or the CUDA
+ * name with spaces as dashes. Owned by the caller. */
+static char *gpu_profile_name(const char *cuda_name)
+{
+  static const struct {
+    const char *has, *also, *name;
+  } known[] = {
+    {"H200", "", "H200"},         {"H100", "HBM3", "H100-SXM"}, {"H100", "SXM", "H100-SXM"},
+    {"A100", "80GB", "A100-80GB"}, {"4090", "", "RTX-4090"},    {"3090", "", "RTX-3090"},
+    {"L40S", "", "L40S"},         {"V100", "", "V100"},
+  };
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strstr(cuda_name, known[i].has) && strstr(cuda_name, known[i].also))
+      return strdup(known[i].name);
+  char *name = strdup(cuda_name);
+  for (char *c = name; c && *c; c++)
+    if (*c == ' ')
+      *c = '-';
+  return name;
+}
+
 static enum depin_status measure_cuda(cuda_bench_t *b, const struct plan *p, FILE *report,
                                       struct device_profile *d, diag_t *diag)
 {
@@ -213,10 +234,10 @@ static enum depin_status measure_cuda(cuda_bench_t *b, const struct plan *p, FIL
   char name[256], driver[256], toolkit[256];
   cuda_bench_describe(b, name, sizeof name, &d->memory_bytes, driver, sizeof driver, toolkit,
                       sizeof toolkit);
-  d->name = strdup(name);
+  d->name = gpu_profile_name(name);
   d->driver = strdup(driver);
   d->toolkit = strdup(toolkit);
-  fprintf(report, "# device: %s, %.1f GiB; %s; %s\n", name, d->memory_bytes / 1073741824.0,
+  fprintf(report, "# device: %s (%s), %.1f GiB; %s; %s\n", d->name, name, d->memory_bytes / 1073741824.0,
           driver, toolkit);
   for (int q = 0; q < PREC_COUNT; q++) {
     int n = q == PREC_FP32 ? p->gpu_gemm_fp32_n : p->gpu_gemm_n;

@@ -61,9 +61,23 @@ static double max_error(const float *a, const float *b, const float *c, int m, i
   return worst;
 }
 
+/* The Fortran BLAS sgemm_, not cblas_sgemm: the library also links GSL, whose libgslcblas
+ * exports a reference cblas_sgemm (a plain triple loop, 30x slower here) that wins the symbol
+ * when it comes first on the link line. sgemm_ exists only in OpenBLAS, so this is OpenBLAS
+ * whatever the link order. Row-major C = A B is column-major C^T = B^T A^T. */
+extern void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                   const int *k, const float *alpha, const float *a, const int *lda,
+                   const float *b, const int *ldb, const float *beta, float *c, const int *ldc);
+
 static void sgemm(const float *a, const float *b, float *c, int m, int n, int k)
 {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+  const float one = 1.0f, zero = 0.0f;
+  sgemm_("N", "N", &n, &m, &k, &one, b, &n, a, &k, &zero, c, &n);
+}
+
+const char *cpu_blas_config(void)
+{
+  return openblas_get_config();
 }
 
 double cpu_gemm_fp32_error(int m, int n, int k, int samples)

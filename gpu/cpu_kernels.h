@@ -19,7 +19,10 @@ void cpu_random_nonzero_bytes(unsigned char *buf, size_t len);
 /* Seconds of CLOCK_MONOTONIC. */
 double cpu_now_s(void);
 
-/* Dense n x n x n fp32 product through OpenBLAS's cblas_sgemm, FLOP/s = 2 n^3 / s. The result is
+/* OpenBLAS's build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH ... Cooperlake"); static. */
+const char *cpu_blas_config(void);
+
+/* Dense n x n x n fp32 product through OpenBLAS's sgemm, FLOP/s = 2 n^3 / s. The result is
  * checked on sampled entries against a float64 dot product of the same inputs. */
 enum depin_status cpu_gemm_fp32(int n, int reps, double *rates, diag_t *diag);
 

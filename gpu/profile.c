@@ -46,6 +46,11 @@ const char *profile_rate_key(enum profile_rate r)
   return rate_descs[r].key;
 }
 
+bool profile_rate_required(enum profile_rate r)
+{
+  return rate_descs[r].required;
+}
+
 const char *profile_rate_unit(enum profile_rate r)
 {
   return rate_descs[r].unit;
@@ -384,14 +389,15 @@ static bool set_append(profile_set_t *set, struct device_profile *d, diag_t *dia
   return true;
 }
 
-/* Parser messages (syntax errors) carry their own position. */
+/* Parser messages (syntax errors) carry their own position, already 1-based in
+ * struct fy_diag_error (unlike fy_mark's). */
 static void report_parse_errors(struct reader *rd, struct fy_diag *fyd)
 {
   void *it = NULL;
   struct fy_diag_error *e;
   bool any = false;
   while ((e = fy_diag_errors_iterate(fyd, &it))) {
-    diag_add(rd->diag, DIAG_ERROR, rd->file, e->line + 1, e->column + 1, NULL, "%s", e->msg);
+    diag_add(rd->diag, DIAG_ERROR, rd->file, e->line, e->column, NULL, "%s", e->msg);
     any = true;
   }
   if (!any)
@@ -423,7 +429,13 @@ static void read_devices(struct reader *rd, struct fy_node *root, profile_set_t 
   struct fy_node_pair *p;
   while ((p = fy_node_mapping_iterate(root, &kit))) {
     const char *key = fy_node_get_scalar0(fy_node_pair_key(p));
-    if (!key || (strcmp(key, "devices") && strcmp(key, "format")))
+    const char *v = NULL;
+    if (key && !strcmp(key, "format")) {
+      v = scalar(rd, fy_node_pair_value(p), "format");
+      if (v && strcmp(v, PROFILE_FORMAT))
+        report(rd, fy_node_pair_value(p), "format", "format %s is not one this depinsim reads "
+               "(allowed: " PROFILE_FORMAT ")", v);
+    } else if (!key || strcmp(key, "devices"))
       report(rd, fy_node_pair_key(p), key ? key : "", "unknown key (allowed: format, devices)");
   }
 }
@@ -542,70 +554,4 @@ double profile_compute_seconds(const struct device_profile *d, enum precision p,
   if (rate <= 0 || gpus <= 0 || efficiency <= 0)
     return INFINITY;
   return flops / ((double)gpus * rate * efficiency);
-}
-
-/* ---- writing ---- */
-
-/* A YAML double-quoted scalar. */
-static void put_quoted(FILE *out, const char *s)
-{
-  fputc('"', out);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      fputc('\\', out);
-    if (*s == '\n')
-      fputs("\\n", out);
-    else
-      fputc(*s, out);
-  }
-  fputc('"', out);
-}
-
-static void write_rate(const struct device_profile *d, enum profile_rate r, FILE *out,
-                       const char *indent, const char *key)
-{
-  double v = profile_rate_get(d, r);
-  if (v <= 0 && !rate_descs[r].required)
-    return;
-  fprintf(out, "%s%s: {value: %.9g, unit: %s", indent, key, v, rate_descs[r].unit);
-  if (d->spread[r].reps > 0)
-    fprintf(out, ", min: %.9g, max: %.9g, reps: %d", d->spread[r].min, d->spread[r].max,
-            d->spread[r].reps);
-  if (r == PROFILE_RS_ENCODE && d->rs_k > 0)
-    fprintf(out, ", k: %d, m: %d", d->rs_k, d->rs_m);
-  if (d->note[r]) {
-    fputs(", note: ", out);
-    put_quoted(out, d->note[r]);
-  }
-  fputs("}\n", out);
-}
-
-static void write_string(FILE *out, const char *key, const char *v)
-{
-  if (!v)
-    return;
-  fprintf(out, "    %s: ", key);
-  put_quoted(out, v);
-  fputc('\n', out);
-}
-
-enum depin_status profile_write(const struct device_profile *d, FILE *out)
-{
-  fputs("# depinsim calibration profile (layout: gpu/profiles/README.md)\nformat: 1\n"
-        "devices:\n", out);
-  fputs("  - name: ", out);
-  put_quoted(out, d->name ? d->name : "");
-  fprintf(out, "\n    source: %s\n", d->measured ? "measured" : "datasheet");
-  write_string(out, "origin", d->origin ? d->origin : "");
-  write_string(out, "date", d->date ? d->date : "");
-  write_string(out, "driver", d->driver);
-  write_string(out, "toolkit", d->toolkit);
-  write_rate(d, PROFILE_MEMORY, out, "    ", "memory");
-  fputs("    gemm:\n", out);
-  for (int p = 0; p < PREC_COUNT; p++)
-    write_rate(d, (enum profile_rate)(PROFILE_GEMM_FP32 + p), out, "      ", precision_names[p]);
-  for (int r = PROFILE_MEM_BW; r < PROFILE_RATE_COUNT; r++)
-    write_rate(d, (enum profile_rate)r, out, "    ", rate_descs[r].key);
-  fflush(out);
-  return ferror(out) ? DEPIN_EIO : DEPIN_OK;
 }

@@ -61,9 +61,14 @@ struct device_profile {
   char *note[PROFILE_RATE_COUNT]; /* how a rate was obtained (method, citation), or NULL */
 };
 
-/* The YAML key of a rate ("gemm.bf16"), its base unit ("FLOP/s"); static strings. */
+/* The version of the file layout (`format:`) written and read. */
+#define PROFILE_FORMAT "1"
+
+/* The YAML key of a rate ("gemm.bf16"), its base unit ("FLOP/s"); static strings. Whether every
+ * profile must give it (memory, gemm.fp32, mem_bw, h2d, d2h, rs_encode, da_encode, sig_verify). */
 const char *profile_rate_key(enum profile_rate r);
 const char *profile_rate_unit(enum profile_rate r);
+bool profile_rate_required(enum profile_rate r);
 /* The field of d that holds rate r. Cannot fail. */
 double *profile_rate_slot(struct device_profile *d, enum profile_rate r);
 double profile_rate_get(const struct device_profile *d, enum profile_rate r);

@@ -16,7 +16,7 @@
 static const char *const shipped[] = {
   "gpu/profiles/h100-sxm.yaml", "gpu/profiles/h200.yaml",     "gpu/profiles/a100-80gb.yaml",
   "gpu/profiles/rtx-4090.yaml", "gpu/profiles/rtx-3090.yaml", "gpu/profiles/l40s.yaml",
-  "gpu/profiles/v100.yaml",
+  "gpu/profiles/v100.yaml",     "gpu/profiles/cpu-amd-epyc.yaml",
 };
 
 /* Writes text to a fresh temporary file; returns its path (free it, unlink it). */
@@ -47,7 +47,12 @@ static void test_profile_shipped_load(void **state)
   profile_set_t *set = profile_set_load(shipped, sizeof shipped / sizeof shipped[0], diag);
   diag_print(diag, stdout);
   assert_non_null(set);
-  assert_int_equal(profile_set_count(set), 7);
+  assert_int_equal(profile_set_count(set), 8);
+  const struct device_profile *cpu = profile_set_find(set, "cpu-amd-epyc");
+  assert_non_null(cpu);
+  assert_true(cpu->measured);
+  assert_true(cpu->spread[PROFILE_GEMM_FP32].reps > 0);
+  assert_true(cpu->sig_verify_per_s > 0 && cpu->rs_encode_Bps > 0);
   const char *names[] = {"H100-SXM", "H200", "A100-80GB", "RTX-4090", "RTX-3090", "L40S", "V100"};
   for (size_t i = 0; i < 7; i++) {
     const struct device_profile *d = profile_set_find(set, names[i]);
@@ -171,11 +176,28 @@ static void test_profile_missing_keys_and_syntax(void **state)
   free(path);
   diag_free(diag);
 
+  set = load_text("format: 2\ndevices: []\n", &diag, &path);
+  assert_null(set);
+  snprintf(want, sizeof want, "%s:1:9: format: format 2 is not one this depinsim reads "
+           "(allowed: 1)", path);
+  assert_true(diag_contains(diag, want));
+  unlink(path);
+  free(path);
+  diag_free(diag);
+
   set = load_text("devices:\n  - name: [unclosed\n", &diag, &path);
   diag_print(diag, stdout);
   assert_null(set);
   assert_int_equal(diag_error_count(diag), 1);
-  snprintf(want, sizeof want, "%s:4:2: flow sequence without a closing bracket", path);
+  snprintf(want, sizeof want, "%s:3:1: flow sequence without a closing bracket", path);
+  assert_true(diag_contains(diag, want));
+  unlink(path);
+  free(path);
+  diag_free(diag);
+
+  set = load_text("devices:\n  - name: x\n    name: y\n", &diag, &path);
+  assert_null(set);
+  snprintf(want, sizeof want, "%s:3:5: duplicate key", path);
   assert_true(diag_contains(diag, want));
   unlink(path);
   free(path);
@@ -200,6 +222,14 @@ static void test_profile_unknown_device_and_names(void **state)
   free(names);
   assert_null(profile_set_at(set, 2));
   assert_string_equal(profile_set_at(set, 1)->name, "H200");
+  profile_set_free(set);
+  /* the same device twice: the later entry stays, with a warning, not an error */
+  const char *twice[] = {shipped[0], shipped[0]};
+  set = profile_set_load(twice, 2, diag);
+  assert_non_null(set);
+  assert_int_equal(profile_set_count(set), 1);
+  assert_true(diag_contains(diag, "H100-SXM: warning: device given twice"));
+  assert_int_equal(diag_error_count(diag), 0);
   profile_set_free(set);
   profile_set_free(NULL);
   diag_free(diag);

@@ -14,6 +14,7 @@
 #include "gpu/cpu_kernels.h"
 #include "gpu/gf256.h"
 #include "gpu/rs.h"
+#include "gpu/rs_word.h"
 
 static void test_rs_field_matches_isal(void **state)
 {
@@ -93,6 +94,50 @@ static void test_rs_too_few_slices_refused(void **state)
   rs_code_free(NULL);
 }
 
+/* The CUDA kernel's per-thread code, run on the host over every thread of the grid, gives
+ * ISA-L's bytes: indexing, tables and the zero sentinel are checked without a GPU. */
+static void kernel_word_case(int k, int m, size_t len)
+{
+  rs_code_t *c = rs_code_new(k, m);
+  size_t pitch = (len + 15) / 16 * 16, words = (len + 3) / 4;
+  uint8_t *data = aligned_alloc(16, pitch * k), *par = aligned_alloc(16, pitch * m);
+  uint8_t *ref = malloc(len * m);
+  uint16_t *coef_log = malloc(sizeof *coef_log * k * m);
+  unsigned char *dptr[RS_MAX_SLICES], *rptr[RS_MAX_SLICES];
+  struct gf256_tables t;
+  gf256_tables_init(&t);
+  cpu_random_nonzero_bytes(data, pitch * k);
+  for (size_t b = 0; b < pitch * k; b += 7)
+    data[b] = 0; /* zero bytes too: the sentinel path */
+  for (int i = 0; i < k * m; i++)
+    coef_log[i] = t.log[rs_code_parity_rows(c)[i]];
+  for (int j = 0; j < k; j++)
+    dptr[j] = data + (size_t)j * pitch;
+  for (int i = 0; i < m; i++)
+    rptr[i] = ref + (size_t)i * len;
+  rs_encode(c, len, dptr, rptr);
+  for (int row0 = 0; row0 < m; row0 += RS_WORD_ROWS)
+    for (size_t w = 0; w < words; w++)
+      rs_encode_word(data, par, k, m, pitch, w, row0, t.exp, t.log, coef_log);
+  for (int i = 0; i < m; i++)
+    assert_memory_equal(par + (size_t)i * pitch, rptr[i], len);
+  free(data);
+  free(par);
+  free(ref);
+  free(coef_log);
+  rs_code_free(c);
+}
+
+static void test_rs_kernel_word_matches_isal(void **state)
+{
+  (void)state;
+  kernel_word_case(1, 1, 5);
+  kernel_word_case(10, 4, 4099);
+  kernel_word_case(17, 33, 1000);
+  kernel_word_case(170, 85, 257);
+  kernel_word_case(127, 128, 64);
+}
+
 int main(void)
 {
   if (sodium_init() < 0)
@@ -101,6 +146,7 @@ int main(void)
     cmocka_unit_test(test_rs_field_matches_isal),
     cmocka_unit_test(test_rs_round_trip_random_erasures),
     cmocka_unit_test(test_rs_too_few_slices_refused),
+    cmocka_unit_test(test_rs_kernel_word_matches_isal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
