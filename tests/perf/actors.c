@@ -7,7 +7,7 @@
  * actor doing ROUNDS rounds of (one second of compute, a 1 MB message to its neighbour, a
  * receive), runs it and prints wall time, peak RSS and actors per second.
  *
- *   build/perf/actors [N] [ROUNDS]          (default 100000 actors, 10 rounds) */
+ *   build/perf/actors [N] [ROUNDS] [--cfg=...]   (default 100000 actors, 10 rounds) */
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
 #include <simgrid/mailbox.h>
@@ -60,7 +60,10 @@ int main(int argc, char **argv)
     return 1;
   }
   int engine_argc = 1;
-  char *engine_argv[] = {argv[0], NULL};
+  char **engine_argv = calloc((size_t)argc + 1, sizeof(char *));
+  engine_argv[0] = argv[0];
+  for (int i = 3; i < argc; i++)
+    engine_argv[engine_argc++] = argv[i]; /* SimGrid options, e.g. --cfg=contexts/stack-size:16 */
   double start = progress_wall_now();
   struct world *w = world_new(sc, &engine_argc, engine_argv, diag);
   if (!w) {
@@ -93,5 +96,6 @@ int main(int argc, char **argv)
   scenario_free(sc);
   diag_free(diag);
   free(text);
+  free(engine_argv);
   return 0;
 }
