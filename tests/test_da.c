@@ -1,0 +1,272 @@
+/* test_da.c: the DA layer: real erasure coding on small instances (any k of n rows rebuild a
+ * blob, k - 1 do not), quorum formation on a hand example, the 2/3 acceptance edge, the range
+ * frontier, PoDAS detection against its closed form, and whole runs through the depinsim
+ * binary: dispersal time against its closed form, and the aggregate grain against per-slice. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+#include "protocols/da/coding.h"
+#include "protocols/da/da.h"
+#include "protocols/da/frontier.h"
+#include "protocols/da/quorum.h"
+#include "sim/rng.h"
+#include "testutil.h"
+
+static unsigned char *random_bytes(gsl_rng *rng, size_t n)
+{
+  unsigned char *p = malloc(n);
+  assert_non_null(p);
+  for (size_t i = 0; i < n; i++)
+    p[i] = (unsigned char)gsl_rng_uniform_int(rng, 256);
+  return p;
+}
+
+/* Decodes with exactly the rows in mask and checks the blob comes back. */
+static void assert_rebuilds(coding_blob_t *b, const bool *present, const unsigned char *data,
+                            size_t len)
+{
+  void *out = NULL;
+  size_t out_len = 0;
+  assert_int_equal(coding_decode(b, present, &out, &out_len), DEPIN_OK);
+  assert_int_equal(out_len, len);
+  assert_memory_equal(out, data, len);
+  free(out);
+}
+
+/* 4-of-12 (0G's rate 1/3): every one of the C(12, 4) = 495 four-row subsets rebuilds. */
+static void test_da_erasure_every_k_subset_rebuilds(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(3, "test-da", 0);
+  size_t len = 1001;
+  unsigned char *data = random_bytes(rng, len);
+  coding_blob_t *b = coding_encode(data, len, 4, 12);
+  assert_non_null(b);
+  assert_int_equal(coding_row_bytes(b), (len + 4 + 3) / 4);
+  int subsets = 0;
+  for (unsigned mask = 0; mask < (1u << 12); mask++) {
+    if (__builtin_popcount(mask) != 4)
+      continue;
+    bool present[12];
+    for (int i = 0; i < 12; i++)
+      present[i] = mask >> i & 1;
+    assert_rebuilds(b, present, data, len);
+    subsets++;
+  }
+  assert_int_equal(subsets, 495);
+  coding_blob_free(b);
+  free(data);
+  gsl_rng_free(rng);
+}
+
+/* 85-of-255, the largest rate-1/3 code in GF(2^8): random 85-row subsets rebuild, 84 rows are
+ * refused, and 84 rows do not determine the blob: two different blobs share them. */
+static void test_da_erasure_k_minus_one_rows_do_not(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(4, "test-da", 0);
+  const int k = 85, n = 255;
+  size_t len = 85 * 64 - 4;
+  unsigned char *data = random_bytes(rng, len);
+  coding_blob_t *b = coding_encode(data, len, k, n);
+  assert_non_null(b);
+  int order[255];
+  for (int i = 0; i < n; i++)
+    order[i] = i;
+  for (int trial = 0; trial < 20; trial++) {
+    gsl_ran_shuffle(rng, order, n, sizeof(int));
+    bool present[255] = {false};
+    for (int i = 0; i < k; i++)
+      present[order[i]] = true;
+    assert_rebuilds(b, present, data, len);
+    present[order[0]] = false; /* k - 1 rows */
+    void *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(coding_decode(b, present, &out, &out_len), DEPIN_EINVAL);
+    assert_null(out);
+  }
+  /* A second blob equal to the first but in its last data byte: the code is systematic, so it
+   * agrees with the first on the 84 data rows before the last one, which therefore cannot tell
+   * them apart; its full row set differs (it is another codeword). */
+  unsigned char *other = malloc(len);
+  memcpy(other, data, len);
+  size_t last_row_start = (size_t)(k - 1) * coding_row_bytes(b);
+  other[last_row_start] ^= 0x5a;
+  coding_blob_t *c = coding_encode(other, len, k, n);
+  for (int i = 0; i < k - 1; i++)
+    assert_memory_equal(coding_row(b, i), coding_row(c, i), coding_row_bytes(b));
+  int differing = 0;
+  for (int i = k - 1; i < n; i++)
+    differing += memcmp(coding_row(b, i), coding_row(c, i), coding_row_bytes(b)) != 0;
+  assert_int_equal(differing, n - k + 1); /* MDS: every other row differs */
+  coding_blob_free(c);
+  free(other);
+  coding_blob_free(b);
+  free(data);
+  gsl_rng_free(rng);
+}
+
+/* A damaged row taken as present corrupts the result; marked absent, it is rebuilt. */
+static void test_da_erasure_lost_rows_are_rebuilt(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(5, "test-da", 0);
+  size_t len = 4000;
+  unsigned char *data = random_bytes(rng, len);
+  coding_blob_t *b = coding_encode(data, len, 4, 12);
+  bool present[12];
+  for (int i = 0; i < 12; i++)
+    present[i] = i >= 8; /* parity only */
+  memset(coding_row(b, 0), 0, coding_row_bytes(b)); /* lost data row, not used */
+  assert_rebuilds(b, present, data, len);
+  coding_blob_free(b);
+  free(data);
+  gsl_rng_free(rng);
+}
+
+/* Stakes 35, 20, 100,000 and 9 tokens at 10 tokens a vote, at most 4 votes: 3, 2, 4 and 0
+ * votes. One quorum of 9 slots takes every vote, so the slot counts are exactly the votes;
+ * quorums of 3 slots (at most 2) use 6 of the 9 votes. */
+static void test_da_quorum_slots_follow_votes(void **state)
+{
+  (void)state;
+  double stake[4] = {35, 20, 100000, 9};
+  assert_int_equal(quorum_votes(35, 10, 4), 3);
+  assert_int_equal(quorum_votes(100000, 10, 4), 4);
+  assert_int_equal(quorum_votes(9, 10, 4), 0);
+  da_quorums_t *q = quorum_form(stake, 4, 10, 4, 9, 10, 42, 0);
+  assert_non_null(q);
+  assert_int_equal(quorum_count(q), 1);
+  assert_int_equal(quorum_total_votes(q), 9);
+  long expect[4] = {3, 2, 4, 0};
+  for (size_t i = 0; i < 4; i++)
+    assert_int_equal(quorum_signer_slots(q, 0, i), expect[i]);
+  long seen[4] = {0};
+  for (long s = 0; s < 9; s++)
+    seen[quorum_slot_signer(q, 0, s)]++;
+  assert_memory_equal(seen, expect, sizeof(seen));
+  quorum_free(q);
+
+  q = quorum_form(stake, 4, 10, 4, 3, 2, 42, 0);
+  assert_int_equal(quorum_count(q), 2); /* 9 votes make 3 quorums of 3, capped at 2 */
+  long used = 0;
+  for (size_t k = 0; k < 2; k++)
+    for (size_t i = 0; i < 4; i++) {
+      assert_true(quorum_signer_slots(q, k, i) <= expect[i]);
+      used += quorum_signer_slots(q, k, i);
+    }
+  assert_int_equal(used, 6);
+  quorum_free(q);
+
+  /* 0G's defaults: 3,072 signers of 10,240 tokens each hit the 1,024-vote cap; 10 quorums. */
+  double *big = malloc(3072 * sizeof(double));
+  for (int i = 0; i < 3072; i++)
+    big[i] = 20480;
+  q = quorum_form(big, 3072, 10, 1024, 3072, 10, 1, 0);
+  assert_int_equal(quorum_total_votes(q), 3072L * 1024);
+  assert_int_equal(quorum_count(q), 10);
+  quorum_free(q);
+  free(big);
+}
+
+/* The same seed and epoch give the same slots; another epoch reshuffles them. */
+static void test_da_quorum_shuffle_is_per_epoch(void **state)
+{
+  (void)state;
+  double stake[64];
+  for (int i = 0; i < 64; i++)
+    stake[i] = 10.0 * (1 + i % 7);
+  da_quorums_t *a = quorum_form(stake, 64, 10, 1024, 100, 10, 9, 0);
+  da_quorums_t *b = quorum_form(stake, 64, 10, 1024, 100, 10, 9, 0);
+  da_quorums_t *c = quorum_form(stake, 64, 10, 1024, 100, 10, 9, 1);
+  int same = 0, moved = 0;
+  for (long s = 0; s < 100; s++) {
+    same += quorum_slot_signer(a, 0, s) == quorum_slot_signer(b, 0, s);
+    moved += quorum_slot_signer(a, 0, s) != quorum_slot_signer(c, 0, s);
+  }
+  assert_int_equal(same, 100);
+  assert_true(moved > 50);
+  quorum_free(a);
+  quorum_free(b);
+  quorum_free(c);
+}
+
+/* 2,047 of 3,072 slots do not accept a blob; 2,048 do, by the rule and through the frontier. */
+static void test_da_accept_edge_2047_vs_2048(void **state)
+{
+  (void)state;
+  struct da_conf c = {.quorum_slots = 3072, .accept_fraction = 2.0 / 3.0};
+  assert_int_equal(da_accept_threshold(&c), 2048);
+  assert_false(da_accepted(&c, 2047));
+  assert_true(da_accepted(&c, 2048));
+  frontier_t *f = frontier_new(da_accept_threshold(&c));
+  frontier_cover(f, 0, 1, 2000);
+  frontier_cover(f, 0, 1, 47);
+  assert_int_equal(frontier_advance(f, 1), 0);
+  assert_int_equal(frontier_head_cover(f), 2047);
+  frontier_cover(f, 0, 1, 1);
+  assert_int_equal(frontier_advance(f, 1), 1);
+  assert_int_equal(frontier_position(f), 1);
+  frontier_free(f);
+}
+
+/* Ranges: three nodes of 1 slot, threshold 2. Node A holds [0, 10), B [0, 4) then [6, 10)
+ * (down for blobs 4 and 5), C [5, 10). Blob 4 has A only: the frontier stops there until it
+ * is skipped; then 5 (A, C) and 6..9 (A, B, C) pass. */
+static void test_da_frontier_counts_ranges(void **state)
+{
+  (void)state;
+  frontier_t *f = frontier_new(2);
+  frontier_cover(f, 0, 10, 1);
+  frontier_cover(f, 0, 4, 1);
+  frontier_cover(f, 6, 10, 1);
+  frontier_cover(f, 5, 10, 1);
+  assert_int_equal(frontier_advance(f, 10), 4);
+  assert_int_equal(frontier_head_cover(f), 1);
+  frontier_skip(f);
+  assert_int_equal(frontier_advance(f, 8), 3); /* only 8 dispersed so far */
+  assert_int_equal(frontier_advance(f, 10), 2);
+  assert_int_equal(frontier_head_cover(f), 0);
+  /* Far ranges grow the buckets and late ranges are ignored. */
+  frontier_cover(f, 3, 5, 7);
+  frontier_cover(f, 100000, 100001, 2);
+  frontier_cover(f, 10, 100000, 2);
+  assert_int_equal(frontier_advance(f, 200000), 100001 - 10);
+  frontier_free(f);
+}
+
+/* 0G's geometry: the largest blob is 31 x 1024 x 1024 - 4 bytes and fills 32 KiB rows. */
+static void test_da_geometry_matches_0g(void **state)
+{
+  (void)state;
+  struct da_conf c = {.quorum_slots = 3072, .data_rows = 1024, .rows = 3072,
+                      .row_bytes = 32768, .accept_fraction = 2.0 / 3};
+  assert_float_equal(da_max_blob_bytes(&c), 32505852, 0);
+  assert_float_equal(da_row_bytes(&c, 32505852), 32768, 0);
+  assert_float_equal(da_row_bytes(&c, 31744 - 4), 32, 0); /* one element a row */
+  /* commitment 64 + aggregate signature 64 + 384-byte bitmap + 136 */
+  assert_float_equal(da_publish_bytes(&c), 648, 0);
+  assert_float_equal(da_dispersal_seconds(32768, 3072, 1.25e9, 0.002),
+                     32768.0 * 3072 / 1.25e9 + 0.002, 1e-12);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_da_erasure_every_k_subset_rebuilds),
+    cmocka_unit_test(test_da_erasure_k_minus_one_rows_do_not),
+    cmocka_unit_test(test_da_erasure_lost_rows_are_rebuilt),
+    cmocka_unit_test(test_da_quorum_slots_follow_votes),
+    cmocka_unit_test(test_da_quorum_shuffle_is_per_epoch),
+    cmocka_unit_test(test_da_accept_edge_2047_vs_2048),
+    cmocka_unit_test(test_da_frontier_counts_ranges),
+    cmocka_unit_test(test_da_geometry_matches_0g),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
