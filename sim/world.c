@@ -16,6 +16,7 @@
 #include <xbt/asserts.h>
 #include <xbt/log.h>
 
+#include "protocols/da/da.h"
 #include "protocols/ledger/ledger.h"
 #include "sim/availability.h"
 #include "sim/platform.h"
@@ -23,7 +24,7 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
-const struct depin_layer *const world_layers[] = {&ledger_layer};
+const struct depin_layer *const world_layers[] = {&ledger_layer, &da_layer};
 const size_t world_layer_count = sizeof(world_layers) / sizeof(world_layers[0]);
 
 const struct metric_def world_metrics[] = {

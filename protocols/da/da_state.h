@@ -1,0 +1,151 @@
+/* da_state.h: the DA layer's run state, shared by its actors (da.c, dispersal.c), sampling
+ * (sampling.c) and report (da_report.c). Private to protocols/da/. */
+#ifndef DEPINSIM_PROTOCOLS_DA_DA_STATE_H
+#define DEPINSIM_PROTOCOLS_DA_DA_STATE_H
+
+#include <gsl/gsl_rng.h>
+#include <simgrid/forward.h>
+#include <stdbool.h>
+
+#include "protocols/da/da.h"
+#include "protocols/da/frontier.h"
+#include "protocols/da/quorum.h"
+#include "protocols/ledger/ledger.h"
+#include "protocols/ledger/mempool.h"
+#include "sim/world.h"
+
+struct da;
+
+/* One signer's place in one quorum: the slots it holds there. */
+struct da_node {
+  struct da *da;
+  unsigned quorum;
+  size_t provider;
+  long slots;
+  bool stores;            /* false: lazy or malicious, signs without storing */
+  sg_mailbox_t mailbox;
+  double rows_owed;       /* rows sent to it (delivered or not) */
+  double rows_stored;
+  double bytes_written_in_window;
+  size_t next_blob;       /* aggregate grain: first blob of its quorum not yet sent to it */
+  /* sampling */
+  double samples, failed_samples, paid;
+  double first_failed_at; /* < 0: never failed */
+};
+
+/* A blob stream from one submitter to one quorum (pairs taken round-robin). */
+struct da_lane {
+  struct da *da;
+  unsigned id, quorum;
+  size_t submitter;       /* provider index */
+  mempool_t *arrivals;    /* blobs as Poisson counts per tick */
+  gsl_rng *rng;
+};
+
+/* A submitting host and its lanes. */
+struct da_submitter {
+  struct da *da;
+  size_t provider;
+  unsigned *lanes;
+  unsigned n_lanes, next_lane;
+  struct tx_batch *taken; /* scratch for mempool_take */
+  size_t cap_taken;
+};
+
+/* Aggregate grain: blobs [first, first + count) of a quorum, arrived at `arrival`. */
+struct da_entry {
+  size_t first;
+  double count;
+  double arrival, uploaded_at;
+  unsigned lane;
+};
+
+/* Per-slice grain: one blob, one attempt. */
+struct da_blob {
+  unsigned quorum, lane;
+  double arrival, dispersed_at, aggregated_at;
+  double delivered_at;    /* when its last row reached its node */
+  long shares, rows_received;
+  bool decided, accepted;
+  struct ledger_ticket ticket;
+  bool has_ticket;
+};
+
+/* Accepted blobs waiting for (or done with) their ledger transaction. */
+struct da_accept {
+  double arrival, count, aggregated_at;
+  struct ledger_ticket ticket;
+  bool has_ticket;
+};
+
+struct da_quorum {
+  struct da *da;
+  unsigned id;
+  size_t *nodes;          /* indices into da->nodes */
+  size_t n_nodes;
+  size_t *slot_node;      /* slot -> index into da->nodes */
+  sg_mailbox_t shares, uploads;
+  /* aggregate grain */
+  frontier_t *frontier;
+  size_t dispersed;       /* blobs uploaded to the hub so far */
+  struct da_entry *entries; /* FIFO of uploaded batches not yet decided */
+  size_t entries_head, n_entries, cap_entries;
+  double last_dispatch, last_publish, unpublished;
+  bool waiting;           /* uploads not yet dispatched */
+  /* acceptances, in order; those from first_unpublished on have no ledger ticket yet */
+  struct da_accept *accepts;
+  size_t n_accepts, cap_accepts, first_unpublished;
+  /* per-slice grain: blobs dispersed and not decided, in order (indices into da->blobs) */
+  size_t *pending;
+  size_t pending_head, n_pending, cap_pending;
+};
+
+struct da {
+  struct world *world;
+  const struct da_conf *conf;
+  void *ledger;           /* the ledger layer's state, or NULL */
+  da_quorums_t *assignment;
+  size_t *signer_provider; /* signer index -> provider */
+  size_t n_signers;
+  struct da_node *nodes;
+  size_t n_nodes;
+  struct da_quorum *quorums;
+  unsigned n_quorums;
+  struct da_lane *lanes;
+  unsigned n_lanes;
+  struct da_submitter *submitters;
+  size_t n_submitters;
+  long threshold;
+  double row_bytes, encoded_bytes;
+  /* per-slice blobs */
+  struct da_blob *blobs;
+  size_t n_blobs, cap_blobs;
+  /* counters */
+  double *disk_free_at;   /* per provider: its disk's FIFO, when the last queued write ends */
+  double blobs_encoded, blobs_aggregated, blobs_retried, encode_s_total;
+  double bytes_dispersed;
+  hist_t *aggregation_latency; /* arrival -> 2/3 of shares, owned by metrics */
+  /* sampling (sampling.c) */
+  gsl_rng *sampling_rng;
+  double pool, paid_total, target_prob, rounds, valid_submits;
+  double *sampling_scratch; /* owned */
+};
+
+/* dispersal.c */
+void da_submitter_actor(int argc, char **argv);
+void da_node_actor(int argc, char **argv);
+void da_dispatcher_actor(int argc, char **argv);
+void da_aggregator_actor(int argc, char **argv);
+void da_ticker_actor(int argc, char **argv);
+/* da_report.c */
+void da_report(void *state, struct world *w);
+double da_accepted_bytes(void *state);
+/* sampling.c: the PoDAS driver */
+void da_sampling_actor(int argc, char **argv);
+/* dispersal.c: records `count` blobs that arrived at `arrival` as aggregated now (their fee
+ * goes to the pool), and publishes every unpublished acceptance of q as one ledger
+ * transaction. */
+void da_record_acceptance(struct da_quorum *q, double arrival, double count);
+void da_publish(struct da_quorum *q);
+
+#endif
