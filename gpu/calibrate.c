@@ -287,6 +287,35 @@ static enum depin_status measure_cuda(cuda_bench_t *b, const struct plan *p, FIL
 }
 #endif
 
+#ifdef DEPINSIM_HAVE_CUDA
+/* Prints each measured rate as a share of the shipped datasheet profile of the same device,
+ * when there is one (gpu/profiles/<name>.yaml): the check of issue 3's GPU targets. */
+static void compare_with_datasheet(const struct device_profile *d, FILE *report)
+{
+  char path[1024];
+  int n = snprintf(path, sizeof path, "%s/gpu/profiles/", DEPINSIM_SOURCE_DIR);
+  for (const char *c = d->name; *c && n < (int)sizeof path - 6; c++)
+    path[n++] = (char)tolower((unsigned char)*c);
+  snprintf(path + n, sizeof path - (size_t)n, ".yaml");
+  diag_t *quiet = diag_new();
+  const char *paths[] = {path};
+  profile_set_t *set = quiet ? profile_set_load(paths, 1, quiet) : NULL;
+  const struct device_profile *ds = set ? profile_set_find(set, d->name) : NULL;
+  if (ds && !ds->measured) {
+    fprintf(report, "# against the datasheet (%s):", path);
+    for (int r = PROFILE_GEMM_FP32; r <= PROFILE_D2H; r++) {
+      double want = profile_rate_get(ds, (enum profile_rate)r);
+      if (want > 0)
+        fprintf(report, " %s %.0f%%", profile_rate_key((enum profile_rate)r),
+                100.0 * profile_rate_get(d, (enum profile_rate)r) / want);
+    }
+    fputc('\n', report);
+  }
+  profile_set_free(set);
+  diag_free(quiet);
+}
+#endif
+
 /* Which device to measure: a cuda_bench when a GPU is wanted and answers, else NULL (CPU). */
 static void *open_gpu(const struct calibrate_opts *opts, FILE *report)
 {
@@ -330,6 +359,8 @@ enum depin_status calibrate_measure(const struct calibrate_opts *opts, FILE *rep
   if (on_gpu) {
     st = measure_cuda(gpu, p, report, d, diag);
     cuda_bench_free(gpu);
+    if (st == DEPIN_OK)
+      compare_with_datasheet(d, report);
     return st;
   }
 #endif
