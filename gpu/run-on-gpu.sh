@@ -18,7 +18,7 @@
 set -euo pipefail
 
 DEBS="libfyaml0 libfyaml-dev libisal2 libisal-dev libsodium23 libsodium-dev libopenblas0-pthread
-libopenblas-pthread-dev libopenblas-dev libgfortran5 libcmocka0 libcmocka-dev"
+libopenblas-pthread-dev libopenblas-dev libgfortran5 libquadmath0 libcmocka0 libcmocka-dev"
 
 if [ "${1:-}" = fetch ]; then
   mkdir -p .gpu-deps
