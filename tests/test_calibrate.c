@@ -58,6 +58,29 @@ static void test_calibrate_quick_cpu_profile(void **state)
   unlink(path);
 }
 
+/* Without -o the profile follows the report on the same stream, and the whole is a profile:
+ * every report line is a YAML comment. */
+static void test_calibrate_report_is_a_profile(void **state)
+{
+  (void)state;
+  char path[] = "/tmp/depinsim_rep_XXXXXX.yaml";
+  int fd = mkstemps(path, 5);
+  FILE *report = fdopen(fd, "w");
+  diag_t *diag = diag_new();
+  struct calibrate_opts opts = {.device = CALIBRATE_CPU, .quick = true, .command = "x -q"};
+  assert_int_equal(calibrate_run(&opts, report, diag), DEPIN_OK);
+  fclose(report);
+  const char *paths[] = {path};
+  profile_set_t *set = profile_set_load(paths, 1, diag);
+  diag_print(diag, stdout);
+  assert_non_null(set);
+  assert_string_equal(profile_set_at(set, 0)->origin, "x -q");
+  assert_true(profile_set_at(set, 0)->rs_encode_Bps > 0);
+  profile_set_free(set);
+  diag_free(diag);
+  unlink(path);
+}
+
 static void test_calibrate_gemm_against_float64(void **state)
 {
   (void)state;
@@ -159,6 +182,7 @@ int main(void)
     return 1;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_calibrate_quick_cpu_profile),
+    cmocka_unit_test(test_calibrate_report_is_a_profile),
     cmocka_unit_test(test_calibrate_gemm_against_float64),
     cmocka_unit_test(test_calibrate_da_scaling),
     cmocka_unit_test(test_calibrate_cuda_matches_isal),
