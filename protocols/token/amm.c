@@ -53,14 +53,15 @@ double amm_buy(struct amm *a, double usd)
   double out;
   if (a->fixed) {
     out = fmin(usd / a->fixed_price, a->tokens);
+    a->tokens -= out;
     a->volume_usd += out * a->fixed_price;
   } else {
     double in = usd * (1 - a->fee);
     double left = fmax(a->tokens * (a->usd / (a->usd + in)), DBL_MIN);
     out = a->tokens - left;
-    a->usd += usd;
+    a->tokens = left;
+    a->usd = fmin(a->usd + usd, DBL_MAX);
     a->volume_usd += usd;
   }
-  a->tokens -= out;
   return out;
 }
