@@ -65,3 +65,12 @@ double amm_buy(struct amm *a, double usd)
   }
   return out;
 }
+
+double amm_quote_buy(const struct amm *a, double tokens)
+{
+  if (a->fixed)
+    return tokens <= a->tokens ? tokens * a->fixed_price : INFINITY;
+  if (tokens >= a->tokens)
+    return INFINITY;
+  return a->usd * tokens / (a->tokens - tokens) / (1 - a->fee);
+}

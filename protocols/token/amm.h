@@ -34,5 +34,8 @@ double amm_price(const struct amm *a);
 double amm_sell(struct amm *a, double tokens);
 /* Buys with usd (>= 0, finite); returns the tokens paid out. */
 double amm_buy(struct amm *a, double usd);
+/* USD that buys exactly `tokens` now (fee included), INFINITY when the market cannot supply
+ * them (a pool never gives its whole reserve; a fixed market gives what it holds). */
+double amm_quote_buy(const struct amm *a, double tokens);
 
 #endif
