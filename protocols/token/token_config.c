@@ -40,6 +40,7 @@ void token_config_default(struct token_config *c, enum emission_kind kind)
   c->setup_payback_s = EMISSION_YEAR_S;      /* [unsourced] */
   c->cost_spread = 0.2;                      /* [unsourced]: costs within +-20% of the class's */
   c->cost_bins = 16;
+  c->entry_max_slippage = 0.1;               /* [unsourced] */
   c->markup = 0.2;                           /* [sketch] market.bid_margin */
   c->sybil_check_interval_s = EMISSION_HOUR_S; /* [io.net] hourly proof-of-work puzzle */
   c->sybil_detect_prob = 0.5;                /* [unsourced] per check */
@@ -93,7 +94,7 @@ const char *token_config_check(const struct token_config *c)
   if ((why = fees_check(&c->fees)) || (why = staking_slash_check(&c->slash)))
     return why;
   if (c->patience_s < 0 || c->entry_rate_per_s < 0 || !(c->max_growth_per_day >= 0) ||
-      c->cost_spread < 0 || c->cost_spread >= 1 || c->markup < -1 || !fraction(c->work_weight))
+      c->cost_spread < 0 || c->cost_spread >= 1 || !(c->entry_max_slippage >= 0) || c->markup < -1 || !fraction(c->work_weight))
     return "operator parameters out of range";
   if (!fraction(c->sybil_detect_prob) || c->sybil_check_interval_s <= 0)
     return "sybil checks need an interval > 0 and a probability in [0, 1]";

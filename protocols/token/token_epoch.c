@@ -269,6 +269,8 @@ static void entries(struct token_sim *s, double t1)
     bool sybil = gsl_rng_uniform(s->rng) < tc->sybil_fraction;
     if (token_sim_add_operator(s, k, b, sybil, t1, BOOK_POOL))
       s->entered++;
+    else
+      s->refused++;
   }
   gsl_ran_discrete_free(pick);
 }
@@ -322,6 +324,7 @@ static void record(struct token_sim *s, double t1, double given, double burned, 
   e->entered = (long)s->entered;
   e->left = s->left;
   e->caught = s->caught;
+  e->refused = s->refused;
   e->class_nodes = s->class_nodes;
   e->class_revenue_usd_per_gpu_h = s->class_rev;
   e->class_profit_usd_per_gpu_h = s->class_profit;
@@ -351,7 +354,7 @@ bool token_sim_step(token_sim_t *s)
   }
   s->ev_buyback_usd = s->ev_treasury_usd = s->ev_burn_usd = s->ev_user_usd = 0;
   s->entered = 0;
-  s->left = s->caught = 0;
+  s->left = s->caught = s->refused = 0;
   s->epoch++;
   return true;
 }

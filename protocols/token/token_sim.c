@@ -35,11 +35,19 @@ bool token_sim_add_operator(struct token_sim *s, size_t k, size_t b, bool sybil,
   double stake = tc->stake_per_node;
   if (s->ops->n >= s->ops->capacity)
     return false;
-  if (from == BOOK_POOL && stake > 0) { /* an entrant buys its stake in the market */
-    double usd = amm_quote_buy(&s->pool, stake);
-    if (!isfinite(usd))
-      return false;
-    stake = fmin(amm_buy(&s->pool, usd), s->books.balance[BOOK_POOL]);
+  if (from == BOOK_POOL && stake > 0) {
+    /* An entrant buys its stake from holders of the free float at spot (no pool impact: a
+     * pool of a few million USD cannot supply a growing network's stake, and drawing it
+     * from there makes the price run away without bound); only when the free float is
+     * exhausted does it buy through the pool, and only below the slippage limit. */
+    if (s->books.balance[BOOK_MARKET] >= stake) {
+      from = BOOK_MARKET;
+    } else {
+      double usd = amm_quote_buy(&s->pool, stake);
+      if (!isfinite(usd) || usd > stake * amm_price(&s->pool) * (1 + s->c.entry_max_slippage))
+        return false; /* the market is too thin to buy a stake: no entry */
+      stake = fmin(amm_buy(&s->pool, usd), s->books.balance[BOOK_POOL]);
+    }
   }
   long i = operators_add(s->ops, operators_cohort_of(s->ops, k, b, sybil), t, stake,
                          token_sim_required_stake(s, tc));
@@ -102,7 +110,11 @@ token_sim_t *token_sim_new(const struct token_config *c)
   size_t launch = 0;
   for (size_t k = 0; k < c->n_classes; k++)
     launch += (size_t)c->classes[k].count;
-  size_t cap = c->max_operators ? c->max_operators : 2 * launch + 1000;
+  /* one slot per operator that ever takes part: launch plus every entry the rate allows */
+  double entries = fmin(c->entry_rate_per_s * c->horizon_s,
+                        c->max_growth_per_day * c->horizon_s / EMISSION_DAY_S);
+  size_t cap = c->max_operators ? c->max_operators
+                                : launch + (size_t)fmin(entries + 16, TOKEN_SIM_MAX_ENTRANTS);
   if (cap < launch)
     cap = launch;
   size_t ng = 2 * c->n_classes;

@@ -70,9 +70,10 @@ struct token_config {
   struct slash_params slash;
   /* operators */
   const struct token_class *classes; /* borrowed */
-  size_t n_classes, max_operators;
+  size_t n_classes, max_operators; /* 0: launch + the entries the rate allows (<= 4M) */
   double patience_s, entry_rate_per_s, max_growth_per_day, entry_apr_threshold;
   double setup_usd_per_gpu, setup_payback_s, cost_spread, markup, work_weight;
+  double entry_max_slippage;       /* an entrant buys its stake only below spot x (1 + this) */
   size_t cost_bins;
   double sybil_check_interval_s, sybil_detect_prob;
   /* demand: GPU-hours wanted per hour, growing */
@@ -104,6 +105,7 @@ struct token_epoch {
   double treasury_tokens, treasury_usd, runway_s;
   double apr, utilization, user_usd_per_gpu_hour, served_gpu_hours;
   long operators, sybils, entered, left, caught;
+  long refused;                    /* entrants turned away: table full or no stake to buy */
   const double *class_nodes, *class_revenue_usd_per_gpu_h, *class_profit_usd_per_gpu_h;
   bool conserved;                  /* minted = sum of all books, to 1e-9 */
 };

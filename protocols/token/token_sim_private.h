@@ -12,6 +12,10 @@
 #include "protocols/token/vesting.h"
 #include "protocols/token/yuma.h"
 
+/* Default bound on the entrants a run keeps slots for (75 bytes each): beyond it entries are
+ * refused and counted. */
+#define TOKEN_SIM_MAX_ENTRANTS 4e6
+
 struct token_sim {
   struct token_config c;
   struct emission em;
@@ -35,7 +39,7 @@ struct token_sim {
   /* this epoch's events from other layers */
   double ev_buyback_usd, ev_treasury_usd, ev_burn_usd, ev_user_usd;
   double unstaking;             /* tokens entering the cooldown this epoch */
-  long caught, left;
+  long caught, left, refused;
   /* outputs */
   double *class_nodes, *class_rev, *class_profit;
   double *yw, *ystake, *ycount; /* Yuma weights (validators x groups), stakes, multiplicities */
