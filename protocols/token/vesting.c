@@ -39,7 +39,7 @@ double vesting_stream_step(vesting_stream_t *s, double tranche)
 {
   if (s->n == 0)
     return tranche;
-  double released = s->sum / (double)s->n;
+  double released = fmax(0.0, s->sum / (double)s->n); /* rounding must not go below 0 */
   s->sum += tranche - s->ring[s->pos];
   s->ring[s->pos] = tranche;
   s->pos = (s->pos + 1) % s->n;
