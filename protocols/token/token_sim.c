@@ -244,3 +244,11 @@ void token_sim_fault(token_sim_t *s, size_t op)
   if (s->ops->stake[op] < token_sim_required_stake(s, tc) * (1 - 1e-12))
     operators_set_eligible(s->ops, op, false);
 }
+
+void token_sim_evict(token_sim_t *s, size_t op)
+{
+  if (!known(s, op))
+    return;
+  token_sim_leave(s, op, (double)s->epoch * s->c.epoch_s);
+  s->caught++;
+}

@@ -125,6 +125,8 @@ void token_sim_free(token_sim_t *s);
  * are ignored. Cannot fail. */
 void token_sim_payment(token_sim_t *s, size_t op, double usd);
 void token_sim_fault(token_sim_t *s, size_t op);
+/* Removes operator op (a proven fake, after its slash); its stake left unstakes. */
+void token_sim_evict(token_sim_t *s, size_t op);
 
 /* Runs one epoch; returns false (doing nothing) at the horizon. */
 bool token_sim_step(token_sim_t *s);
