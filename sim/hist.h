@@ -2,7 +2,9 @@
  *
  * Samples go into logarithmic bins (each bin 1% wider than the last, from 1 ns to about
  * 3 years), so p50/p90/p99 come from the cumulative counts with under 1% relative error and
- * no sample is stored or sorted. Weights let one batch of n transactions count n times. */
+ * no sample is stored or sorted. Weights let one batch of n transactions count n times. The
+ * range suits seconds; other quantities work if they fall in [1e-9, 1e8] in their base unit
+ * (outside it, quantiles degrade to the clamped min/max). A hist_t is about 32 KiB. */
 #ifndef DEPINSIM_SIM_HIST_H
 #define DEPINSIM_SIM_HIST_H
 
@@ -14,7 +16,8 @@ typedef struct hist hist_t;
 hist_t *hist_new(void);
 void hist_free(hist_t *h);
 
-/* Adds value (>= 0; values under the first bin count in it) with weight (> 0). */
+/* Adds value (>= 0; values under the first bin count in it, values over the last in the
+ * last) with weight (> 0). A negative or non-finite value or weight asserts. */
 void hist_add(hist_t *h, double value, double weight);
 /* Adds every sample of other into h. */
 void hist_merge(hist_t *h, const hist_t *other);
@@ -27,8 +30,9 @@ double hist_max(const hist_t *h);       /* exact; 0 when empty */
  * 0 when empty. */
 double hist_quantile(const hist_t *h, double q);
 
-/* The non-empty bins, for result files and plots: *lower and *upper edges and weights, arrays
- * owned by the caller (free()). Returns the number of bins written. */
+/* The non-empty bins in increasing order, for result files and plots: *lower and *upper edges
+ * and weights, arrays owned by the caller (free()). Returns the number of bins written; 0 with
+ * the three pointers NULL when empty. Out of memory asserts. The first bin's lower edge is 0. */
 size_t hist_bins(const hist_t *h, double **lower, double **upper, double **weight);
 
 #endif

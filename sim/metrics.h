@@ -3,7 +3,8 @@
  * Layers record into it while the simulation runs (distributions, series probes, table rows)
  * and set summary values and their analytical bounds when it ends; results.c writes it to
  * HDF5 and targets.c checks targets against it. Names are unique per kind: setting a summary
- * twice keeps the last value. */
+ * twice keeps the last value. Out of memory while recording is fatal (asserts): a run cannot
+ * go on without its measurements. Names and units given are copied. */
 #ifndef DEPINSIM_SIM_METRICS_H
 #define DEPINSIM_SIM_METRICS_H
 
@@ -28,8 +29,11 @@ bool metrics_in_window(const metrics_t *m, double t);
 /* Summary scalars (one attribute each in /summary). unit is copied. */
 void metrics_summary_set(metrics_t *m, const char *name, double value, const char *unit);
 bool metrics_summary_get(const metrics_t *m, const char *name, double *value);
+/* A summary's unit, borrowed until metrics_free; NULL when the summary was not set. */
+const char *metrics_summary_unit(const metrics_t *m, const char *name);
 size_t metrics_summary_count(const metrics_t *m);
-/* i-th summary in insertion order; name and unit borrowed until metrics_free. */
+/* i-th summary in insertion order; name and unit borrowed until metrics_free (the unit until
+ * the summary is set again with a different unit). */
 void metrics_summary_at(const metrics_t *m, size_t i, const char **name, double *value,
                         const char **unit);
 
@@ -49,7 +53,9 @@ void metrics_hist_at(const metrics_t *m, size_t i, const char **name, const hist
                      const char **unit);
 
 /* Time series. A gauge records probe(ctx) at each sample; a rate records the change of
- * probe(ctx), a cumulative counter, per second since the last sample. */
+ * probe(ctx), a cumulative counter, per second since the last sample (the counter is taken to
+ * be 0 at time 0, so the first point is the increase since the start). A name added twice is
+ * a programmer's error (asserts). */
 enum series_kind { SERIES_GAUGE, SERIES_RATE };
 typedef double (*series_probe_fn)(void *ctx);
 void metrics_series_add(metrics_t *m, const char *name, const char *unit, enum series_kind kind,
@@ -64,7 +70,8 @@ size_t metrics_series_count(const metrics_t *m);
 void metrics_series_at(const metrics_t *m, size_t i, const char **name, const char **unit,
                        const double **time, const double **value, size_t *n);
 
-/* A table (created on first use with these columns, owned by the registry). */
+/* A table (created on first use with these columns, owned by the registry). Asking again
+ * returns the same table; a different column count asserts. */
 table_t *metrics_table(metrics_t *m, const char *name, size_t ncols,
                        const struct table_column cols[]);
 size_t metrics_table_count(const metrics_t *m);

@@ -4,7 +4,11 @@
  * (name, seed, duration, warmup, sample_interval, efficiency, calibration, regions, latency or
  * platform, providers, workload, targets, sweep) and hands each protocol layer its own section
  * through the layer list of sim/world.h. All errors of the file are reported at once, and
- * nothing runs when there is one. */
+ * nothing runs when there is one.
+ *
+ * Defaults: seed 0, warmup 0, sample_interval 10s (at most the duration), efficiency 0.4,
+ * calibration every .yaml profile in the source tree's gpu/profiles, gpus_per_node 1, latency 0,
+ * availability always up, cost and stake 0, behavior {honest: 1}, sybil_fraction 0. */
 #ifndef DEPINSIM_SIM_SCENARIO_H
 #define DEPINSIM_SIM_SCENARIO_H
 
@@ -25,6 +29,15 @@ extern const char *const scenario_behavior_names[]; /* "honest", "lazy", ... NUL
  * jobs reach (model FLOPs utilisation). 0.4 is typical of large-model training and serving
  * reported by Megatron-LM and PaLM (MFU 38-46%); a scenario sets its own with `efficiency`. */
 #define SCENARIO_DEFAULT_EFFICIENCY 0.4
+
+/* Time-series resolution when `sample_interval` is absent (capped at the duration). */
+#define SCENARIO_DEFAULT_SAMPLE_INTERVAL_S 10.0
+
+/* Memory one provider host costs the platform: a SimGrid host, its two links and its routes.
+ * DESIGN.md measured 500,000 hosts in 1.5 GB (3 KB each) for the bare platform; routing to
+ * regions and the world's per-provider state about double it. scenario_load refuses counts
+ * whose estimate exceeds the machine's physical memory. */
+#define SCENARIO_HOST_MEMORY_BYTES 6144.0
 
 struct region {
   char *name;
@@ -101,8 +114,9 @@ struct scenario {
 
 /* Loads and validates a scenario. overrides are "key.path=value" strings (--set), applied in
  * order before validation. On success returns DEPIN_OK and *out (free with scenario_free).
- * On bad input returns DEPIN_EINVAL (or DEPIN_ENOENT for a missing file) with every problem
- * in diag, and *out untouched. */
+ * On bad input returns DEPIN_EINVAL (or DEPIN_ENOENT for a missing file, DEPIN_ENOMEM when
+ * the only problem is provider counts over this machine's memory) with every problem in
+ * diag, and *out untouched. Layers' validate run only when everything else was valid. */
 enum depin_status scenario_load(const char *path, const char *const overrides[],
                                 size_t n_overrides, diag_t *diag, struct scenario **out);
 /* The same from a YAML string; name stands for the file in messages and relative paths

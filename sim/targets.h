@@ -29,7 +29,12 @@ size_t targets_evaluate(const struct scenario *sc, const metrics_t *m,
                         struct target_outcome **out);
 /* True when every outcome passes (also when there are none). */
 bool targets_all_pass(const struct target_outcome *o, size_t n);
-/* The table a user reads: metric, target, measured, bound, pass; values in readable units. */
+/* value, in the unit a metric was registered with, written readably to buf (size n, always
+ * NUL-terminated): through units_format when unit is one of units.h's base symbols ("s",
+ * "B", "B/s", "/s", ""), e.g. "2.75 MB/s"; else as "%g unit" ("3.2 USD"). Returns buf. */
+char *targets_format_value(double value, const char *unit, char *buf, size_t n);
+/* The table a user reads: metric, target (as written), measured, bound, PASS/FAIL, columns
+ * aligned, values in readable units, then "N of M targets met". Writes to out only. */
 void targets_print(const struct target_outcome *o, size_t n, FILE *out);
 
 #endif

@@ -20,9 +20,11 @@ enum unit_kind {
 };
 
 /* Parses text as a quantity of the given kind into *out (base unit). A UNIT_NUMBER accepts a
- * plain number (1e9, 0.5), a fraction "2/3" and a percentage "5%". Other kinds require a unit.
- * Returns 0 on success; otherwise -1 with *why set to a static explanation such as
- * "unknown unit 'Gbs'" or "a time needs a unit", and *out unchanged. */
+ * plain number (1e9, 0.5), a fraction "2/3" and a percentage "5%". Other kinds require a unit;
+ * spaces may separate number and unit. Returns 0 on success; otherwise -1 with *why set to a
+ * static explanation ("unknown unit", "a time needs a unit", "a unit of another kind of
+ * quantity", "not a number", "not a finite number", ...; the caller quotes the text), and
+ * *out unchanged. why may be NULL. */
 int units_parse(const char *text, enum unit_kind kind, double *out, const char **why);
 
 /* The accepted unit suffixes of a kind, for error messages: "us ms s min h d". Static. */

@@ -10,7 +10,6 @@
 #ifndef DEPINSIM_SIM_WORLD_H
 #define DEPINSIM_SIM_WORLD_H
 
-#include <gsl/gsl_rng.h>
 #include <simgrid/forward.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,8 +45,9 @@ struct world {
   size_t n_providers;
   void **layer_state;              /* one per world_layers entry, NULL when disabled */
   double activities;               /* SimGrid activities started by layers (comms, execs) */
-  char *platform_path;             /* the generated XML (owned), or the user's */
-  int progress_mode;               /* see progress.h */
+  int progress_mode;               /* enum progress_mode, set before world_run */
+  struct availability *availability; /* owned */
+  double wall_s;                   /* wall time world_run took */
 };
 
 /* Initialises SimGrid (argc/argv pass engine options such as --cfg=...), loads the calibration
@@ -60,10 +60,9 @@ void world_run(struct world *w);
 void world_finish(struct world *w);
 void world_free(struct world *w);
 
-/* A GSL random stream for one actor or purpose, seeded from the scenario seed, the stream's
- * name and an id: the same scenario gives the same draws whatever the order of creation.
- * Owned by the caller (gsl_rng_free). */
-gsl_rng *world_rng(const struct world *w, const char *stream, uint64_t id);
+/* The run state of the layer of that name, or NULL when it is not enabled: how layers find
+ * each other (the token layer's event API, the ledger for on-chain transactions). */
+void *world_layer_state(const struct world *w, const char *name);
 
 /* Counts one started SimGrid activity (for events/s in progress and benchmarks). */
 static inline void world_count_activity(struct world *w, double n)
@@ -81,5 +80,10 @@ double world_exec_amount_for_flops(const struct world *w, const struct provider 
 
 /* Whether a provider's host is up now. */
 int world_provider_is_up(const struct world *w, size_t i);
+
+/* A host that never fails, for actors that orchestrate rather than compute or send (the
+ * ledger's height driver): the gateway of the first provider's region, or in a user's
+ * platform the host "depinsim-control" if there is one, else the first provider's host. */
+sg_host_t world_control_host(const struct world *w);
 
 #endif

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# bootstrap.sh: set up depinsim on Debian 12 and either run the default scenario or the tests.
+#   ./bootstrap.sh demo   install packages, build, run scenarios/default.yaml, plot it
+#   ./bootstrap.sh test   install packages, build, run the whole test suite (what CI runs)
+# Packages come from Debian only; missing ones are installed with apt-get (as root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(build-essential cmake pkg-config git libsimgrid-dev libhdf5-dev hdf5-tools
+  libfyaml-dev libgsl-dev libisal-dev libopenblas-dev libsodium-dev libcmocka-dev gnuplot-nox
+  libopenmpi-dev openmpi-bin)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bootstrap: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  local werror=OFF
+  [ -n "${CI:-}" ] && werror=ON
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPINSIM_WERROR="$werror" >/dev/null
+  cmake --build build -j "$(nproc)"
+}
+
+case "${1:-}" in
+  demo)
+    install_packages
+    build
+    status=0
+    ./build/depinsim run scenarios/default.yaml || status=$?
+    ./build/depinsim plot results/default/run.h5
+    exit "$status"
+    ;;
+  test)
+    install_packages
+    build
+    cd build && ctest --output-on-failure -j "$(nproc)"
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,345 @@
+/* ledger.c: the ledger layer's actors: one driver per shard, one proposer per round, one
+ * actor per validator (model in ledger.h).
+ *
+ * The driver runs on the control host and owns the height loop; it never sends data, so it
+ * needs no network position. For each round it builds the block from the mempool, starts a
+ * proposer actor on the proposer's host and joins it: the proposer returns when a quorum
+ * voted or round_timeout passed, and dies with its host if that goes down, so either way the
+ * driver learns the round's outcome from the block. Validators restart with their host. */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/mailbox.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+#include <xbt/log.h>
+
+#include "protocols/ledger/ledger_state.h"
+#include "sim/rng.h"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(ledger, "ledger layer");
+
+/* Mempool tick: fine enough that arrival times are known to a tenth of a block. */
+static double mempool_tick(const struct ledger_conf *c)
+{
+  return fmin(c->block_time_s / 10, 0.05);
+}
+
+static void send_block(struct world *w, struct block *b, unsigned to)
+{
+  sg_comm_t comm = sg_mailbox_put_init(b->shard->validators[to].mailbox, b, (long)b->bytes);
+  sg_comm_detach(comm, NULL); /* starts it; the block is owned by the shard, nothing to free */
+  world_count_activity(w, 1);
+}
+
+/* Sends b to the validators below position `from` in its gossip tree (or to all of them when
+ * dissemination is direct and from is the proposer). */
+static void forward_block(struct world *w, struct block *b, unsigned from)
+{
+  const struct ledger_conf *c = b->shard->ledger->conf;
+  unsigned n = b->shard->n_validators;
+  if (c->dissemination == LEDGER_DIRECT) {
+    if (from == b->proposer)
+      for (unsigned v = 0; v < n; v++)
+        if (v != b->proposer)
+          send_block(w, b, v);
+    return;
+  }
+  unsigned pos = b->position[from], fanout = (unsigned)c->fanout;
+  for (unsigned k = 1; k <= fanout; k++) {
+    unsigned long child = (unsigned long)pos * fanout + k;
+    if (child < n)
+      send_block(w, b, b->order[child]);
+  }
+}
+
+/* Seconds a validator spends checking a block's signatures. */
+static double validation_seconds(const struct world *w, const struct provider *p, double n_tx)
+{
+  (void)w;
+  double rate = p->device->sig_verify_per_s;
+  return rate > 0 ? n_tx / rate : 0;
+}
+
+static void validator_handle(struct validator *v, struct block *b)
+{
+  struct world *w = v->shard->ledger->world;
+  if (b->decided)
+    return;
+  b->received++;
+  b->last_received_at = simgrid_get_clock();
+  forward_block(w, b, v->index);
+  const struct provider *p = &w->providers[v->provider];
+  sg_actor_execute(world_exec_amount_for_seconds(w, p, validation_seconds(w, p, b->n_tx)));
+  world_count_activity(w, 1);
+  if (b->decided)
+    return;
+  sg_comm_t vote = sg_mailbox_put_init(v->shard->votes, b, (long)LEDGER_VOTE_BYTES);
+  sg_comm_detach(vote, NULL);
+  world_count_activity(w, 1);
+}
+
+static void validator_actor(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  struct validator *v = sg_actor_self_get_data();
+  /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
+   * waiting in the mailbox for the next get (SimGrid's rendezvous). */
+  sg_mailbox_set_receiver(sg_mailbox_get_name(v->mailbox));
+  for (;;)
+    validator_handle(v, sg_mailbox_get(v->mailbox));
+}
+
+/* Counts votes for b until the quorum or the deadline. */
+static void proposer_actor(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  struct block *b = sg_actor_self_get_data();
+  struct shard *s = b->shard;
+  struct world *w = s->ledger->world;
+  double deadline = simgrid_get_clock() + s->ledger->conf->round_timeout_s;
+  /* Votes must travel in parallel: without a permanent receiver each would wait in the
+   * mailbox for the next get and cross the network one after another. */
+  sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
+  b->proposed_at = b->last_received_at = simgrid_get_clock();
+  b->received = b->votes = 1; /* the proposer holds and approves its own block */
+  forward_block(w, b, b->proposer);
+  while (b->votes < s->quorum_count) {
+    double left = deadline - simgrid_get_clock();
+    if (left <= 0)
+      break;
+    void *payload = NULL;
+    sg_comm_t get = sg_mailbox_get_async(s->votes, &payload);
+    if (sg_comm_wait_for(get, left) != SG_OK)
+      break;
+    if (payload == b)
+      b->votes++;
+  }
+  if (b->votes >= s->quorum_count)
+    b->committed_at = simgrid_get_clock();
+  b->decided = true;
+}
+
+static struct block *block_new(struct shard *s, long height, int round, unsigned proposer)
+{
+  struct block *b = calloc(1, sizeof(*b));
+  unsigned n = s->n_validators;
+  xbt_assert(b, "out of memory");
+  *b = (struct block){.shard = s, .height = height, .round = round, .proposer = proposer,
+                      .committed_at = -1};
+  b->order = malloc(n * sizeof(unsigned));
+  b->position = malloc(n * sizeof(unsigned));
+  xbt_assert(b->order && b->position, "out of memory");
+  b->order[0] = proposer;
+  for (unsigned i = 1, v = 0; i < n; v++)
+    if (v != proposer)
+      b->order[i++] = v;
+  if (n > 2)
+    gsl_ran_shuffle(s->gossip_rng, b->order + 1, n - 1, sizeof(unsigned));
+  for (unsigned i = 0; i < n; i++)
+    b->position[b->order[i]] = i;
+  if (s->n_blocks == s->cap_blocks) {
+    s->cap_blocks = s->cap_blocks ? 2 * s->cap_blocks : 256;
+    s->blocks = realloc(s->blocks, s->cap_blocks * sizeof(*s->blocks));
+    xbt_assert(s->blocks, "out of memory");
+  }
+  s->blocks[s->n_blocks++] = b;
+  return b;
+}
+
+static void fill_block(struct shard *s, struct block *b)
+{
+  const struct ledger_conf *c = s->ledger->conf;
+  double capacity = floor((c->max_block_bytes - LEDGER_HEADER_BYTES) / c->tx_bytes);
+  mempool_fill(s->mempool, simgrid_get_clock());
+  b->n_tx = mempool_take(s->mempool, capacity, &b->batches, &b->n_batches, &b->cap_batches);
+  b->bytes = LEDGER_HEADER_BYTES + b->n_tx * c->tx_bytes;
+}
+
+static void record_commit(struct shard *s, struct block *b)
+{
+  struct ledger *l = s->ledger;
+  s->committed += b->n_tx;
+  if (!metrics_in_window(l->world->metrics, b->committed_at))
+    return;
+  s->committed_in_window += b->n_tx;
+  for (size_t i = 0; i < b->n_batches; i++)
+    hist_add(l->commit_latency, b->committed_at - b->batches[i].arrival, b->batches[i].count);
+}
+
+/* One round: returns true when the block committed. */
+static bool run_round(struct shard *s, long height, int round)
+{
+  struct world *w = s->ledger->world;
+  unsigned proposer = (unsigned)((height + round) % s->n_validators);
+  struct validator *v = &s->validators[proposer];
+  struct block *b = block_new(s, height, round, proposer);
+  if (!sg_host_is_on(w->providers[v->provider].host)) {
+    b->decided = true;
+    b->proposed_at = simgrid_get_clock();
+    sg_actor_sleep_for(s->ledger->conf->round_timeout_s);
+    return false;
+  }
+  fill_block(s, b);
+  sg_actor_t a = sg_actor_init("proposer", w->providers[v->provider].host);
+  sg_actor_set_data(a, b);
+  sg_actor_ref(a);
+  sg_actor_start(a, proposer_actor, 0, NULL);
+  sg_actor_join(a, -1); /* returns at quorum, timeout or when the host dies */
+  sg_actor_unref(a);
+  b->decided = true;
+  if (b->committed_at >= 0) {
+    record_commit(s, b);
+    return true;
+  }
+  mempool_return(s->mempool, b->batches, b->n_batches);
+  b->n_batches = 0;
+  return false;
+}
+
+static void driver_actor(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  struct shard *s = sg_actor_self_get_data();
+  double block_time = s->ledger->conf->block_time_s, last_proposal = -INFINITY;
+  for (long height = 0;; height++) {
+    for (int round = 0;; round++) {
+      double start = fmax(simgrid_get_clock(), last_proposal + block_time);
+      sg_actor_sleep_until(start);
+      bool committed = run_round(s, height, round);
+      last_proposal = s->blocks[s->n_blocks - 1]->proposed_at;
+      if (committed)
+        break;
+      s->failed_rounds++;
+    }
+  }
+}
+
+/* Provider indices ordered by stake, highest first (ties: lower index first). */
+static int by_stake(const void *x, const void *y, void *arg)
+{
+  const struct world *w = arg;
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  double sa = w->sc->classes[w->providers[a].class_index].stake;
+  double sb = w->sc->classes[w->providers[b].class_index].stake;
+  if (sa != sb)
+    return sa > sb ? -1 : 1;
+  return (a > b) - (a < b);
+}
+
+static void start_validator(struct shard *s, unsigned i, size_t provider)
+{
+  struct world *w = s->ledger->world;
+  struct validator *v = &s->validators[i];
+  char name[64];
+  *v = (struct validator){.shard = s, .index = i, .provider = provider};
+  snprintf(name, sizeof(name), "ledger-s%u-v%u", s->id, i);
+  v->mailbox = sg_mailbox_by_name(name);
+  sg_actor_t a = sg_actor_init(name, w->providers[provider].host);
+  sg_actor_set_data(a, v);
+  sg_actor_start(a, validator_actor, 0, NULL);
+  sg_actor_set_auto_restart(a, 1);
+}
+
+static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
+{
+  struct world *w = l->world;
+  const struct ledger_conf *c = l->conf;
+  struct shard *s = &l->shards[id];
+  char name[64];
+  *s = (struct shard){.ledger = l, .id = id, .n_validators = (unsigned)c->validators};
+  s->quorum_count = (unsigned)ceil(c->quorum * s->n_validators - 1e-9);
+  s->validators = calloc(s->n_validators, sizeof(*s->validators));
+  s->mempool_rng = rng_stream(w->sc->seed, "ledger-mempool", id);
+  s->gossip_rng = rng_stream(w->sc->seed, "ledger-gossip", id);
+  s->mempool = mempool_new(c->tx_rate_per_s / c->shards, mempool_tick(c), s->mempool_rng);
+  xbt_assert(s->validators && s->mempool, "out of memory");
+  snprintf(name, sizeof(name), "ledger-s%u-votes", id);
+  s->votes = sg_mailbox_by_name(name);
+  for (unsigned i = 0; i < s->n_validators; i++)
+    start_validator(s, i, ranked[(size_t)id * s->n_validators + i]);
+  snprintf(name, sizeof(name), "ledger-s%u-driver", id);
+  sg_actor_t driver = sg_actor_init(name, world_control_host(w));
+  sg_actor_set_data(driver, s);
+  sg_actor_start(driver, driver_actor, 0, NULL);
+}
+
+static void *ledger_deploy(struct world *w, const void *conf)
+{
+  struct ledger *l = calloc(1, sizeof(*l));
+  const struct ledger_conf *c = conf;
+  xbt_assert(l, "out of memory");
+  *l = (struct ledger){.world = w, .conf = c, .n_shards = (unsigned)c->shards};
+  l->shards = calloc(l->n_shards, sizeof(*l->shards));
+  size_t *ranked = malloc(w->n_providers * sizeof(size_t));
+  xbt_assert(l->shards && ranked, "out of memory");
+  for (size_t i = 0; i < w->n_providers; i++)
+    ranked[i] = i;
+  qsort_r(ranked, w->n_providers, sizeof(size_t), by_stake, w);
+  l->commit_latency = metrics_hist(w->metrics, "commit_latency", "s");
+  for (unsigned id = 0; id < l->n_shards; id++)
+    deploy_shard(l, id, ranked);
+  free(ranked);
+  metrics_series_add(w->metrics, "tps", "tx/s", SERIES_RATE, ledger_committed, l);
+  metrics_series_add(w->metrics, "backlog", "tx", SERIES_GAUGE, ledger_backlog, l);
+  return l;
+}
+
+static void block_free(struct block *b)
+{
+  free(b->batches);
+  free(b->order);
+  free(b->position);
+  free(b);
+}
+
+static void ledger_state_free(void *state)
+{
+  struct ledger *l = state;
+  for (unsigned id = 0; id < l->n_shards; id++) {
+    struct shard *s = &l->shards[id];
+    for (size_t i = 0; i < s->n_blocks; i++)
+      block_free(s->blocks[i]);
+    free(s->blocks);
+    free(s->validators);
+    mempool_free(s->mempool);
+    gsl_rng_free(s->mempool_rng);
+    gsl_rng_free(s->gossip_rng);
+  }
+  free(l->shards);
+  free(l);
+}
+
+static const struct metric_def ledger_metrics[] = {
+  {"tps", UNIT_RATE, "tx/s", "committed transactions per second after warm-up, all shards"},
+  {"tps_per_shard", UNIT_RATE, "tx/s", "tps / shards"},
+  {"tps_offered", UNIT_RATE, "tx/s", "the workload's transaction rate"},
+  {"commit_latency_p50", UNIT_TIME, "s", "submission to commit, median"},
+  {"commit_latency_p90", UNIT_TIME, "s", "submission to commit, 90th percentile"},
+  {"commit_latency_p99", UNIT_TIME, "s", "submission to commit, 99th percentile"},
+  {"commit_latency_max", UNIT_TIME, "s", "submission to commit, worst"},
+  {"block_propagation_p50", UNIT_TIME, "s", "proposal to the last validator holding it"},
+  {"block_propagation_p99", UNIT_TIME, "s", "proposal to the last validator holding it"},
+  {"block_interval", UNIT_TIME, "s", "mean time between committed blocks of a shard"},
+  {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
+  {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},
+  {"failed_rounds", UNIT_NUMBER, "", "rounds lost to a down proposer or a missed quorum"},
+  {NULL, 0, NULL, NULL},
+};
+
+const struct depin_layer ledger_layer = {
+  .name = "ledger",
+  .metrics = ledger_metrics,
+  .parse = ledger_conf_parse,
+  .validate = ledger_conf_validate,
+  .conf_free = ledger_conf_free,
+  .deploy = ledger_deploy,
+  .finish = ledger_report,
+  .state_free = ledger_state_free,
+};

@@ -1,0 +1,55 @@
+/* ledger.h: the ledger layer: transactions batched into blocks, consensus rounds, TPS.
+ *
+ * Model (a CometBFT-style chain at batch granularity; see protocols/ledger/README.md):
+ * clients' transactions enter a mempool at the workload rate (Poisson counts per tick, not
+ * one event per transaction). Each height, a proposer rotating among the validators takes up
+ * to max_block_bytes of transactions, sends the block to the validators over the simulated
+ * network (directly, or along a gossip tree of the given fan-out), each validator forwards
+ * it, checks its signatures (an exec priced by the calibration profile's Ed25519 rate) and
+ * votes back; the block commits when a quorum of validators has voted. The next height
+ * starts when the previous one committed and block_time has passed since its proposal. A
+ * proposer that is down or misses the quorum within round_timeout loses the round: its
+ * transactions go back to the mempool and the next validator proposes. Shards are
+ * independent chains with their own validators, each carrying rate / shards. */
+#ifndef DEPINSIM_PROTOCOLS_LEDGER_LEDGER_H
+#define DEPINSIM_PROTOCOLS_LEDGER_LEDGER_H
+
+#include <stdbool.h>
+
+#include "sim/layer.h"
+
+extern const struct depin_layer ledger_layer;
+
+enum ledger_dissemination { LEDGER_DIRECT, LEDGER_GOSSIP };
+
+/* The `ledger` section, in base units. */
+struct ledger_conf {
+  long validators;             /* per shard; default 50 (0G's 11,000 TPS setup) */
+  double block_time_s;         /* default 500 ms (0G) */
+  double max_block_bytes;      /* default 4 MB */
+  enum ledger_dissemination dissemination;
+  long fanout;                 /* gossip fan-out, default 8 */
+  double quorum;               /* fraction of validators, default 2/3 */
+  long shards;                 /* default 1 */
+  double round_timeout_s;      /* default 10 s */
+  double tx_rate_per_s;        /* from workload.transactions */
+  double tx_bytes;
+};
+
+/* Size of one vote on the wire: an Ed25519 signature (64 B) plus CometBFT's vote fields
+ * (type, height, round, block id, timestamp, validator address and index: about 100 B). */
+#define LEDGER_VOTE_BYTES 164.0
+/* Block header and commit information carried with every block (CometBFT header ~ 0.6 KiB
+ * plus last-commit signatures); a simplification, independent of the validator count. */
+#define LEDGER_HEADER_BYTES 1024.0
+
+/* Parses/validates the section (ledger_conf.c); used by the layer table. */
+void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section);
+bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
+void ledger_conf_free(void *conf);
+
+/* The TPS the hardware and parameters allow: min(block capacity / block_time, validator
+ * uplink / (copies x tx size)) per shard, summed over shards (ledger_report.c). */
+double ledger_tps_bound(const struct ledger_conf *c, const double *uplinks_Bps, long n);
+
+#endif

@@ -1,0 +1,66 @@
+/* ledger_state.h: the ledger layer's run state, shared by its actors (ledger.c) and its
+ * report (ledger_report.c). Private to protocols/ledger/. */
+#ifndef DEPINSIM_PROTOCOLS_LEDGER_LEDGER_STATE_H
+#define DEPINSIM_PROTOCOLS_LEDGER_LEDGER_STATE_H
+
+#include <gsl/gsl_rng.h>
+#include <simgrid/forward.h>
+#include <stdbool.h>
+
+#include "protocols/ledger/ledger.h"
+#include "protocols/ledger/mempool.h"
+#include "sim/world.h"
+
+struct shard;
+
+struct block {
+  struct shard *shard;
+  long height;
+  int round;
+  unsigned proposer;        /* validator index in the shard */
+  double n_tx, bytes;
+  double proposed_at, committed_at; /* committed_at < 0: not committed */
+  double last_received_at;
+  unsigned received, votes;
+  bool decided;             /* committed or abandoned: late messages are ignored */
+  struct tx_batch *batches; /* the transactions it carries, by arrival batch */
+  size_t n_batches, cap_batches;
+  unsigned *order;          /* gossip order: order[0] is the proposer */
+  unsigned *position;       /* inverse of order */
+};
+
+struct validator {
+  struct shard *shard;
+  unsigned index;
+  size_t provider;
+  sg_mailbox_t mailbox;
+};
+
+struct shard {
+  struct ledger *ledger;
+  unsigned id;
+  struct validator *validators;
+  unsigned n_validators, quorum_count;
+  mempool_t *mempool;
+  gsl_rng *mempool_rng, *gossip_rng;
+  sg_mailbox_t votes;
+  struct block **blocks;
+  size_t n_blocks, cap_blocks;
+  double committed, committed_in_window;
+  long failed_rounds;
+};
+
+struct ledger {
+  struct world *world;
+  const struct ledger_conf *conf;
+  struct shard *shards;
+  unsigned n_shards;
+  hist_t *commit_latency; /* owned by the metrics registry */
+};
+
+/* Both defined in ledger.c / ledger_report.c. */
+void ledger_report(void *state, struct world *w);
+double ledger_committed(void *state);
+double ledger_backlog(void *state);
+
+#endif

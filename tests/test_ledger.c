@@ -1,0 +1,128 @@
+/* test_ledger.c: the ledger layer against closed forms: its TPS when one link is the
+ * bottleneck, its bound, and the mempool's arrivals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
+#include "protocols/ledger/ledger.h"
+#include "protocols/ledger/mempool.h"
+#include "sim/rng.h"
+#include "testutil.h"
+
+/* Two validators on 1 Mbps uplinks (125,000 B/s) with direct dissemination: every block
+ * crosses one proposer uplink once, and the offered 400 tx/s of 1,000 B exceed what the link
+ * carries, so blocks are full and back to back. TPS must be uplink / tx size = 125 tx/s;
+ * signature checks (~40 us a transaction against 8 ms on the link) and the 1 KiB header keep
+ * the model within 1% of it. */
+static const char link_limited[] =
+  "name: link-limited\n"
+  "seed: 7\n"
+  "duration: 20min\n"
+  "warmup: 2min\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+  "regions: [{name: here, backbone: 10Gbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: 2, gpu: H100-SXM, gpus_per_node: 1, region: here,\n"
+  "     uplink: 1Mbps, downlink: 1Gbps, latency: 1ms}\n"
+  "workload: {transactions: {rate: 400/s, size: 1000B}}\n"
+  "ledger: {validators: 2, block_time: 100ms, max_block_bytes: 1MB,\n"
+  "         dissemination: {kind: direct}, round_timeout: 1h}\n";
+
+static void test_ledger_tps_limited_by_one_link(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "link.yaml", link_limited);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  int code = test_run_depinsim(args, NULL);
+  assert_in_range(code, 0, 1);
+  double tps, bound;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  double closed_form = 125000.0 / 1000.0;
+  printf("link-limited TPS %.3f, closed form %.3f (%.2f%%)\n", tps, closed_form,
+         100 * (tps - closed_form) / closed_form);
+  assert_true(fabs(tps - closed_form) / closed_form < 0.02);
+  assert_int_equal(test_read_summary(h5, "backlog_final", &bound), 0);
+  assert_true(bound > 0); /* the offered load exceeded the link */
+  free(args);
+  free(h5);
+  free(scenario);
+  free(dir);
+}
+
+static void test_ledger_bound_takes_the_tighter_limit(void **state)
+{
+  (void)state;
+  struct ledger_conf c = {.validators = 4, .block_time_s = 0.5, .max_block_bytes = 1024 + 1000 * 250,
+                          .dissemination = LEDGER_DIRECT, .fanout = 8, .quorum = 2.0 / 3,
+                          .shards = 1, .tx_bytes = 250};
+  /* Block capacity: 1,000 tx / 0.5 s = 2,000 tx/s. Uplinks of 1e6 B/s, 3 copies:
+   * 1e6 / (3 x 250) = 1,333.3 tx/s, the tighter. */
+  double uplinks[4] = {1e6, 1e6, 1e6, 1e6};
+  assert_float_equal(ledger_tps_bound(&c, uplinks, 4), 1e6 / 750, 1e-9);
+  /* Rotation over unequal uplinks: harmonic mean. 1/(3 x 250 x mean(1/1e6, 1/1e6, 1/1e6, 1/2.5e5)) */
+  double mixed[4] = {1e6, 1e6, 1e6, 2.5e5};
+  double mean_inverse = (3 / 1e6 + 1 / 2.5e5) / 4;
+  assert_float_equal(ledger_tps_bound(&c, mixed, 4), 1 / (750 * mean_inverse), 1e-9);
+  /* Gossip with fan-out 2 sends 2 copies; fast links leave the block capacity. */
+  c.dissemination = LEDGER_GOSSIP;
+  c.fanout = 2;
+  double fast[4] = {1e9, 1e9, 1e9, 1e9};
+  assert_float_equal(ledger_tps_bound(&c, fast, 4), 2000, 1e-9);
+  c.shards = 3;
+  assert_float_equal(ledger_tps_bound(&c, fast, 4), 6000, 1e-9);
+}
+
+static void test_ledger_mempool_arrivals_are_poisson(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(1, "test", 0);
+  mempool_t *m = mempool_new(1000, 0.01, rng);
+  mempool_fill(m, 1000);
+  /* 1e6 expected arrivals: Poisson standard deviation 1000, so 5 sigma is 0.5%. */
+  assert_true(fabs(mempool_arrived(m) - 1e6) < 5000);
+  assert_float_equal(mempool_backlog(m), mempool_arrived(m), 1e-6);
+  mempool_free(m);
+  gsl_rng_free(rng);
+}
+
+static void test_ledger_mempool_take_and_return_keep_fifo_order(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(2, "test", 0);
+  mempool_t *m = mempool_new(100, 0.1, rng);
+  mempool_fill(m, 10);
+  double before = mempool_backlog(m);
+  struct tx_batch *b = NULL;
+  size_t n = 0, cap = 0;
+  double taken = mempool_take(m, 150, &b, &n, &cap);
+  assert_float_equal(taken, 150, 1e-9);
+  assert_float_equal(mempool_backlog(m), before - 150, 1e-9);
+  for (size_t i = 1; i < n; i++)
+    assert_true(b[i].arrival >= b[i - 1].arrival);
+  double first = b[0].arrival;
+  mempool_return(m, b, n);
+  assert_float_equal(mempool_backlog(m), before, 1e-9);
+  size_t n2 = 0;
+  mempool_take(m, 1, &b, &n2, &cap);
+  assert_float_equal(b[0].arrival, first, 0); /* the oldest comes out first again */
+  free(b);
+  mempool_free(m);
+  gsl_rng_free(rng);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_ledger_bound_takes_the_tighter_limit),
+    cmocka_unit_test(test_ledger_mempool_arrivals_are_poisson),
+    cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
+    cmocka_unit_test(test_ledger_tps_limited_by_one_link),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,75 @@
+/* testutil.h: helpers the test programs share: temporary files, running the depinsim binary,
+ * reading a run file's summary. Header-only so each test program stays one file. */
+#ifndef DEPINSIM_TESTS_TESTUTIL_H
+#define DEPINSIM_TESTS_TESTUTIL_H
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A new empty folder under TMPDIR; owned by the caller (free()). */
+static inline char *test_tmpdir(void)
+{
+  const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char *path = NULL;
+  if (asprintf(&path, "%s/depinsim-test-XXXXXX", base) < 0 || !mkdtemp(path))
+    abort();
+  return path;
+}
+
+/* Writes text to dir/name and returns the path (owned). */
+static inline char *test_write_file(const char *dir, const char *name, const char *text)
+{
+  char *path = NULL;
+  if (asprintf(&path, "%s/%s", dir, name) < 0)
+    abort();
+  FILE *f = fopen(path, "w");
+  if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+    abort();
+  return path;
+}
+
+/* The depinsim binary under test (set by ctest), or build/depinsim. */
+static inline const char *test_binary(void)
+{
+  const char *bin = getenv("DEPINSIM_BIN");
+  return bin ? bin : "build/depinsim";
+}
+
+/* Runs "depinsim ARGS" through the shell with output to log (or /dev/null); returns the exit
+ * status, or -1 when it did not exit normally. */
+static inline int test_run_depinsim(const char *args, const char *log)
+{
+  char *cmd = NULL;
+  if (asprintf(&cmd, "%s %s >%s 2>&1", test_binary(), args, log ? log : "/dev/null") < 0)
+    abort();
+  int status = system(cmd);
+  free(cmd);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Reads the /summary attribute `name` of a run file; returns 0 on success. */
+static inline int test_read_summary(const char *h5, const char *name, double *value)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    return -1;
+  int rc = -1;
+  hid_t group = H5Gopen2(file, "/summary", H5P_DEFAULT);
+  if (group >= 0) {
+    hid_t attr = H5Aopen(group, name, H5P_DEFAULT);
+    if (attr >= 0) {
+      rc = H5Aread(attr, H5T_NATIVE_DOUBLE, value) < 0 ? -1 : 0;
+      H5Aclose(attr);
+    }
+    H5Gclose(group);
+  }
+  H5Fclose(file);
+  return rc;
+}
+
+#endif
