@@ -159,6 +159,7 @@ static double reward(struct token_sim *s, double t0, double t1, double burned)
   token_books_mint(&s->books, BOOK_TREASURY, minted * sp->treasury);
   token_books_mint(&s->books, BOOK_OPERATORS, minted * sp->operators);
   double to_ops = minted * sp->operators + unlock_allocations(s, t1);
+  s->offered_tokens = to_ops;
   double given = distribute(s, to_ops);
   double immediate = s->c.emission.kind == EMISSION_FILECOIN ? s->c.emission.fil_immediate_share
                                                              : 1.0;
@@ -219,7 +220,8 @@ static void exits(struct token_sim *s, double t1, double price)
     rev += g->epoch_tokens * price + g->epoch_usd;
     gpus += g->gpus;
   }
-  double net = rev / fmax(gpus, 1) / h;
+  /* an empty network offers a newcomer's GPU everything operators are offered */
+  double net = gpus > 0 ? rev / gpus / h : s->offered_tokens * price / h;
   s->revenue_ema = s->epoch ? s->revenue_ema + alpha * (net - s->revenue_ema) : net;
   for (size_t k = 0; k < o->n_classes; k++) {
     struct operator_group *g = &o->groups[operators_group_of(o, k, false)];
@@ -375,7 +377,7 @@ bool token_sim_summary(const token_sim_t *s, struct token_summary *out)
 {
   const operators_t *o = s->ops;
   size_t n = o->n;
-  double *r = malloc((n ? n : 1) * sizeof *r), *scratch = malloc((n ? n : 1) * sizeof *r);
+  double *r = calloc(n ? n : 1, sizeof *r), *scratch = calloc(n ? n : 1, sizeof *r);
   if (!r || !scratch) {
     free(r);
     free(scratch);

@@ -20,9 +20,6 @@ XBT_LOG_NEW_DEFAULT_CATEGORY(token, "token layer");
 
 #define TOKEN_LAYER_MAX_POINTS 10000
 
-/* The engine's lookup of a layer's run state by name (sim/world.c). */
-void *world_layer_state(struct world *w, const char *name);
-
 struct token_state *token_layer_state(struct world *w)
 {
   return w ? world_layer_state(w, "token") : NULL;

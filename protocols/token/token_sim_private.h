@@ -48,6 +48,7 @@ struct token_sim {
   double *class_weight;         /* launch counts, to pick an entrant's class */
   double *group_weight;         /* scratch: each group's share of operator rewards */
   double emitted, entered;      /* this epoch */
+  double offered_tokens;        /* this epoch's tokens for operators, given or not */
   struct token_epoch last;
 };
 
