@@ -155,7 +155,9 @@ static void record_epoch(const struct token_epoch *e, void *ctx)
   metrics_series_push(r->m, "token_price", "USD", e->t_s, e->price);
   metrics_series_push(r->m, "token_supply", "tokens", e->t_s, e->supply);
   metrics_series_push(r->m, "token_market_cap", "USD", e->t_s, e->market_cap);
+  metrics_series_push(r->m, "token_staked", "tokens", e->t_s, e->staked);
   metrics_series_push(r->m, "token_staked_ratio", "", e->t_s, e->staked_ratio);
+  metrics_series_push(r->m, "token_burned", "tokens", e->t_s, r->burned);
   metrics_series_push(r->m, "token_burn_mint_ratio", "", e->t_s, e->burn_mint_ratio);
   metrics_series_push(r->m, "token_treasury", "tokens", e->t_s, e->treasury_tokens);
   metrics_series_push(r->m, "token_operators", "operators", e->t_s, (double)e->operators);
