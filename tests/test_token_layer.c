@@ -73,10 +73,17 @@ static void test_token_layer_unknown_class(void **state)
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
   assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_EINVAL);
-  assert_has(d, "no provider class 'dc-h10'");
+  assert_has(d, "s.yaml:12:40: token.staking.multiplier.dc-h10: no provider class 'dc-h10'");
+  assert_int_equal(diag_error_count(d), 1);
   diag_free(d);
   d = diag_new();
   text = PROVIDERS "token: {staking: {multiplier: {dc-h100: 10}}, horizon: 30d, epoch: 1d}\n";
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
+  scenario_free(sc);
+  diag_free(d);
+  /* no horizon: the run's two minutes, even with hourly epochs */
+  d = diag_new();
+  text = PROVIDERS "token: {epoch: 1h}\n";
   assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
   scenario_free(sc);
   diag_free(d);

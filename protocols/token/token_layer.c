@@ -208,6 +208,7 @@ static bool parse_staking(cfg_t *cfg, struct cfg_node sec, struct token_conf *co
     for (size_t i = 0; conf->multipliers && i < n; i++) {
       conf->multipliers[i].cls = strdup(cfg_map_key(m, i));
       conf->multipliers[i].value = 1;
+      conf->multipliers[i].node = cfg_map_value(m, i);
       conf->n_multipliers++;
       ok &= cfg_to_quantity(cfg, cfg_map_value(m, i), UNIT_NUMBER, 0, 1e6,
                             &conf->multipliers[i].value);
@@ -303,6 +304,7 @@ void *token_layer_parse(cfg_t *cfg, struct cfg_node section)
   struct token_conf *conf = calloc(1, sizeof *conf);
   if (!conf)
     return NULL;
+  conf->section = section;
   bool ok = cfg_check_keys(cfg, section, keys);
   ok &= parse_emission(cfg, section, &conf->c);
   struct cfg_node h;
@@ -330,17 +332,16 @@ bool token_layer_validate(const struct scenario *sc, const void *conf, cfg_t *cf
   const struct token_conf *tc = conf;
   bool ok = true;
   for (size_t i = 0; i < tc->n_multipliers; i++) {
-    if (scenario_class_index(sc, tc->multipliers[i].cls) < 0) {
-      struct cfg_node root = cfg_root(cfg);
-      cfg_error(cfg, root, "token.staking.multiplier: no provider class '%s'",
-                tc->multipliers[i].cls);
+    const char *cls = tc->multipliers[i].cls;
+    if (!cls || scenario_class_index(sc, cls) < 0) {
+      cfg_error(cfg, tc->multipliers[i].node, "no provider class '%s'", cls ? cls : "");
       ok = false;
     }
   }
-  double horizon = tc->horizon_set ? tc->c.horizon_s : sc->duration_s;
-  if (horizon < tc->c.epoch_s) {
-    cfg_error(cfg, cfg_root(cfg), "token: horizon (%g s) shorter than one epoch (%g s)",
-              horizon, tc->c.epoch_s);
+  (void)sc;
+  if (tc->horizon_set && tc->c.horizon_s < tc->c.epoch_s) {
+    cfg_error(cfg, tc->section, "horizon (%g s) shorter than one epoch (%g s)",
+              tc->c.horizon_s, tc->c.epoch_s);
     ok = false;
   }
   return ok;

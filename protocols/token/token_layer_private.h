@@ -13,11 +13,13 @@
 struct token_multiplier {
   char *cls;
   double value;
+  struct cfg_node node;         /* its value, for messages (valid while the scenario's cfg) */
 };
 
 struct token_conf {
   struct token_config c;        /* classes filled at finish from the scenario */
-  bool horizon_set;             /* else the run's duration */
+  bool horizon_set;             /* else the run's duration (and the epoch at most that) */
+  struct cfg_node section;      /* for messages (valid while the scenario's cfg) */
   struct token_multiplier *multipliers;
   size_t n_multipliers;
 };

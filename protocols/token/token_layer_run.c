@@ -248,8 +248,10 @@ void token_layer_finish(void *state, struct world *w)
   c.classes = classes;
   c.n_classes = sc->n_classes;
   c.seed = sc->seed;
-  if (!st->conf->horizon_set)
+  if (!st->conf->horizon_set) { /* the run's duration, in at least one epoch */
     c.horizon_s = sc->duration_s;
+    c.epoch_s = fmin(c.epoch_s, sc->duration_s);
+  }
   token_sim_t *sim = token_sim_new(&c);
   xbt_assert(sim, "token layer: cannot create the simulation (%s)",
              token_config_check(&c) ? token_config_check(&c) : "out of memory");
