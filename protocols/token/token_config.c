@@ -65,6 +65,10 @@ void token_config_default(struct token_config *c, enum emission_kind kind)
     c->min_stake_per_gpu = STAKING_IONET_MIN_TOKENS_PER_GPU;
     c->cooldown_s = STAKING_IONET_COOLDOWN_S;
     break;
+  case EMISSION_HELIUM:
+    c->bme = true;                           /* [Helium] users burn HNT for Data Credits */
+    c->bme_fee = 0;
+    break;
   case EMISSION_RENDER_BME:
     c->bme = true;
     c->bme_fee = FEES_RENDER_BME_FEE;

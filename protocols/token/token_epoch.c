@@ -263,7 +263,9 @@ static void entries(struct token_sim *s, double t1)
     size_t k = gsl_ran_discrete(s->rng, pick), b = gsl_rng_uniform_int(s->rng, s->ops->cost_bins);
     const struct token_class *tc = &s->c.classes[k];
     const struct operator_cohort *co = &s->ops->cohorts[operators_cohort_of(s->ops, k, b, false)];
-    double setup = s->c.setup_usd_per_gpu / (s->c.setup_payback_s / EMISSION_HOUR_S);
+    /* the entrant wants its setup and its stake (at spot) back within the payback window */
+    double stake_usd = tc->stake_per_node * amm_price(&s->pool) / tc->gpus_per_node;
+    double setup = (s->c.setup_usd_per_gpu + stake_usd) / (s->c.setup_payback_s / EMISSION_HOUR_S);
     const struct operator_group *g = &s->ops->groups[co->group];
     double expected = g->gpus > 0 ? g->revenue_ema : s->revenue_ema;
     if (expected <= co->cost_per_gpu_hour + setup)

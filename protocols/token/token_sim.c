@@ -36,12 +36,15 @@ bool token_sim_add_operator(struct token_sim *s, size_t k, size_t b, bool sybil,
   if (s->ops->n >= s->ops->capacity)
     return false;
   if (from == BOOK_POOL && stake > 0) {
-    /* An entrant buys its stake from holders of the free float at spot (no pool impact: a
-     * pool of a few million USD cannot supply a growing network's stake, and drawing it
-     * from there makes the price run away without bound); only when the free float is
-     * exhausted does it buy through the pool, and only below the slippage limit. */
+    /* An entrant buys its stake from holders of the free float (the market, then operators'
+     * unsold rewards) at spot, with no pool impact: a pool of a few million USD cannot supply
+     * a growing network's stake, and drawing it from there makes the price run away without
+     * bound. Only when the float is exhausted does it buy through the pool, and only below
+     * the slippage limit. */
     if (s->books.balance[BOOK_MARKET] >= stake) {
       from = BOOK_MARKET;
+    } else if (s->books.balance[BOOK_OPERATORS] >= stake) {
+      from = BOOK_OPERATORS;
     } else {
       double usd = amm_quote_buy(&s->pool, stake);
       if (!isfinite(usd) || usd > stake * amm_price(&s->pool) * (1 + s->c.entry_max_slippage))
