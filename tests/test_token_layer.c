@@ -8,8 +8,10 @@
 #include <cmocka.h>
 
 #include "protocols/token/emission.h"
+#include "protocols/token/token_layer.h"
 #include "sim/diag.h"
 #include "sim/scenario.h"
+#include "sim/world.h"
 #include "testutil.h"
 
 #define PROVIDERS                                                                        \
@@ -132,12 +134,55 @@ static void test_token_layer_run_matches_closed_form(void **state)
   free(dir);
 }
 
+/* Events other layers record during the run reach the token economy: a 1M USD payment to
+ * provider 0 pays io.net's fees (0.25% reservation on each side and the 2% USDC payment fee,
+ * 25,000 USD in all), all spent buying back and burning; a fake-GPU fault of provider 1 (an
+ * 8xH100 node staking 16,000) slashes half, a quarter of it (4,000) burned, and removes it.
+ * Without synthetic demand or sybil checks nothing else burns. One world per process: this is the
+ * program's only SimGrid run. */
+static void test_token_layer_events_reach_the_economy(void **state)
+{
+  (void)state;
+  const char *text = PROVIDERS
+    "token: {epoch: 1d, horizon: 10d, demand: {gpu_hours_per_hour: 0},\n"
+    "        staking: {multiplier: {dc-h100: 10}}, sybil: {detect_prob: 0}}\n";
+  diag_t *d = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
+  int argc = 1;
+  char *argv[] = {"test_token_layer", NULL};
+  struct world *w = world_new(sc, &argc, argv, d);
+  assert_non_null(w);
+  world_run(w);
+  struct token_state *st = token_layer_state(w);
+  assert_non_null(st);
+  token_record_payment(st, 0, 0, 1e6);
+  token_record_fault(st, 3600, 1, TOKEN_FAULT_FAKE_GPU);
+  token_record_payment(st, 0, 999999, 1e6); /* no such provider: ignored */
+  world_finish(w);
+  double burned, operators, price;
+  assert_true(metrics_summary_get(w->metrics, "token_burned_total", &burned));
+  assert_true(metrics_summary_get(w->metrics, "operators_final", &operators));
+  assert_true(metrics_summary_get(w->metrics, "token_price_final", &price));
+  /* 25,000 USD into a 2.5M USD / 1.25M token pool at 0.3% fee buys 1.25M x 24,925 /
+   * 2,524,925 tokens; the price only moves by operators' sales afterwards */
+  double bought = 1.25e6 * (25000 * 0.997) / (2.5e6 + 25000 * 0.997);
+  print_message("burned %.1f (buy-back %.1f + slash 4000), operators %g\n", burned, bought,
+                operators);
+  assert_true(fabs(burned - (bought + 4000)) < 1e-6 * burned);
+  assert_true(operators >= 1);
+  world_free(w);
+  scenario_free(sc);
+  diag_free(d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_token_layer_bad_input),
     cmocka_unit_test(test_token_layer_unknown_class),
     cmocka_unit_test(test_token_layer_run_matches_closed_form),
+    cmocka_unit_test(test_token_layer_events_reach_the_economy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -340,7 +340,8 @@ bool token_sim_step(token_sim_t *s)
   if (s->epoch >= s->n_epochs)
     return false;
   double t0 = (double)s->epoch * s->c.epoch_s, t1 = t0 + s->c.epoch_s;
-  double burned0 = s->books.balance[BOOK_BURNED], user_usd, capacity;
+  /* burns since the last epoch ended, events recorded between epochs included */
+  double burned0 = s->burned_mark, user_usd, capacity;
   double served = serve_demand(s, t0, &user_usd, &capacity);
   user_usd += s->ev_user_usd;
   burn(s);
@@ -352,6 +353,7 @@ bool token_sim_step(token_sim_t *s)
   entries(s, t1);
   unstake(s);
   record(s, t1, given, s->books.balance[BOOK_BURNED] - burned0, served, capacity, user_usd);
+  s->burned_mark = s->books.balance[BOOK_BURNED];
   for (size_t g = 0; g < s->ops->n_groups; g++) {
     s->ops->groups[g].epoch_tokens = s->ops->groups[g].epoch_usd = 0;
     s->group_served[g] = 0;

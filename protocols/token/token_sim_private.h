@@ -49,6 +49,7 @@ struct token_sim {
   double *group_weight;         /* scratch: each group's share of operator rewards */
   double emitted, entered;      /* this epoch */
   double offered_tokens;        /* this epoch's tokens for operators, given or not */
+  double burned_mark;           /* BOOK_BURNED when the last epoch ended */
   struct token_epoch last;
 };
 
