@@ -14,6 +14,7 @@
 #include "sim/inspect.h"
 #include "sim/plot.h"
 #include "sim/run.h"
+#include "sim/sweep.h"
 #include "sim/units.h"
 
 struct command {
@@ -52,6 +53,24 @@ static const char check_help[] =
   "  -o, --output DIR, --seed N, --set KEY.PATH=V, -q, --cfg=NAME:VALUE   as for run\n\n"
   "Exit status: 0 every target met and no regression, 1 a target missed or a metric\n"
   "regressed, 2 bad input (scenario, override, option or baseline), 3 a file not written.\n";
+
+static const char sweep_help[] =
+  "Runs every point of the scenario's `sweep` section, each in its own process, and writes\n"
+  "DIR/sweep.h5 (a /points table: swept values, seed, every summary metric, pass, error)\n"
+  "and each point's run file under DIR/points/<id>/. Run again into the same folder, it skips\n"
+  "the points that finished; a point that fails is recorded and the others go on. Under\n"
+  "mpirun the ranks share the points (one each at a time, handed out as they finish).\n\n"
+  "  sweep:                                     # in the scenario\n"
+  "    method: grid                             # grid (default), random or lhs\n"
+  "    points: 20                               # random and lhs: how many samples\n"
+  "    replications: 3                          # seeds seed, seed+1, ...\n"
+  "    providers.home-4090.count: [1000, 4000]  # any key path: a list\n"
+  "    ledger.block_time: {from: 250ms, to: 1s, step: 250ms}   # or a range\n\n"
+  "  -j, --jobs N            points run at a time on this machine (default 1)\n"
+  "  -o, --output DIR        the sweep's folder (default results/<name>-sweep)\n"
+  "      --seed N, --set KEY.PATH=V, --cfg=NAME:VALUE   applied to every point\n\n"
+  "Exit status: 0 every point ran (/points says which met their targets), 1 a point failed,\n"
+  "2 bad input, 3 the folder or sweep.h5 could not be written.\n";
 
 static const char plot_help[] =
   "Draws the figures of a run file (PNG and SVG) with the gnuplot scripts in plots/:\n"
@@ -192,6 +211,17 @@ static int check_body(const struct cli_opts *o)
   return check_scenario(&o->run, &o->check, stdout, stderr);
 }
 
+static int sweep_body(const struct cli_opts *o)
+{
+  struct sweep_opts opts = {.run = &o->run, .jobs = o->jobs};
+  return sweep_main(&opts, stdout, stderr);
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+  return with_run_options(argc, argv, "sweep", sweep_help, "oSsqcj", sweep_body);
+}
+
 static int cmd_run(int argc, char **argv)
 {
   return with_run_options(argc, argv, "run", run_help, "oSsqc", run_body);
@@ -315,6 +345,8 @@ static const struct command commands[] = {
   {"check", cmd_check,
    "check SCENARIO [--baseline RUN.h5] [--tolerance 5%] [--junit FILE] [run options]",
    check_help},
+  {"sweep", cmd_sweep, "sweep SCENARIO [-j N] [-o DIR] [--set key.path=value ...] (or under mpirun)",
+   sweep_help},
   {"plot", cmd_plot, "plot RUN.h5 [-o DIR]", plot_help},
   {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",
    calibrate_help},
