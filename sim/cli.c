@@ -13,6 +13,8 @@
 #include "sim/diag.h"
 #include "sim/inspect.h"
 #include "sim/plot.h"
+#include "sim/plot_sweep.h"
+#include "sim/runfile.h"
 #include "sim/run.h"
 #include "sim/sweep.h"
 #include "sim/units.h"
@@ -74,7 +76,10 @@ static const char sweep_help[] =
 
 static const char plot_help[] =
   "Draws the figures of a run file (PNG and SVG) with the gnuplot scripts in plots/:\n"
-  "every time series with its target line, every distribution with its percentiles.\n\n"
+  "every time series with its target line, every distribution with its percentiles.\n"
+  "Of a sweep file (sweep.h5): each metric with a target (every metric when none has one)\n"
+  "against each swept parameter, the mean with the spread over replications, and a heat\n"
+  "map over each pair of parameters.\n\n"
   "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n";
 
 static const char calibrate_help[] =
@@ -255,7 +260,7 @@ static int cmd_plot(int argc, char **argv)
     if (c == 'o')
       outdir = optarg;
     else if (c == 'h')
-      return printf("usage: depinsim plot RUN.h5 [-o DIR]\n\n%s", plot_help), 0;
+      return printf("usage: depinsim plot RUN.h5|SWEEP.h5 [-o DIR]\n\n%s", plot_help), 0;
     else
       return fprintf(stderr, "try 'depinsim plot --help'\n"), RUN_EXIT_BAD_INPUT;
   }
@@ -265,7 +270,16 @@ static int cmd_plot(int argc, char **argv)
   diag_t *diag = diag_new();
   char **written = NULL;
   size_t n = 0;
-  enum depin_status status = plot_run(argv[optind], dir, &written, &n, diag);
+  /* a sweep file (it has /points) gets the sweep figures, a run file its own */
+  hid_t file = -1;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  bool sweep = runfile_open(argv[optind], &file, diag) == DEPIN_OK && plot_sweep_is_sweep(file);
+  if (file >= 0)
+    H5Fclose(file);
+  diag_free(diag);
+  diag = diag_new();
+  enum depin_status status = sweep ? plot_sweep(argv[optind], dir, &written, &n, diag)
+                                   : plot_run(argv[optind], dir, &written, &n, diag);
   diag_print(diag, stderr);
   for (size_t i = 0; i < n; i++) {
     printf("%s\n", written[i]);
@@ -347,7 +361,7 @@ static const struct command commands[] = {
    check_help},
   {"sweep", cmd_sweep, "sweep SCENARIO [-j N] [-o DIR] [--set key.path=value ...] (or under mpirun)",
    sweep_help},
-  {"plot", cmd_plot, "plot RUN.h5 [-o DIR]", plot_help},
+  {"plot", cmd_plot, "plot RUN.h5|SWEEP.h5 [-o DIR]", plot_help},
   {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",
    calibrate_help},
   {"inspect", cmd_inspect, "inspect RUN.h5", inspect_help},

@@ -95,6 +95,22 @@ static void test_sweep_points_table_records_failures(void **state)
     }
   }
   assert_true(tps[0] != tps[1]); /* another seed, other arrivals */
+  if (has_program("gnuplot")) {
+    assert_true(asprintf(&args, "plot %s/sweep.h5 -o %s/plots", dir, dir) > 0);
+    assert_int_equal(test_run_depinsim(args, NULL), 0);
+    free(args);
+    static const char *const figures[] = {
+      "sweep-tps-vs-workload.transactions.rate.png", "sweep-tps-vs-ledger.validators.svg",
+      "sweep-commit_latency_p99-workload.transactions.rate-ledger.validators.png"};
+    for (size_t i = 0; i < 3; i++) {
+      struct stat st;
+      char *path = NULL;
+      assert_true(asprintf(&path, "%s/plots/%s", dir, figures[i]) > 0);
+      assert_int_equal(stat(path, &st), 0);
+      assert_true(st.st_size > 1000);
+      free(path);
+    }
+  }
   runfile_strings_free(error, 8);
   runfile_strings_free(run_file, 8);
   free(pass), free(rate), free(validators), free(tps), free(seed), free(code);
