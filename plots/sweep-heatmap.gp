@@ -1,8 +1,8 @@
 # sweep-heatmap.gp: one summary metric over two swept parameters, the mean over replications
 # as colour: a cell per grid point, or a coloured dot per sample for random and Latin-hypercube
 # sweeps. Written as PNG and SVG. Parameters, given with gnuplot -e "name='value'; ...":
-#   datafile  columns: x, y, mean, half cell width, half cell height
-#   style     'boxes' (a grid) or 'points' (samples)
+#   datafile  columns: x, y, mean, x value, y value; for 'boxes' x and y are the values' ranks
+#   style     'boxes' (a full grid: equal cells labelled with the values) or 'points' (samples)
 #   outbase   output path without extension (.png and .svg are added)
 #   title, xlabel, ylabel, zlabel
 set encoding utf8
@@ -24,7 +24,10 @@ do for [fmt in "png svg"] {
   }
   set output outbase.".".fmt
   if (style eq "boxes") {
-    plot datafile using 1:2:4:5:3 with boxxyerror fillcolor palette, \
+    set autoscale fix
+    set offsets 0, 0, 0, 0
+    plot datafile using 1:2:(0.5):(0.5):3:xtic(sprintf("%g", $4)):ytic(sprintf("%g", $5)) \
+           with boxxyerror fillcolor palette, \
          datafile using 1:2:(sprintf("%.5g", $3)) with labels font ",9"
   } else {
     plot datafile using 1:2:3 with points pt 7 ps 2 lc palette

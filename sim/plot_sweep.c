@@ -259,12 +259,18 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
   double *xs = calloc((size_t)t->rows + 1, sizeof(double));
   double *ys = calloc((size_t)t->rows + 1, sizeof(double));
   xbt_assert(xs && ys, "out of memory");
-  size_t nx = distinct(t, x->v, m->v, xs), ny = distinct(t, y->v, m->v, ys), cells = 0;
-  double dx = INFINITY, dy = INFINITY;
-  for (size_t i = 1; i < nx; i++)
-    dx = fmin(dx, (xs[i] - xs[i - 1]) / 2);
-  for (size_t i = 1; i < ny; i++)
-    dy = fmin(dy, (ys[i] - ys[i - 1]) / 2);
+  size_t nx = distinct(t, x->v, m->v, xs), ny = distinct(t, y->v, m->v, ys);
+  /* a full grid is drawn as cells at the values' ranks, labelled with the values, so unevenly
+   * spaced values still give equal cells; samples are drawn at their values */
+  size_t cells = 0;
+  for (size_t i = 0; i < nx; i++)
+    for (size_t j = 0; j < ny; j++)
+      for (long r = 0; r < t->rows; r++)
+        if (t->pass[r] >= 0 && isfinite(m->v[r]) && x->v[r] == xs[i] && y->v[r] == ys[j]) {
+          cells++;
+          break;
+        }
+  bool grid = cells == nx * ny && nx > 1 && ny > 1;
   char data[128];
   snprintf(data, sizeof(data), "%s/heatmap.dat", gnuplot_tmpdir(g));
   FILE *f = fopen(data, "w");
@@ -275,18 +281,16 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
       for (long r = 0; r < t->rows; r++)
         if (t->pass[r] >= 0 && isfinite(m->v[r]) && x->v[r] == xs[i] && y->v[r] == ys[j])
           sum += m->v[r], count++;
-      if (count) {
-        fprintf(f, "%.17g %.17g %.17g %.17g %.17g\n", xs[i], ys[j], sum / count,
-                isfinite(dx) ? dx : 0.5, isfinite(dy) ? dy : 0.5);
-        cells++;
-      }
+      if (count && grid)
+        fprintf(f, "%zu %zu %.17g %g %g\n", i, j, sum / count, xs[i], ys[j]);
+      else if (count)
+        fprintf(f, "%.17g %.17g %.17g %g %g\n", xs[i], ys[j], sum / count, xs[i], ys[j]);
     }
   free(xs), free(ys);
   if (!f || fclose(f) != 0)
     return -1;
   if (cells == 0)
     return 0;
-  bool grid = cells == nx * ny && nx > 1 && ny > 1;
   char xl[300], yl[300], zl[300], sm[256], sx[256], sy[256], outbase[4400];
   label(x, xl, sizeof(xl)), label(y, yl, sizeof(yl)), label(m, zl, sizeof(zl));
   gnuplot_safe_name(m->name, sm, sizeof(sm));
