@@ -2,6 +2,7 @@
 # bootstrap.sh: set up depinsim on Debian 12 and either run the default scenario or the tests.
 #   ./bootstrap.sh demo   install packages, build, run scenarios/default.yaml, plot it
 #   ./bootstrap.sh test   install packages, build, run the whole test suite (what CI runs)
+#   ./bootstrap.sh bench  install packages, build, run every benchmark (results/bench.h5, .png)
 # Packages come from Debian only; missing ones are installed with apt-get (as root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,8 +45,13 @@ case "${1:-}" in
     build
     cd build && ctest --output-on-failure -j "$(nproc)"
     ;;
+  bench)
+    install_packages
+    build
+    ./build/perf/bench "${@:2}"
+    ;;
   *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|bench" >&2
     exit 2
     ;;
 esac

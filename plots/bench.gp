@@ -15,7 +15,7 @@ set logscale y2
 set ytics nomirror
 set y2tics
 set grid
-set key top left box opaque
+set key top left Left reverse box opaque
 set format x "%.0s%c"
 set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
