@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xbt/asserts.h>

@@ -70,6 +70,7 @@ static const char sweep_help[] =
   "    ledger.block_time: {from: 250ms, to: 1s, step: 250ms}   # or a range\n\n"
   "  -j, --jobs N            points run at a time on this machine (default 1)\n"
   "  -o, --output DIR        the sweep's folder (default results/<name>-sweep)\n"
+  "  -q, --quiet             no line per finished point\n"
   "      --seed N, --set KEY.PATH=V, --cfg=NAME:VALUE   applied to every point\n\n"
   "Exit status: 0 every point ran (/points says which met their targets), 1 a point failed,\n"
   "2 bad input, 3 the folder or sweep.h5 could not be written.\n";

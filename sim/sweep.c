@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -260,18 +261,18 @@ void sweep_point_report(struct sweep *s, size_t i)
 {
   const struct sweep_outcome *o = &s->outcomes[i];
   s->n_ran++;
-  s->n_failed += o->error != NULL;
-  if (s->quiet)
-    return;
-  char **sets = sweep_spec_assignments(s->spec, &s->spec->points[i]);
-  fprintf(s->out, "[%zu/%zu] point %zu (seed %llu", s->n_ran, s->spec->n_points, i,
-          (unsigned long long)s->spec->points[i].seed);
-  for (size_t a = 0; a < s->spec->n_axes; a++)
-    fprintf(s->out, ", %s", sets[a]), free(sets[a]);
-  free(sets);
-  fprintf(s->out, "): %s\n", o->error ? o->error : o->code == 0 ? "targets met" : "target missed");
-  fflush(s->out);
-  if (progress_wall_now() - s->last_write >= SWEEP_WRITE_INTERVAL_S)
+  if (!s->quiet && s->opts->run->progress != PROGRESS_QUIET) {
+    char **sets = sweep_spec_assignments(s->spec, &s->spec->points[i]);
+    fprintf(s->out, "[%zu/%zu] point %zu (seed %llu", s->n_ran, s->spec->n_points, i,
+            (unsigned long long)s->spec->points[i].seed);
+    for (size_t a = 0; a < s->spec->n_axes; a++)
+      fprintf(s->out, ", %s", sets[a]), free(sets[a]);
+    free(sets);
+    fprintf(s->out, "): %s\n",
+            o->error ? o->error : o->code == 0 ? "targets met" : "target missed");
+    fflush(s->out);
+  }
+  if (!s->quiet && progress_wall_now() - s->last_write >= SWEEP_WRITE_INTERVAL_S)
     write_now(s);
 }
 

@@ -31,7 +31,7 @@ struct sweep {
   char *dir;                /* owned: the output folder */
   unsigned long long text_hash; /* of the scenario text: a resumed sweep must match it */
   struct sweep_outcome *outcomes; /* one per point (owned) */
-  size_t n_ran, n_failed;
+  size_t n_ran;          /* points done so far, for the progress lines */
   double last_write;
   bool quiet;               /* an MPI rank other than 0 prints nothing */
   FILE *out, *err;
