@@ -150,7 +150,7 @@ static void report_jobs(struct market *m, metrics_t *mx)
                       "calibrated rate x efficiency");
     metrics_bound_set(mx, "training_allreduce_time", closed / n, "s",
                       "ring closed form 2(n-1)/n x gradient bytes / slowest hop + 2(n-1) x "
-                      "latency, hop rate capped by TCP window / (2 x latency)");
+                      "latency, hop rate capped by TCP window / (2 x latency), / 1.05 with cross-traffic");
     metrics_bound_set(mx, "training_comm_fraction", closed / (closed + bound), "",
                       "all-reduce closed form / (closed form + compute-only time)");
   }

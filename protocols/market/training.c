@@ -22,6 +22,7 @@
 #include <simgrid/mailbox.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
+#include <xbt/config.h>
 #include <xbt/log.h>
 
 #include "protocols/market/queueing.h"
@@ -33,6 +34,10 @@ XBT_LOG_NEW_DEFAULT_CATEGORY(market_training, "market: training jobs");
 #define TRAINING_POLL_S 1.0
 /* SimGrid caps a flow at TCP-gamma / (2 x route latency); its default gamma is 4 MiB. */
 #define TRAINING_TCP_GAMMA_BYTES 4194304.0
+/* With network/crosstraffic on (SimGrid's default) a flow's acknowledgements load the reverse
+ * links with 5% of its rate; in a ring every uplink carries its own flow and the
+ * acknowledgements of the flow coming in, so a hop runs at bandwidth / 1.05. */
+#define TRAINING_CROSSTRAFFIC_FACTOR 1.05
 
 static double bytes_per_value(enum precision p)
 {
@@ -245,6 +250,8 @@ static void step_closed_forms(const struct job *j, double *compute_s, double *al
                        TRAINING_TCP_GAMMA_BYTES / (2 * l)));
     lat = fmax(lat, l);
   }
+  if (sg_cfg_get_boolean("network/crosstraffic"))
+    bw /= TRAINING_CROSSTRAFFIC_FACTOR;
   *compute_s = slowest;
   *allreduce_s = queueing_ring_allreduce_s(j->n_nodes, j->grad_bytes, bw, lat);
 }
