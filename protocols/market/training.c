@@ -75,7 +75,7 @@ static bool work(struct node *nd)
     world_count_activity(w, 1);
     double t1 = simgrid_get_clock();
     nd->compute_s = t1 - t0;
-    sg_mailbox_t next = j->nodes[(nd->slot + 1) % (size_t)j->n_nodes].mailbox;
+    sg_mailbox_t next = j->nodes[nd->ring_next].mailbox;
     long rounds = 2 * (j->n_nodes - 1);
     double chunk = j->grad_bytes / (double)j->n_nodes;
     for (long r = 0; r < rounds; r++) {
@@ -117,12 +117,41 @@ static bool node_ok(const struct job *j, size_t i)
          sg_host_is_on(j->market->world->providers[nd->lease->provider].host);
 }
 
+/* Orders the ring by region, then provider, as a topology-aware collective library (NCCL)
+ * would: a cluster spread over regions crosses each wide-area link twice, not at every hop. */
+static int by_region(const void *x, const void *y, void *arg)
+{
+  const struct job *j = arg;
+  const struct world *w = j->market->world;
+  size_t a = j->nodes[*(const size_t *)x].lease->provider;
+  size_t b = j->nodes[*(const size_t *)y].lease->provider;
+  unsigned ra = w->providers[a].region_index, rb = w->providers[b].region_index;
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  return (a > b) - (a < b);
+}
+
+static void order_ring(struct job *j)
+{
+  size_t n = (size_t)j->n_nodes;
+  size_t *order = malloc(n * sizeof(size_t));
+  xbt_assert(order, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    order[i] = i;
+  qsort_r(order, n, sizeof(size_t), by_region, j);
+  for (size_t i = 0; i < n; i++)
+    j->nodes[order[i]].ring_next = order[(i + 1) % n];
+  free(order);
+}
+
 /* Runs one phase on every node; false when a node failed under it. */
 static bool run_phase(struct job *j, enum phase phase)
 {
   struct world *w = j->market->world;
   char name[96];
   size_t n = (size_t)j->n_nodes;
+  if (phase == PHASE_STEP)
+    order_ring(j);
   for (size_t i = 0; i < n; i++) {
     struct node *nd = &j->nodes[i];
     nd->phase = phase;
@@ -244,7 +273,7 @@ static void step_closed_forms(const struct job *j, double *compute_s, double *al
     slowest = fmax(slowest, profile_compute_seconds(p->device, j->spec->precision,
                                                     j->node_step_flops, pc->gpus_per_node,
                                                     w->sc->efficiency));
-    const struct provider *q = &w->providers[j->nodes[(i + 1) % n].lease->provider];
+    const struct provider *q = &w->providers[j->nodes[j->nodes[i].ring_next].lease->provider];
     double l = sg_host_get_route_latency(p->host, q->host);
     bw = fmin(bw, fmin(sg_host_get_route_bandwidth(p->host, q->host),
                        TRAINING_TCP_GAMMA_BYTES / (2 * l)));

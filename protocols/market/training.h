@@ -12,6 +12,7 @@ struct job;
 struct node {
   struct job *job;
   size_t slot;
+  size_t ring_next;           /* the slot it sends to in the all-reduce ring */
   struct lease *lease;        /* NULL while its order waits */
   enum phase phase;
   bool ordered;               /* an order for it waits in the market */
