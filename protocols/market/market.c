@@ -172,13 +172,19 @@ static void close_due_orders(struct market *m, struct bid *bids)
 {
   double now = simgrid_get_clock();
   size_t kept = 0, n = m->n_orders;
+  const struct order_needs *unmet = NULL; /* needs nobody could bid on in this pass */
   for (size_t k = 0; k < n; k++) {
     struct order *o = m->orders[k];
     if (o->opened_at + m->conf->bid_window_s > now + 1e-9) {
       m->orders[kept++] = o;
       continue;
     }
-    size_t count = gather_bids(m, o, bids);
+    /* Leasing only takes providers away, so an order like one that found no bidder in this
+     * pass would find none either: skip its scan of every provider. */
+    bool hopeless = unmet && memcmp(unmet, &o->needs, sizeof(*unmet)) == 0;
+    size_t count = hopeless ? 0 : gather_bids(m, o, bids);
+    if (count == 0)
+      unmet = &o->needs;
     m->bids += (double)count;
     long pick = auction_pick(bids, count, m->conf->selection, o->needs.region);
     if (pick < 0) { /* nobody bid: the order stays open for another window */
