@@ -12,6 +12,7 @@
 #include "protocols/market/escrow.h"
 #include "protocols/market/queueing.h"
 #include "sim/rng.h"
+#include "sim/scenario.h"
 #include "testutil.h"
 
 static void test_market_auction_picks_by_policy(void **state)
@@ -84,6 +85,63 @@ static void test_market_erlang_c_known_values(void **state)
   assert_true(isinf(queueing_mmc_wait(4, 1, 4)));
   assert_float_equal(queueing_ring_allreduce_s(4, 1e9, 1e9, 1e-3), 1.5 + 6e-3, 1e-12);
   assert_float_equal(queueing_ring_allreduce_s(1, 1e9, 1e9, 1e-3), 0, 0);
+}
+
+static const char bad_market[] =
+  "name: bad\nduration: 10min\ncalibration: [gpu/profiles/rtx-4090.yaml]\n"
+  "regions: [{name: here, backbone: 10Gbps}]\n"
+  "providers:\n"
+  "  - {class: h, count: 4, gpu: RTX-4090, region: here, uplink: 50Mbps, downlink: 500Mbps}\n"
+  "workload:\n"
+  "  inference: {rate: 1/s, model: {params: 8e9}, prompt_tokens: 10, output_tokens: 10}\n"
+  "market: {max_bid: 20, selection: cheapest-in-regoin, escrow: {settle_every: 0.5 blocks}}\n";
+
+/* Every mistake of the section, each at its position with a suggestion. */
+static void test_market_bad_section_reports_every_error(void **state)
+{
+  (void)state;
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("bad.yaml", bad_market, NULL, 0, diag, &sc),
+                   DEPIN_EINVAL);
+  assert_null(sc);
+  assert_true(diag_contains(diag, "bad.yaml:9:10: market.max_bid: unknown key 'max_bid' (did "
+                                  "you mean 'max_bids'?)"));
+  assert_true(diag_contains(diag, "bad.yaml:9:34: market.selection: unknown value "
+                                  "'cheapest-in-regoin' (did you mean 'cheapest-in-region'?)"));
+  assert_true(diag_contains(diag, "bad.yaml:9:77: market.escrow.settle_every: '0.5 blocks': a "
+                                  "whole number of blocks >= 1"));
+  diag_free(diag);
+}
+
+/* A 70B bf16 model (140 GB of weights) on single 24 GB GPUs, and a 7B model to train (16 bytes
+ * a parameter: 112 GB a GPU): refused before anything runs. */
+static const char unfit[] =
+  "name: unfit\nduration: 10min\ncalibration: [gpu/profiles/rtx-4090.yaml]\n"
+  "regions: [{name: here, backbone: 10Gbps}]\n"
+  "providers:\n"
+  "  - {class: h, count: 4, gpu: RTX-4090, region: here, uplink: 50Mbps, downlink: 500Mbps}\n"
+  "workload:\n"
+  "  inference: {rate: 1/s, model: {params: 70e9}, prompt_tokens: 10, output_tokens: 10}\n"
+  "  training: {model: {params: 7e9}, tokens: 1e9, data_parallel: 4}\n"
+  "market: {bid_window: 10s, escrow: {settle_every: 2 blocks}}\n";
+
+static void test_market_model_must_fit_gpu_memory(void **state)
+{
+  (void)state;
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, NULL, 0, diag, &sc), DEPIN_EINVAL);
+  assert_true(diag_contains(diag, "unfit.yaml:8:15: workload.inference: no provider class offers "
+                                  "1 GPU(s) per node and 140 GB of memory a node"));
+  assert_true(diag_contains(diag, "unfit.yaml:9:14: workload.training: no provider class offers "
+                                  "1 GPU(s) per node and 112 GB of memory a GPU"));
+  diag_free(diag);
+  diag = diag_new();
+  const char *fits[] = {"workload.inference.model.params=8e9", "workload.training.model.params=1e9"};
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, fits, 2, diag, &sc), DEPIN_OK);
+  scenario_free(sc);
+  diag_free(diag);
 }
 
 /* Runs scenario text through the binary with extra arguments; returns the run file's path
@@ -270,6 +328,8 @@ int main(void)
     cmocka_unit_test(test_market_auction_picks_by_policy),
     cmocka_unit_test(test_market_escrow_never_pays_more_than_deposited),
     cmocka_unit_test(test_market_erlang_c_known_values),
+    cmocka_unit_test(test_market_bad_section_reports_every_error),
+    cmocka_unit_test(test_market_model_must_fit_gpu_memory),
     cmocka_unit_test(test_market_mmc_wait_matches_erlang_c),
     cmocka_unit_test(test_market_ring_allreduce_matches_closed_form),
     cmocka_unit_test(test_market_leases_close_on_insufficient_funds_and_relist),

@@ -22,7 +22,7 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market, "market layer");
 
-const char *const lease_end_names[] = {"open", "done", "insufficient-funds", "failure", NULL};
+const char *const market_lease_end_names[] = {"open", "done", "insufficient-funds", "failure", NULL};
 
 long market_height(const struct market *m, double t)
 {
@@ -284,8 +284,6 @@ static void market_state_free(void *state)
   gsl_rng_free(m->rng);
   free(m);
 }
-
-extern const struct metric_def market_metrics[];
 
 const struct depin_layer market_layer = {
   .name = "market",

@@ -5,6 +5,7 @@
  * them in its validate, where the whole scenario (provider classes, the ledger's block time)
  * is known. Each kind is one entry (a mapping) or a list of entries. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,24 +215,49 @@ static bool read_training(cfg_t *cfg, const struct scenario *sc, struct cfg_node
   return ok;
 }
 
-/* Whether some provider class could ever take an order with these needs. */
-static bool some_class_fits(const struct scenario *sc, const char *gpu, long gpus_per_node,
-                            long region)
+/* What an entry asks of a node, for the check that some class can take it. */
+struct entry_needs {
+  const char *gpu;
+  long gpus_per_node, region;
+  double memory_per_gpu, memory_per_node; /* bytes */
+};
+
+/* Whether some provider class could ever take an order with these needs. Memory is checked
+ * when the calibration profiles could be read (profiles not NULL). */
+static bool some_class_fits(const struct scenario *sc, const profile_set_t *profiles,
+                            const struct entry_needs *n)
 {
   for (size_t c = 0; c < sc->n_classes; c++) {
     const struct provider_class *pc = &sc->classes[c];
-    bool in_region = region < 0;
+    bool in_region = n->region < 0;
     for (size_t k = 0; k < pc->n_regions; k++)
-      in_region |= (long)pc->regions[k] == region;
-    if (pc->gpus_per_node >= gpus_per_node && in_region &&
-        (!gpu || strcasecmp(gpu, pc->gpu) == 0) && pc->count > 0)
-      return true;
+      in_region |= (long)pc->regions[k] == n->region;
+    if (pc->gpus_per_node < n->gpus_per_node || !in_region || pc->count <= 0 ||
+        (n->gpu && strcasecmp(n->gpu, pc->gpu) != 0))
+      continue;
+    const struct device_profile *d = profiles ? profile_set_find(profiles, pc->gpu) : NULL;
+    if (d && (d->memory_bytes < n->memory_per_gpu ||
+              d->memory_bytes * pc->gpus_per_node < n->memory_per_node))
+      continue;
+    return true;
   }
   return false;
 }
 
-static bool read_kind(cfg_t *cfg, const struct scenario *sc, struct cfg_node w, const char *key,
-                      struct market_conf *c)
+static void report_unfit(cfg_t *cfg, struct cfg_node e, const struct entry_needs *n)
+{
+  char memory[64] = "";
+  if (n->memory_per_gpu > 0)
+    snprintf(memory, sizeof(memory), " and %.3g GB of memory a GPU", n->memory_per_gpu / 1e9);
+  else if (n->memory_per_node > 0)
+    snprintf(memory, sizeof(memory), " and %.3g GB of memory a node", n->memory_per_node / 1e9);
+  cfg_error(cfg, e, "no provider class offers %s%s%ld GPU(s) per node%s%s", n->gpu ? n->gpu : "",
+            n->gpu ? " with " : "", n->gpus_per_node, n->region >= 0 ? " in that region" : "",
+            memory);
+}
+
+static bool read_kind(cfg_t *cfg, const struct scenario *sc, const profile_set_t *profiles,
+                      struct cfg_node w, const char *key, struct market_conf *c)
 {
   struct cfg_node list;
   cfg_get(cfg, w, key, &list, false);
@@ -240,20 +266,19 @@ static bool read_kind(cfg_t *cfg, const struct scenario *sc, struct cfg_node w, 
   for (size_t i = 0; i < n; i++) {
     struct cfg_node e = entry_at(list, i);
     bool fine;
-    const char *gpu;
-    long gpn, region;
+    struct entry_needs needs;
     if (training) {
       struct training_spec *t = &c->training[c->n_training++];
       fine = read_training(cfg, sc, e, t);
-      gpu = t->gpu, gpn = t->gpus_per_node, region = t->region;
+      needs = (struct entry_needs){t->gpu, t->gpus_per_node, t->region,
+                                   t->params * MARKET_TRAIN_BYTES_PER_PARAM, 0};
     } else {
       struct service_spec *s = &c->services[c->n_services++];
       fine = read_service(cfg, sc, e, strcmp(key, "inference") == 0, s);
-      gpu = s->gpu, gpn = s->gpus_per_node, region = s->region;
+      needs = (struct entry_needs){s->gpu, s->gpus_per_node, s->region, 0, s->memory_bytes};
     }
-    if (fine && !some_class_fits(sc, gpu, gpn, region)) {
-      cfg_error(cfg, e, "no provider class offers %s%s%ld GPU(s) per node%s", gpu ? gpu : "",
-                gpu ? " with " : "", gpn, region >= 0 ? " in that region" : "");
+    if (fine && !some_class_fits(sc, profiles, &needs)) {
+      report_unfit(cfg, e, &needs);
       fine = false;
     }
     ok &= fine;
@@ -282,12 +307,20 @@ bool market_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
   c->training = calloc(n_training ? n_training : 1, sizeof(*c->training));
   if (!c->services || !c->training)
     return false;
+  /* Device memory for the fit checks; a profile that cannot be read is the world's to
+   * report when it loads them, so its messages go to a scratch list here. */
+  diag_t *scratch = diag_new();
+  profile_set_t *profiles =
+    scratch ? profile_set_load((const char *const *)sc->calibration, sc->n_calibration, scratch)
+            : NULL;
   bool ok = true;
   if (w.node) {
-    ok &= read_kind(cfg, sc, w, "inference", c);
-    ok &= read_kind(cfg, sc, w, "rendering", c);
-    ok &= read_kind(cfg, sc, w, "training", c);
+    ok &= read_kind(cfg, sc, profiles, w, "inference", c);
+    ok &= read_kind(cfg, sc, profiles, w, "rendering", c);
+    ok &= read_kind(cfg, sc, profiles, w, "training", c);
   }
+  profile_set_free(profiles);
+  diag_free(scratch);
   if (ok && c->n_services + c->n_training == 0) {
     struct cfg_node section;
     cfg_get(cfg, cfg_root(cfg), "market", &section, false);

@@ -184,7 +184,7 @@ static void report_leases(struct market *m, metrics_t *mx)
     union table_cell row[] = {
       {.i = (int64_t)l->id}, {.s = sg_host_get_name(w->providers[l->provider].host)},
       {.s = l->owner->kind}, {.i = l->gpus}, {.d = l->price}, {.d = l->opened_at},
-      {.d = l->closed_at}, {.s = lease_end_names[l->end]}, {.d = l->escrow.deposited},
+      {.d = l->closed_at}, {.s = market_lease_end_names[l->end]}, {.d = l->escrow.deposited},
       {.d = l->escrow.paid}, {.d = l->busy_s},
     };
     table_append(t, row);

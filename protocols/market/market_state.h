@@ -14,7 +14,7 @@
 #include "sim/world.h"
 
 enum lease_end { LEASE_OPEN, LEASE_DONE, LEASE_FUNDS, LEASE_FAILURE, LEASE_END_COUNT };
-extern const char *const lease_end_names[]; /* "open", "done", "insufficient-funds", "failure" */
+extern const char *const market_lease_end_names[]; /* "open", "done", "insufficient-funds", "failure" */
 
 struct lease;
 
@@ -106,7 +106,8 @@ void service_free_all(struct market *m);
 /* training.c */
 void training_deploy(struct market *m);
 void training_free_all(struct market *m);
-/* market_report.c */
+/* market_report.c: the layer's summary metrics (for targets) and its finish. */
+extern const struct metric_def market_metrics[];
 void market_report(void *state, struct world *w);
 
 #endif
