@@ -238,6 +238,16 @@ static void storage_actor(int argc, char **argv)
     sg_mailbox_get(m->storage);
 }
 
+static double leases_open(void *state)
+{
+  return (double)((struct market *)state)->n_open;
+}
+
+static double payments(void *state)
+{
+  return ((struct market *)state)->paid;
+}
+
 static void *market_deploy(struct world *w, const void *conf)
 {
   struct market *m = calloc(1, sizeof(*m));
@@ -259,6 +269,8 @@ static void *market_deploy(struct world *w, const void *conf)
   sg_actor_start(a, storage_actor, 0, NULL);
   service_deploy(m);
   training_deploy(m);
+  metrics_series_add(w->metrics, "leases_open", "", SERIES_GAUGE, leases_open, m);
+  metrics_series_add(w->metrics, "payments", "USD/s", SERIES_RATE, payments, m);
   return m;
 }
 

@@ -214,6 +214,29 @@ static void report_leases(struct market *m, metrics_t *mx)
   metrics_summary_set(mx, "bid_collateral_max", m->collateral_max, "USD");
 }
 
+/* /market_providers: what each provider that held a lease earned, for operators' economics
+ * (the token layer's business once it reads these). */
+static void report_providers(struct market *m, metrics_t *mx)
+{
+  static const struct table_column cols[] = {
+    {"provider", COL_STRING, ""},    {"class", COL_STRING, ""},
+    {"revenue", COL_DOUBLE, "USD"},  {"leases_ok", COL_INT64, ""},
+    {"leases_failed", COL_INT64, ""},
+  };
+  const struct world *w = m->world;
+  table_t *t = metrics_table(mx, "market_providers", sizeof(cols) / sizeof(cols[0]), cols);
+  for (size_t i = 0; i < w->n_providers; i++) {
+    if (m->revenue[i] <= 0 && m->ok[i] == 0 && m->failed[i] == 0)
+      continue;
+    union table_cell row[] = {
+      {.s = sg_host_get_name(w->providers[i].host)},
+      {.s = w->sc->classes[w->providers[i].class_index].name},
+      {.d = m->revenue[i]}, {.i = m->ok[i]}, {.i = m->failed[i]},
+    };
+    table_append(t, row);
+  }
+}
+
 /* GPU utilization per class: useful GPU-seconds over the class's GPU-seconds in the window. */
 static void report_utilization(struct market *m, metrics_t *mx)
 {
@@ -234,5 +257,6 @@ void market_report(void *state, struct world *w)
   report_services(m, w->metrics);
   report_jobs(m, w->metrics);
   report_leases(m, w->metrics);
+  report_providers(m, w->metrics);
   report_utilization(m, w->metrics);
 }
