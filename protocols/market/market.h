@@ -107,7 +107,10 @@ struct market_conf {
   size_t n_training;
 };
 
-/* market_conf.c: the layer's parse / validate / free. */
+/* market_conf.c: the layer's parse / validate / free. parse reads the `market` section and
+ * returns the conf (owned, free with market_conf_free; NULL after reporting every problem);
+ * validate reads the workloads into it and resolves the block time, reporting to the cfg's
+ * diag and returning false on a problem. market_conf_free(NULL) is a no-op. */
 void *market_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool market_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void market_conf_free(void *conf);

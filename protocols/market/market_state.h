@@ -91,19 +91,26 @@ struct market {
 };
 
 /* market.c */
+/* The block height at simulated time t (block_time from the conf). Cannot fail. */
 long market_height(const struct market *m, double t);
-/* Opens an order (copied) for owner's slot; the market owns it until its lease. */
+/* Opens an order for owner's slot, its bid window starting now. needs is copied; owner is
+ * borrowed and must live until the run ends (leases point to it). Out of memory asserts. */
 void market_order(struct market *m, const struct order_needs *needs,
                   const struct order_owner *owner, size_t slot);
-/* Closes an open lease now (settling it) with the reason; the owner is not told. */
+/* Closes an open lease now with the reason: settles it, refunds the rest, frees its provider.
+ * The owner is not told (it is the caller, or the market tells it). A closed lease is left as
+ * is. Leases stay owned by the market until the layer's state is freed. */
 void market_lease_close(struct market *m, struct lease *l, enum lease_end why);
-/* Seconds of useful work done on a lease's node between t0 and t1 (clipped to the window). */
+/* Records work on a lease's node between t0 and t1: busy time and the share of flops (useful
+ * FLOPs, 0 when counted elsewhere) that falls in the measurement window. Cannot fail. */
 void market_record_busy(struct market *m, struct lease *l, double t0, double t1, double flops);
 
-/* service.c */
+/* service.c: starts the pools and dispatchers of every served workload (their orders open
+ * at once); service_free_all frees them after the run. Out of memory asserts. */
 void service_deploy(struct market *m);
 void service_free_all(struct market *m);
-/* training.c */
+/* training.c: starts one supervisor per training job (it waits for the job's arrival);
+ * training_free_all frees the jobs after the run. Out of memory asserts. */
 void training_deploy(struct market *m);
 void training_free_all(struct market *m);
 /* market_report.c: the layer's summary metrics (for targets) and its finish. */
