@@ -150,6 +150,9 @@ static bool run_phase(struct job *j, enum phase phase)
   struct world *w = j->market->world;
   char name[96];
   size_t n = (size_t)j->n_nodes;
+  for (size_t i = 0; i < n; i++)
+    if (!node_ok(j, i)) /* no actor may start on a host that is down */
+      return false;
   if (phase == PHASE_STEP)
     order_ring(j);
   for (size_t i = 0; i < n; i++) {
