@@ -260,6 +260,34 @@ static void test_market_ring_allreduce_matches_closed_form(void **state)
   free(h5);
 }
 
+/* Near nodes (region a, where the tenant sits: the first provider's) cost 0.5 an hour, far
+ * ones (region b) 0.2; bids are cost x 1.2. cheapest leases the far ones at 0.24,
+ * cheapest-in-region the near ones at 0.60. */
+static const char regional[] =
+  "name: regional\nseed: 2\nduration: 5min\nwarmup: 0s\n"
+  "calibration: [gpu/profiles/rtx-4090.yaml]\n"
+  "regions: [{name: a, backbone: 10Gbps}, {name: b, backbone: 10Gbps}]\n"
+  "latency: {a: {b: 50ms}}\n"
+  "providers:\n"
+  "  - {class: near, count: 3, gpu: RTX-4090, region: a, uplink: 1Gbps, downlink: 1Gbps,\n"
+  "     cost_per_hour: 0.5}\n"
+  "  - {class: far, count: 3, gpu: RTX-4090, region: b, uplink: 1Gbps, downlink: 1Gbps,\n"
+  "     cost_per_hour: 0.2}\n"
+  "workload:\n"
+  "  rendering: {rate: 1/s, frame_flops: 1e12, replicas: 2}\n"
+  "market: {bid_window: 10s, selection: cheapest, bid_margin: 0.2}\n";
+
+static void test_market_run_leases_what_the_policy_picks(void **state)
+{
+  (void)state;
+  char *h5 = run_scenario("regional.yaml", regional);
+  assert_float_equal(summary(h5, "price_per_gpu_hour"), 0.24, 1e-9);
+  free(h5);
+  h5 = run_scenario_with("regional.yaml", regional, "--set market.selection=cheapest-in-region");
+  assert_float_equal(summary(h5, "price_per_gpu_hour"), 0.60, 1e-9);
+  free(h5);
+}
+
 /* Deposits for one minute of lease: every lease runs dry, closes "insufficient funds" and
  * the pool relists, so there are more leases than replicas and nothing is paid beyond the
  * deposits. */
@@ -333,6 +361,7 @@ int main(void)
     cmocka_unit_test(test_market_model_must_fit_gpu_memory),
     cmocka_unit_test(test_market_mmc_wait_matches_erlang_c),
     cmocka_unit_test(test_market_ring_allreduce_matches_closed_form),
+    cmocka_unit_test(test_market_run_leases_what_the_policy_picks),
     cmocka_unit_test(test_market_leases_close_on_insufficient_funds_and_relist),
     cmocka_unit_test(test_market_failures_roll_back_to_checkpoints),
   };

@@ -186,7 +186,7 @@ static void close_due_orders(struct market *m, struct bid *bids)
     if (count == 0)
       unmet = &o->needs;
     m->bids += (double)count;
-    long pick = auction_pick(bids, count, m->conf->selection, o->needs.region);
+    long pick = auction_pick(bids, count, m->conf->selection, m->tenant_region);
     if (pick < 0) { /* nobody bid: the order stays open for another window */
       o->opened_at = now;
       o->relists++;
@@ -261,6 +261,8 @@ static void *market_deploy(struct world *w, const void *conf)
   m->busy_gpu_s = calloc(w->sc->n_classes, sizeof(double));
   xbt_assert(m->leased && m->ok && m->failed && m->revenue && m->busy_gpu_s, "out of memory");
   m->storage = sg_mailbox_by_name("market-storage");
+  /* Tenants, clients and storage sit at the control host, in the first provider's region. */
+  m->tenant_region = w->sc->platform_file ? -1 : (long)w->providers[0].region_index;
   sg_actor_t a = sg_actor_init("market", world_control_host(w));
   sg_actor_set_data(a, m);
   sg_actor_start(a, market_actor, 0, NULL);

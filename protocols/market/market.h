@@ -8,7 +8,9 @@
  * minimum memory, GPUs per node, region) and would charge no more than the order's maximum
  * has bid cost x (1 + bid_margin) per GPU-hour, at most max_bids of them (scanned from a
  * random provider on, so the 20 are not always the same), each locking BidMinDeposit; the
- * tenant takes one by the selection policy (auction.h). The lease streams payment from the
+ * tenant takes one by the selection policy (auction.h). Tenants, their clients and the
+ * checkpoint storage sit at the control host, in the first provider's region: the region
+ * cheapest-in-region prefers. The lease streams payment from the
  * tenant's escrow every settle_every blocks (escrow.h); it closes on insufficient funds, on
  * the provider's failure (noticed at the next settlement or by the job) or when the work
  * ends, and a consumer that still needs the node relists a new order.

@@ -82,6 +82,7 @@ struct market {
   double bids, orders_opened, relists, collateral_max;
   double paid, refunded, deposited;
   sg_mailbox_t storage;       /* checkpoints land here (control host) */
+  long tenant_region;         /* the control host's region: cheapest-in-region prefers it */
   struct service *services;
   size_t n_services;
   struct job *jobs;
