@@ -17,6 +17,7 @@
 #include <xbt/log.h>
 
 #include "protocols/ledger/ledger.h"
+#include "protocols/market/market.h"
 #include "protocols/token/token_layer.h"
 #include "sim/availability.h"
 #include "sim/platform.h"
@@ -24,7 +25,7 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
-const struct depin_layer *const world_layers[] = {&ledger_layer, &token_layer};
+const struct depin_layer *const world_layers[] = {&ledger_layer, &market_layer, &token_layer};
 const size_t world_layer_count = sizeof(world_layers) / sizeof(world_layers[0]);
 
 const struct metric_def world_metrics[] = {
