@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bootstrap.sh: set up depinsim on Debian 12 and either run the default scenario or the tests.
 #   ./bootstrap.sh demo   install packages, build, run scenarios/default.yaml, plot it
-#   ./bootstrap.sh test   install packages, build, run the whole test suite (what CI runs)
+#   ./bootstrap.sh test   install packages, build, run the whole test suite, then again in an
+#                         ASan+UBSan build (what CI runs)
+#   ./bootstrap.sh bench  install packages, build, run every benchmark (results/bench.h5, .png)
 # Packages come from Debian only; missing ones are installed with apt-get (as root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,17 +25,19 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# build DIR [cmake options...]
 build() {
-  local werror=OFF
+  local dir=$1 werror=OFF
+  shift
   [ -n "${CI:-}" ] && werror=ON
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPINSIM_WERROR="$werror" >/dev/null
-  cmake --build build -j "$(nproc)"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPINSIM_WERROR="$werror" "$@" >/dev/null
+  cmake --build "$dir" -j "$(nproc)"
 }
 
 case "${1:-}" in
   demo)
     install_packages
-    build
+    build build
     status=0
     ./build/depinsim run scenarios/default.yaml || status=$?
     ./build/depinsim plot results/default/run.h5
@@ -41,11 +45,19 @@ case "${1:-}" in
     ;;
   test)
     install_packages
-    build
-    cd build && ctest --output-on-failure -j "$(nproc)"
+    build build
+    (cd build && ctest --output-on-failure -j "$(nproc)")
+    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (STYLE.md).
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DDEPINSIM_SANITIZE=ON -DDEPINSIM_CUDA=OFF
+    (cd build-asan && ctest --output-on-failure -j "$(nproc)")
+    ;;
+  bench)
+    install_packages
+    build build
+    ./build/perf/bench "${@:2}"
     ;;
   *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|bench" >&2
     exit 2
     ;;
 esac

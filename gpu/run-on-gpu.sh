@@ -18,7 +18,7 @@
 set -euo pipefail
 
 DEBS="libfyaml0 libfyaml-dev libisal2 libisal-dev libsodium23 libsodium-dev libopenblas0-pthread
-libopenblas-pthread-dev libopenblas-dev libgfortran5 libcmocka0 libcmocka-dev"
+libopenblas-pthread-dev libopenblas-dev libgfortran5 libquadmath0 libcmocka0 libcmocka-dev"
 
 if [ "${1:-}" = fetch ]; then
   mkdir -p .gpu-deps
@@ -41,6 +41,13 @@ if ls .gpu-deps/*.deb >/dev/null 2>&1; then
   for f in .gpu-deps/*.deb; do dpkg -x "$f" $deps; done
 fi
 lib=$deps/usr/lib/x86_64-linux-gnu
+for h in libfyaml.h isa-l.h sodium.h cmocka.h; do
+  if [ ! -e "$deps/usr/include/$h" ] && [ ! -e "/usr/include/$h" ]; then
+    echo "run-on-gpu: $h not found: run 'gpu/run-on-gpu.sh fetch' on the build machine first" \
+      "and carry .gpu-deps to this one" >&2
+    exit 2
+  fi
+done
 cuda=${CUDA_HOME:-/usr/local/cuda}
 b=/tmp/depinsim-gpu-build
 rm -rf $b && mkdir -p $b/shim/xbt

@@ -8,17 +8,11 @@
 
 #include <cmocka.h>
 
-/* This cmocka has no double comparison: |a - b| <= eps, with both values in the message. */
-#define assert_double_equal(a, b, eps)                                                        \
-  do {                                                                                        \
-    double a_ = (a), b_ = (b);                                                                \
-    if (!(fabs(a_ - b_) <= (eps)))                                                            \
-      fail_msg("%s = %.17g, expected %.17g (within %g)", #a, a_, b_, (double)(eps));          \
-  } while (0)
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/hist.h"
+#include "testutil.h"
 
 #define N_DRAWS 100000
 

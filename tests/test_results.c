@@ -15,12 +15,7 @@
 #include "sim/results.h"
 #include "sim/runfile.h"
 
-#define assert_double_equal(a, b, eps)                                                        \
-  do {                                                                                        \
-    double a_ = (a), b_ = (b);                                                                \
-    if (!(fabs(a_ - b_) <= (eps)))                                                            \
-      fail_msg("%s = %.17g, expected %.17g (within %g)", #a, a_, b_, (double)(eps));          \
-  } while (0)
+#include "testutil.h"
 
 struct fixture {
   char dir[64];

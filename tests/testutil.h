@@ -4,11 +4,21 @@
 #define DEPINSIM_TESTS_TESTUTIL_H
 
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* cmocka 1.1 has no double comparison: |a - b| <= eps, with both values in the message.
+ * Include after cmocka.h. */
+#define assert_double_equal(a, b, eps)                                                        \
+  do {                                                                                        \
+    double a_ = (a), b_ = (b);                                                                \
+    if (!(fabs(a_ - b_) <= (eps)))                                                            \
+      fail_msg("%s = %.17g, expected %.17g (within %g)", #a, a_, b_, (double)(eps));          \
+  } while (0)
 
 /* A new empty folder under TMPDIR; owned by the caller (free()). */
 static inline char *test_tmpdir(void)

@@ -1,0 +1,47 @@
+/* token_layer_private.h: the token layer's parsed configuration and run state, shared by
+ * token_layer.c (parsing) and token_layer_run.c (events and finish). Not for other modules. */
+#ifndef DEPINSIM_PROTOCOLS_TOKEN_TOKEN_LAYER_PRIVATE_H
+#define DEPINSIM_PROTOCOLS_TOKEN_TOKEN_LAYER_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "protocols/token/token_layer.h"
+#include "protocols/token/token_sim.h"
+
+/* A stake multiplier for the provider class of that name (token.staking.multiplier). */
+struct token_multiplier {
+  char *cls;
+  double value;
+  struct cfg_node node;         /* its value, for messages (valid while the scenario's cfg) */
+};
+
+struct token_conf {
+  struct token_config c;        /* classes filled at finish from the scenario */
+  bool horizon_set;             /* else the run's duration (and the epoch at most that) */
+  struct cfg_node section;      /* for messages (valid while the scenario's cfg) */
+  struct token_multiplier *multipliers;
+  size_t n_multipliers;
+};
+
+struct token_event {
+  double t;
+  size_t provider;
+  double usd;                   /* payment; < 0 marks a fault */
+  enum token_fault kind;
+};
+
+struct token_state {
+  const struct token_conf *conf; /* borrowed from the scenario */
+  struct token_event *events;
+  size_t n_events, cap_events;
+};
+
+void *token_layer_parse(cfg_t *cfg, struct cfg_node section);
+bool token_layer_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
+void token_layer_conf_free(void *conf);
+void *token_layer_deploy(struct world *w, const void *conf);
+void token_layer_finish(void *state, struct world *w);
+void token_layer_state_free(void *state);
+
+#endif

@@ -1,0 +1,270 @@
+/* token_layer_run.c: the token layer during and after a run: it records other layers' events,
+ * then replays them into the epoch simulation over its horizon and reports the results.
+ *
+ * Providers of the scenario become the simulation's launch operators in class order, so
+ * provider i of class k (w->providers, from sc->classes[k].first_provider) is operator
+ * offset(k) + (i - first_provider). Per-epoch series are thinned to at most
+ * TOKEN_LAYER_MAX_POINTS points each (every k-th epoch) so a 10-year hourly horizon does not
+ * flood the result file; the /token table holds the same rows. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+#include <xbt/log.h>
+
+#include "protocols/token/token_layer_private.h"
+#include "sim/world.h"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(token, "token layer");
+
+#define TOKEN_LAYER_MAX_POINTS 10000
+
+struct token_state *token_layer_state(struct world *w)
+{
+  return w ? world_layer_state(w, "token") : NULL;
+}
+
+void *token_layer_deploy(struct world *w, const void *conf)
+{
+  (void)w;
+  struct token_state *st = calloc(1, sizeof *st);
+  xbt_assert(st, "out of memory creating the token layer's state");
+  st->conf = conf;
+  return st;
+}
+
+void token_layer_state_free(void *state)
+{
+  struct token_state *st = state;
+  if (!st)
+    return;
+  free(st->events);
+  free(st);
+}
+
+static void push_event(struct token_state *st, struct token_event ev)
+{
+  if (st->n_events == st->cap_events) {
+    size_t cap = st->cap_events ? 2 * st->cap_events : 1024;
+    struct token_event *e = realloc(st->events, cap * sizeof *e);
+    xbt_assert(e, "out of memory recording token events");
+    st->events = e;
+    st->cap_events = cap;
+  }
+  st->events[st->n_events++] = ev;
+}
+
+void token_record_payment(struct token_state *st, double t, size_t provider_index, double usd)
+{
+  if (!st || !(usd > 0) || !isfinite(usd) || !(t >= 0))
+    return;
+  push_event(st, (struct token_event){t, provider_index, usd, TOKEN_FAULT_PROVEN});
+}
+
+void token_record_fault(struct token_state *st, double t, size_t provider_index,
+                        enum token_fault kind)
+{
+  if (!st || !(t >= 0))
+    return;
+  push_event(st, (struct token_event){t, provider_index, -1, kind});
+}
+
+static int by_time(const void *a, const void *b)
+{
+  const struct token_event *x = a, *y = b;
+  return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Provider index -> operator index, or SIZE_MAX when no class holds it. */
+static size_t operator_of(const struct scenario *sc, size_t provider)
+{
+  size_t offset = 0;
+  for (size_t k = 0; k < sc->n_classes; k++) {
+    const struct provider_class *pc = &sc->classes[k];
+    if (provider >= pc->first_provider && provider < pc->first_provider + (size_t)pc->count)
+      return offset + (provider - pc->first_provider);
+    offset += (size_t)pc->count;
+  }
+  return SIZE_MAX;
+}
+
+static struct token_class *classes_of(const struct scenario *sc, const struct token_conf *conf)
+{
+  struct token_class *tc = calloc(sc->n_classes ? sc->n_classes : 1, sizeof *tc);
+  xbt_assert(tc, "out of memory copying provider classes");
+  for (size_t k = 0; k < sc->n_classes; k++) {
+    const struct provider_class *pc = &sc->classes[k];
+    tc[k] = (struct token_class){
+      .name = pc->name, .count = pc->count, .gpus_per_node = pc->gpus_per_node,
+      .cost_per_gpu_hour = pc->cost_per_hour, .stake_per_node = pc->stake,
+      .sybil_fraction = pc->sybil_fraction,
+      .availability = pc->mtbf_s > 0 ? pc->mtbf_s / (pc->mtbf_s + pc->mttr_s) : 1.0,
+      .multiplier = 1};
+    for (size_t i = 0; i < conf->n_multipliers; i++)
+      if (conf->multipliers[i].cls && strcmp(conf->multipliers[i].cls, pc->name) == 0)
+        tc[k].multiplier = conf->multipliers[i].value;
+  }
+  return tc;
+}
+
+struct recorder {
+  metrics_t *m;
+  table_t *table;
+  const struct scenario *sc;
+  size_t stride;
+  double user_usd, served, burned, minted;
+  bool conserved;
+};
+
+static const struct table_column token_columns[] = {
+  {"time", COL_DOUBLE, "s"},          {"price", COL_DOUBLE, "USD"},
+  {"supply", COL_DOUBLE, "tokens"},   {"circulating", COL_DOUBLE, "tokens"},
+  {"staked", COL_DOUBLE, "tokens"},   {"minted", COL_DOUBLE, "tokens"},
+  {"burned", COL_DOUBLE, "tokens"},   {"treasury", COL_DOUBLE, "tokens"},
+  {"treasury_usd", COL_DOUBLE, "USD"}, {"operators", COL_INT64, ""},
+  {"sybils", COL_INT64, ""},          {"apr", COL_DOUBLE, ""},
+  {"utilization", COL_DOUBLE, ""},    {"user_cost", COL_DOUBLE, "USD/h"},
+};
+#define TOKEN_COLUMNS (sizeof token_columns / sizeof token_columns[0])
+
+static void record_classes(struct recorder *r, const struct token_epoch *e)
+{
+  char name[128];
+  for (size_t k = 0; k < r->sc->n_classes; k++) {
+    const char *cls = r->sc->classes[k].name;
+    snprintf(name, sizeof name, "token_operators.%s", cls);
+    metrics_series_push(r->m, name, "operators", e->t_s, e->class_nodes[k]);
+    snprintf(name, sizeof name, "token_revenue.%s", cls);
+    metrics_series_push(r->m, name, "USD/GPU-h", e->t_s, e->class_revenue_usd_per_gpu_h[k]);
+    snprintf(name, sizeof name, "token_profit.%s", cls);
+    metrics_series_push(r->m, name, "USD/GPU-h", e->t_s, e->class_profit_usd_per_gpu_h[k]);
+  }
+}
+
+static void record_epoch(const struct token_epoch *e, void *ctx)
+{
+  struct recorder *r = ctx;
+  r->user_usd += e->user_usd_per_gpu_hour * e->served_gpu_hours;
+  r->served += e->served_gpu_hours;
+  r->burned += e->burned;
+  r->minted += e->minted;
+  r->conserved &= e->conserved;
+  if (e->index % r->stride != 0)
+    return;
+  metrics_series_push(r->m, "token_price", "USD", e->t_s, e->price);
+  metrics_series_push(r->m, "token_supply", "tokens", e->t_s, e->supply);
+  metrics_series_push(r->m, "token_market_cap", "USD", e->t_s, e->market_cap);
+  metrics_series_push(r->m, "token_staked", "tokens", e->t_s, e->staked);
+  metrics_series_push(r->m, "token_staked_ratio", "", e->t_s, e->staked_ratio);
+  metrics_series_push(r->m, "token_burned", "tokens", e->t_s, r->burned);
+  metrics_series_push(r->m, "token_burn_mint_ratio", "", e->t_s, e->burn_mint_ratio);
+  metrics_series_push(r->m, "token_treasury", "tokens", e->t_s, e->treasury_tokens);
+  metrics_series_push(r->m, "token_operators", "operators", e->t_s, (double)e->operators);
+  metrics_series_push(r->m, "token_apr", "", e->t_s, e->apr);
+  metrics_series_push(r->m, "token_user_cost", "USD/h", e->t_s, e->user_usd_per_gpu_hour);
+  record_classes(r, e);
+  union table_cell row[TOKEN_COLUMNS] = {
+    {.d = e->t_s}, {.d = e->price}, {.d = e->supply}, {.d = e->circulating},
+    {.d = e->staked}, {.d = e->minted}, {.d = e->burned}, {.d = e->treasury_tokens},
+    {.d = e->treasury_usd}, {.i = e->operators}, {.i = e->sybils}, {.d = e->apr},
+    {.d = e->utilization}, {.d = e->user_usd_per_gpu_hour}};
+  table_append(r->table, row);
+}
+
+/* Runs the epochs, applying each recorded event in the epoch it falls in. */
+static void replay(token_sim_t *sim, const struct token_state *st, const struct scenario *sc,
+                   double epoch_s, struct recorder *r)
+{
+  size_t next = 0;
+  for (size_t e = 0; e < token_sim_epoch_count(sim); e++) {
+    double end = (double)(e + 1) * epoch_s;
+    for (; next < st->n_events && st->events[next].t < end; next++) {
+      const struct token_event *ev = &st->events[next];
+      size_t op = operator_of(sc, ev->provider);
+      if (op == SIZE_MAX)
+        continue;
+      if (ev->usd > 0) {
+        token_sim_payment(sim, op, ev->usd);
+      } else {
+        token_sim_fault(sim, op);
+        if (ev->kind == TOKEN_FAULT_FAKE_GPU)
+          token_sim_evict(sim, op);
+      }
+    }
+    token_sim_step(sim);
+    record_epoch(token_sim_last(sim), r);
+  }
+}
+
+static void summarise(token_sim_t *sim, const struct token_config *c, struct recorder *r)
+{
+  metrics_t *m = r->m;
+  const struct token_epoch *e = token_sim_last(sim);
+  struct token_summary sum = {0};
+  xbt_assert(token_sim_summary(sim, &sum), "out of memory computing reward inequality");
+  metrics_summary_set(m, "token_price_final", e->price, "USD");
+  metrics_summary_set(m, "token_supply_final", e->supply, "tokens");
+  metrics_summary_set(m, "token_market_cap_final", e->market_cap, "USD");
+  metrics_summary_set(m, "token_staked_ratio_final", e->staked_ratio, "");
+  metrics_summary_set(m, "token_minted_total", r->minted, "tokens");
+  metrics_summary_set(m, "token_burned_total", r->burned, "tokens");
+  metrics_summary_set(m, "token_burn_mint_ratio", r->minted > 0 ? r->burned / r->minted : 0, "");
+  metrics_summary_set(m, "token_treasury_runway_final", e->runway_s, "s");
+  metrics_summary_set(m, "gini_rewards", sum.gini_rewards, "");
+  metrics_summary_set(m, "nakamoto_rewards", (double)sum.nakamoto_rewards, "operators");
+  metrics_summary_set(m, "sybil_reward_share", sum.sybil_reward_share, "");
+  metrics_summary_set(m, "cost_per_gpu_hour", r->served > 0 ? r->user_usd / r->served : 0,
+                      "USD/h");
+  metrics_summary_set(m, "operators_final", (double)e->operators, "operators");
+  metrics_summary_set(m, "sybils_final", (double)e->sybils, "operators");
+  metrics_summary_set(m, "token_conserved", r->conserved ? 1 : 0, "");
+  metrics_summary_set(m, "cost_reference_aws_v100", TOKEN_AWS_V100_USD_PER_GPU_HOUR, "USD/h");
+  metrics_summary_set(m, "cost_reference_gensyn", TOKEN_GENSYN_PROJECTED_USD_PER_GPU_HOUR,
+                      "USD/h");
+  /* bounds: users cannot pay less than the cheapest operator's cost for long; supply cannot
+   * exceed genesis plus the schedule's closed form (Helium's re-mint excepted) */
+  double cheapest = INFINITY;
+  for (size_t k = 0; k < c->n_classes; k++)
+    cheapest = fmin(cheapest, c->classes[k].cost_per_gpu_hour * (1 - c->cost_spread));
+  if (isfinite(cheapest))
+    metrics_bound_set(m, "cost_per_gpu_hour", cheapest, "USD/h",
+                      "cheapest class cost x (1 - cost_spread)");
+  if (c->control == TOKEN_CONTROL_NONE && c->emission.kind != EMISSION_HELIUM) {
+    const struct emission_schedule *s = emission_schedule_of(c->emission.kind);
+    metrics_bound_set(m, "token_supply_final",
+                      token_sim_books(sim)->minted - r->minted +
+                        s->cumulative(&c->emission, c->horizon_s),
+                      "tokens", "genesis + schedule's cumulative emission at the horizon");
+  }
+}
+
+void token_layer_finish(void *state, struct world *w)
+{
+  struct token_state *st = state;
+  const struct scenario *sc = w->sc;
+  struct token_class *classes = classes_of(sc, st->conf);
+  struct token_config c = st->conf->c;
+  c.classes = classes;
+  c.n_classes = sc->n_classes;
+  c.seed = sc->seed;
+  if (!st->conf->horizon_set) { /* the run's duration, in at least one epoch */
+    c.horizon_s = sc->duration_s;
+    c.epoch_s = fmin(c.epoch_s, sc->duration_s);
+  }
+  token_sim_t *sim = token_sim_new(&c);
+  xbt_assert(sim, "token layer: cannot create the simulation (%s)",
+             token_config_check(&c) ? token_config_check(&c) : "out of memory");
+  qsort(st->events, st->n_events, sizeof *st->events, by_time);
+  size_t n = token_sim_epoch_count(sim);
+  struct recorder r = {.m = w->metrics, .sc = sc, .conserved = true,
+                       .stride = n > TOKEN_LAYER_MAX_POINTS ? (n + TOKEN_LAYER_MAX_POINTS - 1) /
+                                                                TOKEN_LAYER_MAX_POINTS : 1};
+  r.table = metrics_table(w->metrics, "token", TOKEN_COLUMNS, token_columns);
+  xbt_assert(r.table, "out of memory creating the /token table");
+  XBT_INFO("token: %zu epochs of %g s, %zu events from the run", n, c.epoch_s, st->n_events);
+  replay(sim, st, sc, c.epoch_s, &r);
+  summarise(sim, &c, &r);
+  token_sim_free(sim);
+  free(classes);
+}

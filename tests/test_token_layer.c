@@ -1,0 +1,188 @@
+/* test_token_layer.c: the token layer's scenario section (bad input reported with its
+ * position and a suggestion) and a whole run whose emission must match io.net's closed form. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "protocols/token/emission.h"
+#include "protocols/token/token_layer.h"
+#include "sim/diag.h"
+#include "sim/scenario.h"
+#include "sim/world.h"
+#include "testutil.h"
+
+#define PROVIDERS                                                                        \
+  "name: t\n"                                                                            \
+  "duration: 2min\n"                                                                     \
+  "calibration: [gpu/profiles/h100-sxm.yaml, gpu/profiles/rtx-4090.yaml]\n"              \
+  "regions: [{name: here, backbone: 10Gbps}]\n"                                          \
+  "providers:\n"                                                                         \
+  "  - {class: dc-h100, count: 20, gpu: H100-SXM, gpus_per_node: 8, region: here,\n"     \
+  "     uplink: 1Gbps, downlink: 1Gbps, latency: 1ms, cost_per_hour: 2.10, stake: 16000,\n" \
+  "     availability: {mtbf: 720h, mttr: 2h}}\n"                                         \
+  "  - {class: home-4090, count: 200, gpu: RTX-4090, gpus_per_node: 1, region: here,\n"  \
+  "     uplink: 50Mbps, downlink: 500Mbps, latency: 15ms, cost_per_hour: 0.28,\n"       \
+  "     stake: 200, sybil_fraction: 0.05}\n"
+
+static void print_diag(const diag_t *d)
+{
+  for (size_t i = 0; i < diag_count(d); i++)
+    print_message("diag: %s\n", diag_line(d, i));
+}
+
+static void assert_has(const diag_t *d, const char *needle)
+{
+  if (!diag_contains(d, needle)) {
+    print_diag(d);
+    fail_msg("no diagnostic contains \"%s\"", needle);
+  }
+}
+
+/* Every problem of the section is reported at once, each with its line:col and key path. */
+static void test_token_layer_bad_input(void **state)
+{
+  (void)state;
+  const char *text = PROVIDERS
+    "token:\n"                                           /* line 12 */
+    "  emission: {kind: io.net, decay_per_hour: 2, year_tokens: [1]}\n"
+    "  sell_fracton: 0.5\n"
+    "  price: {kind: amn}\n"
+    "  operators: {patience: 3, entry_rate: 10/h}\n"
+    "  staking: {multiplier: {dc-h10: 10}}\n";
+  diag_t *d = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_EINVAL);
+  assert_null(sc);
+  assert_has(d, "s.yaml:14:3: token.sell_fracton: unknown key 'sell_fracton' (did you mean "
+                "'sell_fraction'?)");
+  /* each kind accepts only its own parameters */
+  assert_has(d, "s.yaml:13:47: token.emission.year_tokens: unknown key 'year_tokens' "
+                "(allowed: kind, genesis, split, base, r1_per_hour, decay_per_hour, cap)");
+  assert_has(d, "s.yaml:13:44: token.emission.decay_per_hour: '2' is out of range");
+  assert_has(d, "s.yaml:15:17: token.price.kind: unknown value 'amn' (did you mean 'amm'?)");
+  assert_has(d, "s.yaml:16:25: token.operators.patience: '3': a time needs a unit");
+  diag_free(d);
+}
+
+/* A class named in staking.multiplier must exist (checked once the core sections are read). */
+static void test_token_layer_unknown_class(void **state)
+{
+  (void)state;
+  const char *text = PROVIDERS "token: {staking: {multiplier: {dc-h10: 10}}}\n";
+  diag_t *d = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_EINVAL);
+  assert_has(d, "s.yaml:12:40: token.staking.multiplier.dc-h10: no provider class 'dc-h10'");
+  assert_int_equal(diag_error_count(d), 1);
+  diag_free(d);
+  d = diag_new();
+  text = PROVIDERS "token: {staking: {multiplier: {dc-h100: 10}}, horizon: 30d, epoch: 1d}\n";
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
+  scenario_free(sc);
+  diag_free(d);
+  /* no horizon: the run's two minutes, even with hourly epochs */
+  d = diag_new();
+  text = PROVIDERS "token: {epoch: 1h}\n";
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
+  scenario_free(sc);
+  diag_free(d);
+}
+
+/* A two-minute network run with a one-year daily token horizon: the emission over the year
+ * must be io.net's closed form 500M r1 (1 - q^8760) / (1 - q), supply = genesis + minted -
+ * burned, every epoch conserved, and the reward inequality in range. */
+static void test_token_layer_run_matches_closed_form(void **state)
+{
+  (void)state;
+  const char *text = PROVIDERS
+    "token:\n"
+    "  emission: {kind: io.net}\n"
+    "  price: {kind: amm, pool_depth_usd: 5e6, initial: 2.0}\n"
+    "  operators: {patience: 72h, entry_rate: 10/h}\n"
+    "  staking: {multiplier: {dc-h100: 10}}\n"
+    "  epoch: 1d\n"
+    "  horizon: 365d\n";
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "token.yaml", text);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  double minted, burned, supply, conserved, gini, nakamoto, cost;
+  assert_int_equal(test_read_summary(h5, "token_minted_total", &minted), 0);
+  assert_int_equal(test_read_summary(h5, "token_burned_total", &burned), 0);
+  assert_int_equal(test_read_summary(h5, "token_supply_final", &supply), 0);
+  assert_int_equal(test_read_summary(h5, "token_conserved", &conserved), 0);
+  assert_int_equal(test_read_summary(h5, "gini_rewards", &gini), 0);
+  assert_int_equal(test_read_summary(h5, "nakamoto_rewards", &nakamoto), 0);
+  assert_int_equal(test_read_summary(h5, "cost_per_gpu_hour", &cost), 0);
+  double q = 1 - EMISSION_IONET_DECAY_PER_HOUR;
+  double want = 500e6 * (0.08 / 8760) * (1 - pow(q, 8760)) / EMISSION_IONET_DECAY_PER_HOUR;
+  assert_true(fabs(minted - want) / want < 1e-9);
+  assert_true(fabs(supply - (500e6 + minted - burned)) / supply < 1e-9);
+  assert_true(conserved == 1.0);
+  assert_true(gini > 0 && gini < 1 && nakamoto >= 1);
+  /* users pay cost x (1 + markup 0.2) x (1 + reservation 0.25%) of the classes serving */
+  print_message("cost per GPU-hour %.4f USD\n", cost);
+  assert_true(cost >= 0.28 * 1.2 * 1.0025 - 1e-9 && cost <= 2.10 * 1.2 * 1.0025 + 1e-9);
+  free(args);
+  free(h5);
+  free(scenario);
+  free(dir);
+}
+
+/* Events other layers record during the run reach the token economy: a 1M USD payment to
+ * provider 0 pays io.net's fees (0.25% reservation on each side and the 2% USDC payment fee,
+ * 25,000 USD in all), all spent buying back and burning; a fake-GPU fault of provider 1 (an
+ * 8xH100 node staking 16,000) slashes half, a quarter of it (4,000) burned, and removes it.
+ * Without synthetic demand or sybil checks nothing else burns. One world per process: this is the
+ * program's only SimGrid run. */
+static void test_token_layer_events_reach_the_economy(void **state)
+{
+  (void)state;
+  const char *text = PROVIDERS
+    "token: {epoch: 1d, horizon: 10d, demand: {gpu_hours_per_hour: 0},\n"
+    "        staking: {multiplier: {dc-h100: 10}}, sybil: {detect_prob: 0}}\n";
+  diag_t *d = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, d, &sc), DEPIN_OK);
+  int argc = 1;
+  char *argv[] = {"test_token_layer", NULL};
+  struct world *w = world_new(sc, &argc, argv, d);
+  assert_non_null(w);
+  world_run(w);
+  struct token_state *st = token_layer_state(w);
+  assert_non_null(st);
+  token_record_payment(st, 0, 0, 1e6);
+  token_record_fault(st, 3600, 1, TOKEN_FAULT_FAKE_GPU);
+  token_record_payment(st, 0, 999999, 1e6); /* no such provider: ignored */
+  world_finish(w);
+  double burned, operators, price;
+  assert_true(metrics_summary_get(w->metrics, "token_burned_total", &burned));
+  assert_true(metrics_summary_get(w->metrics, "operators_final", &operators));
+  assert_true(metrics_summary_get(w->metrics, "token_price_final", &price));
+  /* 25,000 USD into a 2.5M USD / 1.25M token pool at 0.3% fee buys 1.25M x 24,925 /
+   * 2,524,925 tokens; the price only moves by operators' sales afterwards */
+  double bought = 1.25e6 * (25000 * 0.997) / (2.5e6 + 25000 * 0.997);
+  print_message("burned %.1f (buy-back %.1f + slash 4000), operators %g\n", burned, bought,
+                operators);
+  assert_true(fabs(burned - (bought + 4000)) < 1e-6 * burned);
+  assert_true(operators >= 1);
+  world_free(w);
+  scenario_free(sc);
+  diag_free(d);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_token_layer_bad_input),
+    cmocka_unit_test(test_token_layer_unknown_class),
+    cmocka_unit_test(test_token_layer_run_matches_closed_form),
+    cmocka_unit_test(test_token_layer_events_reach_the_economy),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
