@@ -19,9 +19,13 @@
 static sg_actor_t start_actor(const char *name, sg_host_t host, void *data,
                               void (*code)(int, char **), bool restart)
 {
+  /* The state travels in argv, which SimGrid keeps for an auto-restart (actor data it does
+   * not: a node that comes back after a failure would start without it). */
+  char ptr[32];
+  snprintf(ptr, sizeof(ptr), "%p", data);
+  char *argv[] = {(char *)name, ptr, NULL};
   sg_actor_t a = sg_actor_init(name, host);
-  sg_actor_set_data(a, data);
-  sg_actor_start(a, code, 0, NULL);
+  sg_actor_start(a, code, 2, argv);
   if (restart)
     sg_actor_set_auto_restart(a, 1);
   return a;
@@ -88,6 +92,7 @@ static void deploy_nodes(struct da *d)
                             .stores = provider_stores(w, provider), .first_failed_at = -1};
       snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(w->providers[provider].host));
       n->mailbox = sg_mailbox_by_name(name);
+      n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), w->providers[provider].host);
       start_actor(name, w->providers[provider].host, n, da_node_actor, true);
       node_of[i] = d->n_nodes;
       q->nodes[q->n_nodes++] = d->n_nodes++;
@@ -113,7 +118,7 @@ static void deploy_submitters(struct da *d)
   d->n_lanes = (unsigned)lanes;
   d->lanes = calloc(lanes, sizeof(*d->lanes));
   xbt_assert(d->submitters && d->lanes, "out of memory");
-  double tick = fmin(0.01, 0.1 / d->conf->blob_rate_per_s * (double)lanes);
+  double tick = da_lane_tick_s(d);
   for (size_t s = 0; s < d->n_submitters; s++) {
     d->submitters[s] = (struct da_submitter){.da = d, .provider = pc->first_provider + s,
                                              };

@@ -14,7 +14,7 @@
  *  - Storage lane: a row travels to its slot's node over the simulated network; the node
  *    verifies it (an exec of row_bytes / da_encode_Bps of its own device, the cost of
  *    recomputing the row's commitment, plus one signature at sig_verify_per_s), writes it to
- *    disk (the disk is a FIFO server of storage.write_bandwidth, default 35 MB/s: a write ends
+ *    disk (the disk is a FIFO server of write_bandwidth, default 35 MB/s: a write ends
  *    at max(now, disk free) + bytes / bandwidth) and returns a BLS signature share
  *    (DA_SHARE_BYTES) to the quorum's aggregator.
  *  - Publishing lane: the aggregator accepts a blob when shares cover at least
@@ -86,9 +86,9 @@ struct da_conf {
   char **signers;             /* classes holding DA stake; default every other class */
   size_t n_signers;
   struct da_sampling_conf sampling;
+  double write_bandwidth_Bps;  /* a DA node's disk, default 35 MB/s */
   /* Filled by validate from other sections. */
   double blob_rate_per_s, blob_bytes; /* workload.blobs */
-  double write_bandwidth_Bps;  /* storage.write_bandwidth, default 35 MB/s */
   size_t submitter_class;
   bool *signer_class;          /* per scenario class */
 };

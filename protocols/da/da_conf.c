@@ -32,7 +32,7 @@
 static const char *const da_keys[] = {
   "quorum_slots", "coding", "accept_fraction", "tokens_per_vote", "max_votes_per_signer",
   "max_quorums", "epoch", "sampling", "dispersal_grain", "dispersal_interval",
-  "retry_timeout", "submitters", "signers", NULL};
+  "retry_timeout", "submitters", "signers", "write_bandwidth", NULL};
 static const char *const coding_keys[] = {"data_rows", "rows", "row_bytes", NULL};
 static const char *const sampling_keys[] = {"period_blocks", "block_time", "subline_bytes",
                                             "target_submits", "max_submits", "pool_divisor",
@@ -192,6 +192,8 @@ void *da_conf_parse(cfg_t *cfg, struct cfg_node section)
                          &c->retry_timeout_s, false);
   ok &= cfg_get_string(cfg, section, "submitters", &c->submitters, false);
   ok &= parse_signers(cfg, section, c);
+  ok &= cfg_get_quantity(cfg, section, "write_bandwidth", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX,
+                         &c->write_bandwidth_Bps, false);
   if (ok && c->rows != c->quorum_slots) {
     struct cfg_node n;
     cfg_get(cfg, section, "quorum_slots", &n, false);
@@ -231,17 +233,6 @@ static bool read_blobs(cfg_t *cfg, struct cfg_node section, struct da_conf *c)
     ok = false;
   }
   return ok;
-}
-
-/* storage.write_bandwidth, the disk of DA nodes too (default 35 MB/s). */
-static bool read_write_bandwidth(cfg_t *cfg, struct da_conf *c)
-{
-  struct cfg_node storage;
-  cfg_get(cfg, cfg_root(cfg), "storage", &storage, false);
-  if (!storage.node || !cfg_is_mapping(storage))
-    return true; /* the storage layer reports a malformed section */
-  return cfg_get_quantity(cfg, storage, "write_bandwidth", UNIT_BANDWIDTH, CFG_POSITIVE,
-                          DBL_MAX, &c->write_bandwidth_Bps, false);
 }
 
 static bool resolve_classes(const struct scenario *sc, cfg_t *cfg, struct cfg_node section,
@@ -294,7 +285,6 @@ bool da_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
   struct cfg_node section;
   cfg_get(cfg, cfg_root(cfg), "da", &section, true);
   bool ok = read_blobs(cfg, section, c);
-  ok &= read_write_bandwidth(cfg, c);
   if (!resolve_classes(sc, cfg, section, c))
     return false;
   long votes = 0;

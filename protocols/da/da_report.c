@@ -2,6 +2,7 @@
  * /blobs table. */
 #include <math.h>
 #include <simgrid/engine.h>
+#include <simgrid/host.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
@@ -125,9 +126,11 @@ static void report_nodes(struct da *d, double window)
   xbt_assert(written, "out of memory");
   double missing_total = 0, missing_uncaught = 0, lossy = 0, caught = 0;
   for (size_t i = 0; i < d->n_nodes; i++) {
-    const struct da_node *n = &d->nodes[i];
+    struct da_node *n = &d->nodes[i];
     written[n->provider] += n->bytes_written_in_window;
-    double missing = fmax(0, n->rows_owed - n->rows_stored);
+    if (!sg_host_is_on(w->providers[n->provider].host))
+      da_node_account_loss(n); /* down at the end: its queue is gone */
+    double missing = da_node_missing(n);
     if (missing < 0.5)
       continue;
     missing_total += missing;

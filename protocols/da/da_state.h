@@ -4,6 +4,9 @@
 #define DEPINSIM_PROTOCOLS_DA_DA_STATE_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <xbt/asserts.h>
 #include <simgrid/forward.h>
 #include <stdbool.h>
 
@@ -28,10 +31,25 @@ struct da_node {
   double rows_stored;
   double bytes_written_in_window;
   size_t next_blob;       /* aggregate grain: first blob of its quorum not yet sent to it */
+  double down_free_at;    /* aggregate grain: when its downlink has taken every row sent */
+  double hub_Bps;         /* aggregate grain: bottleneck bandwidth of the hub's route to it */
+  double rows_dropped;    /* rows it signed without storing (lazy or malicious) */
+  double rows_lost;       /* rows sent while it was down or not yet written when it went down */
+  bool started;           /* its actor ran before: a start is a restart after a failure */
   /* sampling */
   double samples, failed_samples, paid;
   double first_failed_at; /* < 0: never failed */
 };
+
+/* Rows a node should hold and does not: lost to failures or never stored. Rows still on
+ * their way or in its write queue are neither held nor missing. */
+static inline double da_node_missing(const struct da_node *n)
+{
+  return n->rows_lost + n->rows_dropped;
+}
+
+/* Blob arrivals are drawn per tick: a tenth of a lane's mean gap, at most 10 ms. */
+static inline double da_lane_tick_s(const struct da *d);
 
 /* A blob stream from one submitter to one quorum (pairs taken round-robin). */
 struct da_lane {
@@ -131,9 +149,24 @@ struct da {
   double *sampling_scratch; /* owned */
 };
 
+static inline double da_lane_tick_s(const struct da *d)
+{
+  return fmin(0.01, 0.1 / d->conf->blob_rate_per_s * (double)d->n_lanes);
+}
+
+/* The state a DA actor was started with (da.c passes it as argv[1]). */
+static inline void *da_actor_data(int argc, char **argv)
+{
+  void *p = NULL;
+  xbt_assert(argc >= 2 && sscanf(argv[1], "%p", &p) == 1 && p, "DA actor without its state");
+  return p;
+}
+
 /* dispersal.c */
 void da_submitter_actor(int argc, char **argv);
 void da_node_actor(int argc, char **argv);
+/* Sets a node's lost rows after a failure (every row sent to it and not written). */
+void da_node_account_loss(struct da_node *n);
 void da_dispatcher_actor(int argc, char **argv);
 void da_aggregator_actor(int argc, char **argv);
 void da_ticker_actor(int argc, char **argv);

@@ -31,6 +31,9 @@ struct da_share {
   long slots;
 };
 
+/* Parallel flows of one upload to the hub (see upload_streams). */
+#define DA_UPLOAD_STREAMS 16
+
 /* What a submitter uploads to the hub in the aggregate grain. */
 struct da_upload {
   unsigned lane;
@@ -151,6 +154,21 @@ static void submit_per_slice(struct da_submitter *s, double tick_s)
   }
 }
 
+/* Marks the extra streams of an upload; the dispatcher ignores them. */
+static char upload_stream_marker;
+
+/* The rows of a batch leave in DA_UPLOAD_STREAMS parallel flows, as the real rows do: one flow
+ * would be held to SimGrid's TCP window (4 MiB per round trip) that thousands of row transfers
+ * do not feel. The message rides on the first stream; the others are equal, so they end with
+ * it. */
+static void upload_streams(sg_mailbox_t hub, struct da_upload *u, double bytes)
+{
+  double each = bytes / DA_UPLOAD_STREAMS;
+  sg_comm_detach(sg_mailbox_put_init(hub, u, (long)each), upload_free);
+  for (int i = 1; i < DA_UPLOAD_STREAMS; i++)
+    sg_comm_detach(sg_mailbox_put_init(hub, &upload_stream_marker, (long)each), NULL);
+}
+
 static void submit_aggregate(struct da_submitter *s, double tick_s)
 {
   struct da *d = s->da;
@@ -181,9 +199,7 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
       xbt_assert(u, "out of memory");
       u->lane = l->id;
       mempool_take(l->arrivals, n, &u->batches, &u->n_batches, &cap);
-      sg_comm_t c = sg_mailbox_put_init(d->quorums[l->quorum].uploads, u,
-                                        (long)(n * d->encoded_bytes));
-      sg_comm_detach(c, upload_free);
+      upload_streams(d->quorums[l->quorum].uploads, u, n * d->encoded_bytes);
       d->bytes_dispersed += n * d->encoded_bytes;
       world_count_activity(d->world, 1);
     }
@@ -192,10 +208,9 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
 
 void da_submitter_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da_submitter *s = sg_actor_self_get_data();
-  double tick_s = fmin(0.01, 0.1 / fmax(s->da->conf->blob_rate_per_s, 1e-9));
+  struct da_submitter *s = da_actor_data(argc, argv);
+  /* Blobs appear at the lanes' mempool ticks: looking more often finds nothing new. */
+  double tick_s = da_lane_tick_s(s->da);
   if (s->da->conf->grain == DA_GRAIN_PER_SLICE)
     submit_per_slice(s, tick_s);
   else
@@ -203,6 +218,17 @@ void da_submitter_actor(int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- nodes */
+
+/* Aggregate grain: the rows of blobs [a, b) left the hub when this message did (it carries no
+ * bytes); they reach the node after its downlink has taken them, behind earlier batches. The
+ * hub's route is the backbone (reported as a bound) and the node's downlink, which carries
+ * nothing but DA rows, so its transfers are a FIFO at the route's bottleneck bandwidth. */
+static void await_rows(struct da_node *n, double bytes)
+{
+  double start = fmax(simgrid_get_clock(), n->down_free_at);
+  n->down_free_at = start + bytes / n->hub_Bps;
+  sg_actor_sleep_until(n->down_free_at);
+}
 
 static void node_handle(struct da_node *n, size_t a, size_t b)
 {
@@ -214,6 +240,8 @@ static void node_handle(struct da_node *n, size_t a, size_t b)
   if (per_slice) {
     d->blobs[a].rows_received++;
     d->blobs[a].delivered_at = simgrid_get_clock();
+  } else {
+    await_rows(n, bytes);
   }
   /* Verify each row against the commitment (recomputing its part of the encoding) and sign. */
   double verify_s = device_seconds(bytes, p->device->da_encode_Bps) +
@@ -229,6 +257,8 @@ static void node_handle(struct da_node *n, size_t a, size_t b)
     n->rows_stored += rows;
     if (metrics_in_window(d->world->metrics, done))
       n->bytes_written_in_window += bytes;
+  } else {
+    n->rows_dropped += rows;
   }
   struct da_share *share = malloc(sizeof(*share));
   xbt_assert(share, "out of memory");
@@ -238,11 +268,19 @@ static void node_handle(struct da_node *n, size_t a, size_t b)
   world_count_activity(d->world, 1);
 }
 
+/* What a node that went down lost: every row sent to it that it had not written. */
+void da_node_account_loss(struct da_node *n)
+{
+  n->rows_lost = fmax(0, n->rows_owed - n->rows_stored - n->rows_dropped);
+}
+
 void da_node_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da_node *n = sg_actor_self_get_data();
+  struct da_node *n = da_actor_data(argc, argv);
+  if (n->started)
+    da_node_account_loss(n); /* restarted after a failure: its queue died with it */
+  n->started = true;
+  n->down_free_at = simgrid_get_clock();
   /* Rows flow in while earlier ones are verified and written (no rendezvous per transfer). */
   sg_mailbox_set_receiver(sg_mailbox_get_name(n->mailbox));
   for (;;) {
@@ -282,8 +320,8 @@ static void dispatch(struct da_quorum *q)
     n->rows_owed += (double)(b - a) * (double)n->slots;
     if (!sg_host_is_on(d->world->providers[n->provider].host))
       continue;
-    double bytes = (double)(b - a) * (double)n->slots * d->row_bytes;
-    sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(a, b), (long)bytes);
+    /* A notice without bytes: the node times the rows' arrival on its downlink. */
+    sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(a, b), 0);
     sg_comm_detach(c, NULL);
     world_count_activity(d->world, 1);
   }
@@ -295,13 +333,14 @@ static void dispatch(struct da_quorum *q)
  * ticker dispatches what waits longer). */
 void da_dispatcher_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da_quorum *q = sg_actor_self_get_data();
+  struct da_quorum *q = da_actor_data(argc, argv);
   double interval = q->da->conf->dispersal_interval_s;
   sg_mailbox_set_receiver(sg_mailbox_get_name(q->uploads));
   for (;;) {
-    struct da_upload *u = sg_mailbox_get(q->uploads);
+    void *msg = sg_mailbox_get(q->uploads);
+    if (msg == &upload_stream_marker)
+      continue;
+    struct da_upload *u = msg;
     for (size_t i = 0; i < u->n_batches; i++) {
       push_entry(q, (struct da_entry){.first = q->dispersed, .count = u->batches[i].count,
                                       .arrival = u->batches[i].arrival,
@@ -438,9 +477,7 @@ static void handle_share(struct da_quorum *q, const struct da_share *s)
 
 void da_aggregator_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da_quorum *q = sg_actor_self_get_data();
+  struct da_quorum *q = da_actor_data(argc, argv);
   /* Shares cross the network in parallel rather than one get at a time. */
   sg_mailbox_set_receiver(sg_mailbox_get_name(q->shares));
   for (;;) {
@@ -453,9 +490,7 @@ void da_aggregator_actor(int argc, char **argv)
 /* The quorum's clock: rows that waited out the dispersal interval, retries, publications. */
 void da_ticker_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da_quorum *q = sg_actor_self_get_data();
+  struct da_quorum *q = da_actor_data(argc, argv);
   double interval = q->da->conf->dispersal_interval_s;
   double period = interval > 0 ? interval : 1.0;
   if (q->da->conf->grain == DA_GRAIN_PER_SLICE)

@@ -43,9 +43,10 @@ static void sampling_round(struct da *d, double *valid)
   for (size_t i = 0; i < d->n_nodes; i++) {
     struct da_node *n = &d->nodes[i];
     valid[i] = 0;
-    if (n->rows_owed <= 0 || !sg_host_is_on(d->world->providers[n->provider].host))
+    double held = n->rows_stored, lacking = da_node_missing(n);
+    if (held + lacking <= 0 || !sg_host_is_on(d->world->providers[n->provider].host))
       continue; /* nothing to hold yet, or no answer: neither caught nor paid */
-    double missing = fmax(0, n->rows_owed - n->rows_stored) / n->rows_owed;
+    double missing = lacking / (held + lacking);
     unsigned fails = gsl_ran_binomial(d->sampling_rng, missing, (unsigned)n->slots);
     n->samples += (double)n->slots;
     n->failed_samples += fails;
@@ -82,9 +83,7 @@ static void sampling_round(struct da *d, double *valid)
 
 void da_sampling_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct da *d = sg_actor_self_get_data();
+  struct da *d = da_actor_data(argc, argv);
   double period = (double)d->conf->sampling.period_blocks * d->conf->sampling.block_time_s;
   double *valid = malloc((d->n_nodes + 1) * sizeof(double));
   xbt_assert(valid, "out of memory");
