@@ -15,6 +15,7 @@
 #include "protocols/da/da.h"
 #include "protocols/da/frontier.h"
 #include "protocols/da/quorum.h"
+#include "protocols/da/sampling.h"
 #include "sim/rng.h"
 #include "testutil.h"
 
@@ -256,6 +257,111 @@ static void test_da_geometry_matches_0g(void **state)
                      32768.0 * 3072 / 1.25e9 + 0.002, 1e-12);
 }
 
+/* A node missing a fraction m of its rows fails n uniform challenges with probability
+ * 1 - (1 - m)^n: 20,000 simulated nodes against the closed form, within 3 standard errors. */
+static void test_da_sampling_detection_matches_closed_form(void **state)
+{
+  (void)state;
+  gsl_rng *rng = rng_stream(8, "test-da", 0);
+  const double owed = 3072, trials = 20000;
+  const double missing_rows[] = {1, 31, 307};
+  for (size_t k = 0; k < 3; k++) {
+    for (int samples = 1; samples <= 64; samples *= 8) {
+      double caught = 0;
+      for (int t = 0; t < trials; t++) {
+        bool hit = false;
+        for (int j = 0; j < samples && !hit; j++)
+          hit = !sampling_challenge(rng, owed, owed - missing_rows[k]);
+        caught += hit;
+      }
+      double p = sampling_detect_probability(missing_rows[k] / owed, samples);
+      double se = sqrt(p * (1 - p) / trials);
+      assert_double_equal(caught / trials, p, 3 * se + 1e-9);
+    }
+  }
+  assert_double_equal(sampling_detect_probability(1.0 / 3072, 1), 1.0 / 3072, 1e-15);
+  assert_double_equal(sampling_detect_probability(0, 50), 0, 0);
+  gsl_rng_free(rng);
+}
+
+/* One submitter on a 100 Mbps uplink disperses a 96-row quorum; the nodes' links are 10x
+ * faster, so the uplink is the bottleneck. The scenario text is shared by the whole-run tests. */
+static const char *const dispersal_yaml =
+  "name: da-dispersal\n"
+  "seed: 5\n"
+  "duration: 4min\n"
+  "warmup: 20s\n"
+  "sample_interval: 10s\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml, gpu/profiles/rtx-4090.yaml]\n"
+  "regions:\n"
+  "  - {name: r, backbone: 400Gbps}\n"
+  "providers:\n"
+  "  - {class: submitter, count: 1, gpu: H100-SXM, region: r, uplink: 100Mbps,\n"
+  "     downlink: 10Gbps, latency: 1ms, stake: 0}\n"
+  "  - {class: da-node, count: 96, gpu: RTX-4090, region: r, uplink: 1Gbps, downlink: 1Gbps,\n"
+  "     latency: 1ms, stake: 10}\n"
+  "workload:\n"
+  "  blobs: {rate: 1/s, size: 1015804B}\n"
+  "da:\n"
+  "  quorum_slots: 96\n"
+  "  coding: {data_rows: 32, rows: 96, row_bytes: 32KiB}\n"
+  "  submitters: submitter\n"
+  "  dispersal_interval: 0s\n"
+  "  write_bandwidth: 1GB/s\n";
+
+/* Runs the dispersal scenario at a grain with extra --set arguments; returns the run file. */
+static char *dispersal_run(const char *dir, const char *grain, const char *extra)
+{
+  char *yaml = test_write_file(dir, "da.yaml", dispersal_yaml), *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s/%s --set da.dispersal_grain=%s %s", yaml, dir,
+                       grain, grain, extra) > 0);
+  assert_int_equal(test_run_depinsim(args, NULL), 0);
+  assert_true(asprintf(&h5, "%s/%s/run.h5", dir, grain) > 0);
+  free(args);
+  free(yaml);
+  return h5;
+}
+
+static double summary(const char *h5, const char *name)
+{
+  double v = NAN;
+  assert_int_equal(test_read_summary(h5, name, &v), 0);
+  return v;
+}
+
+/* Per-slice: first row out to last row in, against rows x row bytes / uplink + latency (two
+ * 1 ms links each way), within 2%. At 1 blob/s a dispersal (0.25 s) rarely meets another. */
+static void test_da_dispersal_matches_closed_form(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *h5 = dispersal_run(dir, "per-slice", "");
+  double expect = da_dispersal_seconds(32768, 96, 100e6 / 8, 0.002);
+  assert_double_equal(summary(h5, "dispersal_p50"), expect, 0.02 * expect);
+  free(h5);
+  free(dir);
+}
+
+/* The aggregate grain against per-slice on the same small quorum: throughput and time to
+ * acceptance (p50, p99) within 2%. */
+static void test_da_aggregate_grain_agrees_with_per_slice(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  const char *load = "--set workload.blobs.rate=3/s";
+  char *slice = dispersal_run(dir, "per-slice", load), *agg = dispersal_run(dir, "aggregate", load);
+  const char *metrics[] = {"da_throughput", "blob_acceptance_p50", "blob_acceptance_p99"};
+  for (size_t i = 0; i < 3; i++) {
+    double a = summary(agg, metrics[i]), b = summary(slice, metrics[i]);
+    printf("%s: aggregate %.6g, per-slice %.6g\n", metrics[i], a, b);
+    assert_true(b > 0);
+    assert_double_equal(a, b, 0.02 * b);
+  }
+  free(slice);
+  free(agg);
+  free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -267,6 +373,9 @@ int main(void)
     cmocka_unit_test(test_da_accept_edge_2047_vs_2048),
     cmocka_unit_test(test_da_frontier_counts_ranges),
     cmocka_unit_test(test_da_geometry_matches_0g),
+    cmocka_unit_test(test_da_sampling_detection_matches_closed_form),
+    cmocka_unit_test(test_da_dispersal_matches_closed_form),
+    cmocka_unit_test(test_da_aggregate_grain_agrees_with_per_slice),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
