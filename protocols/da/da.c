@@ -99,12 +99,30 @@ static void deploy_nodes(struct da *d)
     }
     for (long s = 0; s < d->conf->quorum_slots; s++)
       q->slot_node[s] = node_of[quorum_slot_signer(d->assignment, k, s)];
-    snprintf(name, sizeof(name), "da-q%u-shares", k);
-    q->shares = sg_mailbox_by_name(name);
+    q->boxes = calloc(DA_SHARE_BOXES, sizeof(*q->boxes));
+    xbt_assert(q->boxes, "out of memory");
+    for (unsigned b = 0; b < DA_SHARE_BOXES; b++) {
+      snprintf(name, sizeof(name), "da-q%u-shares-%u", k, b);
+      q->boxes[b] = (struct da_share_box){.q = q, .mailbox = sg_mailbox_by_name(name)};
+    }
     snprintf(name, sizeof(name), "da-q%u-uploads", k);
     q->uploads = sg_mailbox_by_name(name);
   }
   free(node_of);
+}
+
+/* SimGrid's default network/TCP-gamma: a flow moves at most this many bytes per round trip. */
+#define DA_TCP_WINDOW_BYTES 4194304.0
+
+/* Flows an upload to the hub needs so that the TCP window does not hold it below the
+ * submitter's uplink (with a 25% margin). */
+static unsigned upload_streams_needed(const struct world *w, size_t provider, sg_host_t hub)
+{
+  sg_host_t host = w->providers[provider].host;
+  double uplink = w->sc->classes[w->providers[provider].class_index].uplink_Bps;
+  double rtt = 2 * sg_host_get_route_latency(host, hub);
+  double n = ceil(1.25 * uplink * rtt / DA_TCP_WINDOW_BYTES);
+  return n < 1 ? 1 : n > 4096 ? 4096 : (unsigned)n;
 }
 
 /* Lanes pair submitters and quorums round-robin: max(S, Q) of them, each rate / lanes. */
@@ -120,8 +138,10 @@ static void deploy_submitters(struct da *d)
   xbt_assert(d->submitters && d->lanes, "out of memory");
   double tick = da_lane_tick_s(d);
   for (size_t s = 0; s < d->n_submitters; s++) {
-    d->submitters[s] = (struct da_submitter){.da = d, .provider = pc->first_provider + s,
-                                             };
+    size_t provider = pc->first_provider + s;
+    d->submitters[s] = (struct da_submitter){
+      .da = d, .provider = provider,
+      .streams = upload_streams_needed(w, provider, world_control_host(w))};
     d->submitters[s].lanes = malloc((lanes / d->n_submitters + 1) * sizeof(unsigned));
     xbt_assert(d->submitters[s].lanes, "out of memory");
   }
@@ -169,7 +189,8 @@ static void *da_deploy(struct world *w, const void *conf)
   char name[64];
   for (unsigned k = 0; k < d->n_quorums; k++) {
     snprintf(name, sizeof(name), "da-q%u-aggregator", k);
-    start_actor(name, hub, &d->quorums[k], da_aggregator_actor, false);
+    for (unsigned b = 0; b < DA_SHARE_BOXES; b++)
+      start_actor(name, hub, &d->quorums[k].boxes[b], da_aggregator_actor, false);
     snprintf(name, sizeof(name), "da-q%u-ticker", k);
     start_actor(name, hub, &d->quorums[k], da_ticker_actor, false);
     if (c->grain == DA_GRAIN_AGGREGATE) {
@@ -191,6 +212,7 @@ static void da_state_free(void *state)
     struct da_quorum *q = &d->quorums[k];
     free(q->nodes);
     free(q->slot_node);
+    free(q->boxes);
     frontier_free(q->frontier);
     free(q->entries);
     free(q->accepts);

@@ -66,6 +66,7 @@ struct da_submitter {
   size_t provider;
   unsigned *lanes;
   unsigned n_lanes, next_lane;
+  unsigned streams;       /* parallel flows of an upload (dispersal.c: upload_streams) */
   struct tx_batch *taken; /* scratch for mempool_take */
   size_t cap_taken;
 };
@@ -96,13 +97,24 @@ struct da_accept {
   bool has_ticket;
 };
 
+/* Shares arrive in several mailboxes, node i's in box i % DA_SHARE_BOXES, each with its own
+ * receiving actor: SimGrid finds a mailbox's comms by a linear search, so thousands of shares
+ * at once in one mailbox cost quadratic time. */
+#define DA_SHARE_BOXES 64
+
+struct da_share_box {
+  struct da_quorum *q;
+  sg_mailbox_t mailbox;
+};
+
 struct da_quorum {
   struct da *da;
   unsigned id;
   size_t *nodes;          /* indices into da->nodes */
   size_t n_nodes;
   size_t *slot_node;      /* slot -> index into da->nodes */
-  sg_mailbox_t shares, uploads;
+  sg_mailbox_t uploads;
+  struct da_share_box *boxes; /* DA_SHARE_BOXES mailboxes for the nodes' shares */
   /* aggregate grain */
   frontier_t *frontier;
   size_t dispersed;       /* blobs uploaded to the hub so far */

@@ -31,8 +31,6 @@ struct da_share {
   long slots;
 };
 
-/* Parallel flows of one upload to the hub (see upload_streams). */
-#define DA_UPLOAD_STREAMS 16
 
 /* What a submitter uploads to the hub in the aggregate grain. */
 struct da_upload {
@@ -157,15 +155,16 @@ static void submit_per_slice(struct da_submitter *s, double tick_s)
 /* Marks the extra streams of an upload; the dispatcher ignores them. */
 static char upload_stream_marker;
 
-/* The rows of a batch leave in DA_UPLOAD_STREAMS parallel flows, as the real rows do: one flow
- * would be held to SimGrid's TCP window (4 MiB per round trip) that thousands of row transfers
- * do not feel. The message rides on the first stream; the others are equal, so they end with
- * it. */
-static void upload_streams(sg_mailbox_t hub, struct da_upload *u, double bytes)
+/* The rows of a batch leave in s->streams parallel flows, as the real rows do: one flow would
+ * be held to SimGrid's TCP window (network/TCP-gamma per round trip) that thousands of row
+ * transfers do not feel. The message rides on the first stream; the others are equal, so they
+ * end with it. */
+static void upload_streams(const struct da_submitter *s, sg_mailbox_t hub, struct da_upload *u,
+                           double bytes)
 {
-  double each = bytes / DA_UPLOAD_STREAMS;
+  double each = bytes / s->streams;
   sg_comm_detach(sg_mailbox_put_init(hub, u, (long)each), upload_free);
-  for (int i = 1; i < DA_UPLOAD_STREAMS; i++)
+  for (unsigned i = 1; i < s->streams; i++)
     sg_comm_detach(sg_mailbox_put_init(hub, &upload_stream_marker, (long)each), NULL);
 }
 
@@ -173,7 +172,12 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
 {
   struct da *d = s->da;
   const struct provider *p = &d->world->providers[s->provider];
+  double interval = d->conf->dispersal_interval_s, last = -INFINITY;
   for (;;) {
+    /* Like the hub, a submitter sends at most one batch a dispersal_interval: at load its
+     * uploads are a few large flows a second instead of one per blob. */
+    if (simgrid_get_clock() < last + interval)
+      sg_actor_sleep_until(last + interval);
     double now = simgrid_get_clock(), total = 0;
     for (unsigned k = 0; k < s->n_lanes; k++) {
       struct da_lane *l = &d->lanes[s->lanes[k]];
@@ -184,6 +188,7 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
       sg_actor_sleep_for(tick_s);
       continue;
     }
+    last = now;
     double encode_s = device_seconds(total * d->conf->blob_bytes, p->device->da_encode_Bps);
     sg_actor_execute(world_exec_amount_for_seconds(d->world, p, encode_s));
     d->encode_s_total += encode_s;
@@ -199,7 +204,7 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
       xbt_assert(u, "out of memory");
       u->lane = l->id;
       mempool_take(l->arrivals, n, &u->batches, &u->n_batches, &cap);
-      upload_streams(d->quorums[l->quorum].uploads, u, n * d->encoded_bytes);
+      upload_streams(s, d->quorums[l->quorum].uploads, u, n * d->encoded_bytes);
       d->bytes_dispersed += n * d->encoded_bytes;
       world_count_activity(d->world, 1);
     }
@@ -263,7 +268,9 @@ static void node_handle(struct da_node *n, size_t a, size_t b)
   struct da_share *share = malloc(sizeof(*share));
   xbt_assert(share, "out of memory");
   *share = (struct da_share){.node = (size_t)(n - d->nodes), .a = a, .b = b, .slots = slots};
-  sg_comm_t c = sg_mailbox_put_init(d->quorums[n->quorum].shares, share, (long)DA_SHARE_BYTES);
+  size_t box = (size_t)(n - d->nodes) % DA_SHARE_BOXES;
+  sg_comm_t c = sg_mailbox_put_init(d->quorums[n->quorum].boxes[box].mailbox, share,
+                                    (long)DA_SHARE_BYTES);
   sg_comm_detach(c, free);
   world_count_activity(d->world, 1);
 }
@@ -477,12 +484,12 @@ static void handle_share(struct da_quorum *q, const struct da_share *s)
 
 void da_aggregator_actor(int argc, char **argv)
 {
-  struct da_quorum *q = da_actor_data(argc, argv);
+  struct da_share_box *box = da_actor_data(argc, argv);
   /* Shares cross the network in parallel rather than one get at a time. */
-  sg_mailbox_set_receiver(sg_mailbox_get_name(q->shares));
+  sg_mailbox_set_receiver(sg_mailbox_get_name(box->mailbox));
   for (;;) {
-    struct da_share *s = sg_mailbox_get(q->shares);
-    handle_share(q, s);
+    struct da_share *s = sg_mailbox_get(box->mailbox);
+    handle_share(box->q, s);
     free(s);
   }
 }
