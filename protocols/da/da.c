@@ -251,6 +251,7 @@ static const struct metric_def da_metrics[] = {
   {"blobs_retried", UNIT_NUMBER, "", "dispersals short of the threshold after retry_timeout"},
   {"blob_backlog_final", UNIT_NUMBER, "", "blobs waiting at the submitters at the end"},
   {"da_quorums", UNIT_NUMBER, "", "quorums formed from the signers' stake"},
+  {"da_flows", UNIT_NUMBER, "", "messages the DA layer put on the network"},
   {"da_write_per_node", UNIT_BANDWIDTH, "B/s", "mean disk write rate of a DA node"},
   {"da_write_per_node_max", UNIT_BANDWIDTH, "B/s", "busiest DA node's disk write rate"},
   {"consensus_bytes_per_blob", UNIT_SIZE, "B", "bytes a blob puts on the consensus network"},

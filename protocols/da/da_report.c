@@ -178,7 +178,8 @@ void da_report(void *state, struct world *w)
     if (b->rows_received == c->quorum_slots && metrics_in_window(m, b->dispersed_at))
       hist_add(dispersal, b->delivered_at - b->dispersed_at, 1);
   }
-  metrics_summary_set(m, "dispersal_p50", hist_quantile(dispersal, 0.5), "s");
+  if (c->grain == DA_GRAIN_PER_SLICE) /* the aggregate grain has no per-blob dispersal */
+    metrics_summary_set(m, "dispersal_p50", hist_quantile(dispersal, 0.5), "s");
   double aggregation_p50 = hist_quantile(d->aggregation_latency, 0.5);
   double encode_mean = d->blobs_encoded > 0 ? d->encode_s_total / d->blobs_encoded : 0;
   metrics_summary_set(m, "da_throughput", accepted * c->blob_bytes / window, "B/s");
@@ -190,6 +191,7 @@ void da_report(void *state, struct world *w)
   metrics_summary_set(m, "blobs_retried", d->blobs_retried, "");
   metrics_summary_set(m, "blob_backlog_final", backlog, "");
   metrics_summary_set(m, "da_quorums", d->n_quorums, "");
+  metrics_summary_set(m, "da_flows", d->flows, "");
   metrics_summary_set(m, "consensus_bytes_per_blob", da_publish_bytes(c), "B");
   metrics_summary_set(m, "encoding_share", aggregation_p50 > 0 ? encode_mean / aggregation_p50
                                                                : 0, "");

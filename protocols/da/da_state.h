@@ -154,6 +154,8 @@ struct da {
   double *disk_free_at;   /* per provider: its disk's FIFO, when the last queued write ends */
   double blobs_encoded, blobs_aggregated, blobs_retried, encode_s_total;
   double bytes_dispersed;
+  double flows;           /* messages the layer put on the network (rows, uploads, notices,
+                             shares) */
   hist_t *aggregation_latency; /* arrival -> 2/3 of shares, owned by metrics */
   /* sampling (sampling.c) */
   gsl_rng *sampling_rng;

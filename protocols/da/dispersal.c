@@ -129,6 +129,7 @@ static void disperse_slices(struct da *d, size_t blob)
   }
   d->bytes_dispersed += d->row_bytes * (double)d->conf->quorum_slots;
   world_count_activity(d->world, (double)d->conf->quorum_slots);
+  d->flows += (double)d->conf->quorum_slots;
   push_pending(q, blob);
 }
 
@@ -206,7 +207,8 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
       mempool_take(l->arrivals, n, &u->batches, &u->n_batches, &cap);
       upload_streams(s, d->quorums[l->quorum].uploads, u, n * d->encoded_bytes);
       d->bytes_dispersed += n * d->encoded_bytes;
-      world_count_activity(d->world, 1);
+      world_count_activity(d->world, s->streams);
+      d->flows += s->streams;
     }
   }
 }
@@ -273,6 +275,7 @@ static void node_handle(struct da_node *n, size_t a, size_t b)
                                     (long)DA_SHARE_BYTES);
   sg_comm_detach(c, free);
   world_count_activity(d->world, 1);
+  d->flows += 1;
 }
 
 /* What a node that went down lost: every row sent to it that it had not written. */
@@ -331,6 +334,7 @@ static void dispatch(struct da_quorum *q)
     sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(a, b), 0);
     sg_comm_detach(c, NULL);
     world_count_activity(d->world, 1);
+    d->flows += 1;
   }
   q->last_dispatch = simgrid_get_clock();
   q->waiting = false;
