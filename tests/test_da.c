@@ -362,6 +362,74 @@ static void test_da_aggregate_grain_agrees_with_per_slice(void **state)
   free(dir);
 }
 
+/* One double column of a table (a compound dataset) of a run file; *n rows. Owned (free()). */
+static double *read_column(const char *h5, const char *table, const char *column, size_t *n)
+{
+  hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+  assert_true(file >= 0);
+  hid_t set = H5Dopen2(file, table, H5P_DEFAULT);
+  assert_true(set >= 0);
+  hid_t space = H5Dget_space(set);
+  hsize_t rows = 0;
+  H5Sget_simple_extent_dims(space, &rows, NULL);
+  hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(double));
+  H5Tinsert(type, column, 0, H5T_NATIVE_DOUBLE);
+  double *v = calloc(rows + 1, sizeof(double));
+  assert_true(H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+  H5Tclose(type);
+  H5Sclose(space);
+  H5Dclose(set);
+  H5Fclose(file);
+  *n = (size_t)rows;
+  return v;
+}
+
+/* The publishing lane through ledger_submit and ledger_ticket_committed_at: with a lightly
+ * loaded 4-validator ledger, each blob is accepted exactly when the first block proposed after
+ * its aggregation commits (the mempool is FIFO and no block fills up). */
+static void test_da_publishing_lane_commits_with_the_next_block(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir(), *text = NULL;
+  assert_true(asprintf(&text, "%s"
+                       "  signers: [da-node]\n"
+                       "ledger: {validators: 4, block_time: 500ms}\n", dispersal_yaml) > 0);
+  /* a validator class and a transaction load for the ledger */
+  char *p = strstr(text, "workload:\n");
+  assert_non_null(p);
+  char *full = NULL;
+  assert_true(asprintf(&full, "%.*s  - {class: validator, count: 4, gpu: H100-SXM, region: r, "
+                       "uplink: 10Gbps, downlink: 10Gbps, latency: 1ms, stake: 16000}\n"
+                       "workload:\n  transactions: {rate: 100/s, size: 250B}\n%s",
+                       (int)(p - text), text, p + strlen("workload:\n")) > 0);
+  char *yaml = test_write_file(dir, "ledger.yaml", full), *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s --set duration=1min --set warmup=10s "
+                       "--set da.dispersal_grain=per-slice", yaml, dir) > 0);
+  assert_int_equal(test_run_depinsim(args, NULL), 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  size_t nb = 0, nk = 0, np = 0;
+  double *aggregated = read_column(h5, "/blobs", "aggregated", &nb);
+  double *accepted = read_column(h5, "/blobs", "accepted", &nb);
+  double *proposed = read_column(h5, "/blocks", "proposed", &np);
+  double *committed = read_column(h5, "/blocks", "committed", &nk);
+  assert_true(nb > 30);
+  size_t checked = 0;
+  for (size_t i = 0; i < nb; i++) {
+    if (accepted[i] < 0)
+      continue; /* its block had not committed when the run ended */
+    double expect = -1;
+    for (size_t k = 0; k < nk && expect < 0; k++)
+      if (proposed[k] > aggregated[i] && committed[k] >= 0)
+        expect = committed[k];
+    assert_double_equal(accepted[i], expect, 1e-9);
+    assert_true(accepted[i] - aggregated[i] < 2.0);
+    checked++;
+  }
+  assert_true(checked > 30);
+  free(aggregated); free(accepted); free(proposed); free(committed);
+  free(h5); free(args); free(yaml); free(full); free(text); free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -376,6 +444,7 @@ int main(void)
     cmocka_unit_test(test_da_sampling_detection_matches_closed_form),
     cmocka_unit_test(test_da_dispersal_matches_closed_form),
     cmocka_unit_test(test_da_aggregate_grain_agrees_with_per_slice),
+    cmocka_unit_test(test_da_publishing_lane_commits_with_the_next_block),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
