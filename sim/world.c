@@ -19,6 +19,7 @@
 #include "protocols/da/da.h"
 #include "protocols/ledger/ledger.h"
 #include "protocols/market/market.h"
+#include "protocols/storage/storage.h"
 #include "protocols/token/token_layer.h"
 #include "sim/availability.h"
 #include "sim/platform.h"
@@ -26,7 +27,8 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
-const struct depin_layer *const world_layers[] = {&ledger_layer, &da_layer, &market_layer, &token_layer};
+const struct depin_layer *const world_layers[] = {&ledger_layer, &da_layer, &storage_layer,
+                                                  &market_layer, &token_layer};
 const size_t world_layer_count = sizeof(world_layers) / sizeof(world_layers[0]);
 
 const struct metric_def world_metrics[] = {

@@ -1,0 +1,242 @@
+/* storage_actors.c: the storage layer's actors: the log writer, the nodes (disk writes and
+ * read service), the reader and its sink, and the PoRA miner (model in storage.h). */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/mailbox.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+
+#include "protocols/storage/storage_state.h"
+
+void *storage_actor_data(int argc, char **argv)
+{
+  void *p = NULL;
+  xbt_assert(argc >= 2 && sscanf(argv[1], "%p", &p) == 1 && p, "storage actor without state");
+  return p;
+}
+
+static int node_up(const struct storage *st, const struct storage_node *n)
+{
+  return world_provider_is_up(st->world, n->provider);
+}
+
+/* ---------------------------------------------------------------- the log writer */
+
+/* How many p in [a, b) have p mod n == r (0 <= r < n). */
+static double count_residue(double a, double b, double r, double n)
+{
+  return floor((b - 1 - r) / n) - floor((a - 1 - r) / n);
+}
+
+/* Puts the fee of positions [a, b) into their pricing segments, pro rata. */
+static void endow(struct storage *st, double a, double b, double fee)
+{
+  double per_chunk = fee / (b - a), now = simgrid_get_clock();
+  for (double s = floor(a / st->chunks_per_segment); s * st->chunks_per_segment < b; s++) {
+    size_t i = (size_t)s;
+    while (i >= st->n_segments) {
+      if (st->n_segments == st->cap_segments) {
+        st->cap_segments = st->cap_segments ? 2 * st->cap_segments : 16;
+        st->seg_fee = realloc(st->seg_fee, st->cap_segments * sizeof(double));
+        st->seg_start = realloc(st->seg_start, st->cap_segments * sizeof(double));
+        st->seg_claimed = realloc(st->seg_claimed, st->cap_segments * sizeof(double));
+        xbt_assert(st->seg_fee && st->seg_start && st->seg_claimed, "out of memory");
+      }
+      st->seg_fee[st->n_segments] = st->seg_claimed[st->n_segments] = 0;
+      st->seg_start[st->n_segments++] = now;
+    }
+    double lo = fmax(a, s * st->chunks_per_segment);
+    double hi = fmin(b, (s + 1) * st->chunks_per_segment);
+    st->seg_fee[i] += per_chunk * (hi - lo);
+  }
+  st->fees += fee;
+}
+
+/* Appends `count` writes to the log and owes each node its chunks of them. */
+static void append(struct storage *st, double count)
+{
+  const struct storage_conf *c = st->conf;
+  double per_write = ceil(c->write_bytes / c->chunk_bytes);
+  double a = st->log_chunks, b = a + count * per_write, n = (double)st->n_nodes;
+  for (size_t j = 0; j < st->n_nodes; j++)
+    for (long k = 0; k < c->replicas; k++) {
+      double offset = (double)((size_t)k * st->n_nodes / (size_t)c->replicas);
+      double chunks = count_residue(a, b, fmod((double)j - offset + n, n), n);
+      st->nodes[j].owed_chunks += chunks;
+      st->nodes[j].owed_bytes += chunks * c->chunk_bytes;
+    }
+  endow(st, a, b, count * ceil(c->write_bytes / STORAGE_SECTOR_BYTES) * c->price_per_sector);
+  st->log_chunks = b;
+  st->bytes_appended += count * c->write_bytes;
+}
+
+static void flush(struct storage *st)
+{
+  for (size_t j = 0; j < st->n_nodes; j++) {
+    struct storage_node *n = &st->nodes[j];
+    if (n->owed_chunks <= 0)
+      continue;
+    if (!node_up(st, n)) {
+      n->chunks_lost += n->owed_chunks; /* the copy is not made; 0G would re-upload later */
+    } else {
+      struct storage_batch *b = malloc(sizeof(*b));
+      xbt_assert(b, "out of memory");
+      *b = (struct storage_batch){.bytes = n->owed_bytes, .chunks = n->owed_chunks};
+      sg_comm_detach(sg_mailbox_put_init(n->writes, b, (long)b->bytes), free);
+      world_count_activity(st->world, 1);
+    }
+    n->owed_bytes = n->owed_chunks = 0;
+  }
+}
+
+/* Once an interval: the writes that arrived are appended and each node gets one flow. */
+void storage_writer_actor(int argc, char **argv)
+{
+  struct storage *st = storage_actor_data(argc, argv);
+  for (;;) {
+    sg_actor_sleep_for(st->conf->interval_s);
+    mempool_fill(st->writes, simgrid_get_clock());
+    double waiting = floor(mempool_backlog(st->writes) + 1e-9);
+    if (waiting >= 1) {
+      size_t n = 0;
+      mempool_take(st->writes, waiting, &st->taken, &n, &st->cap_taken);
+      append(st, waiting);
+    }
+    flush(st);
+  }
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+/* Writes what the log writer sends, in order, through its disk (a FIFO at write_bandwidth). */
+void storage_node_actor(int argc, char **argv)
+{
+  struct storage_node *n = storage_actor_data(argc, argv);
+  struct storage *st = n->st;
+  sg_mailbox_set_receiver(sg_mailbox_get_name(n->writes));
+  n->disk_free_at = simgrid_get_clock();
+  for (;;) {
+    struct storage_batch *b = sg_mailbox_get(n->writes);
+    double done = fmax(simgrid_get_clock(), n->disk_free_at) +
+                  b->bytes / st->conf->write_bandwidth_Bps;
+    n->disk_free_at = done;
+    sg_actor_sleep_until(done);
+    n->chunks_held += b->chunks;
+    if (metrics_in_window(st->world->metrics, done))
+      n->bytes_written_in_window += b->bytes;
+    free(b);
+  }
+}
+
+/* Answers each read with one chunk, to the sink. */
+void storage_read_server_actor(int argc, char **argv)
+{
+  struct storage_node *n = storage_actor_data(argc, argv);
+  struct storage *st = n->st;
+  for (;;) {
+    struct storage_read *r = sg_mailbox_get(n->reads);
+    sg_comm_detach(sg_mailbox_put_init(st->sink, r, (long)st->conf->chunk_bytes), free);
+    world_count_activity(st->world, 1);
+  }
+}
+
+/* ---------------------------------------------------------------- reads */
+
+/* The node holding a uniformly drawn written position, the first copy that is up; NULL when
+ * none is (the read fails). */
+static struct storage_node *holder(struct storage *st)
+{
+  double p = floor(gsl_rng_uniform(st->rng_reads) * st->log_chunks);
+  for (long k = 0; k < st->conf->replicas; k++) {
+    struct storage_node *n =
+      &st->nodes[storage_node_of(p, k, st->n_nodes, st->conf->replicas)];
+    if (node_up(st, n))
+      return n;
+  }
+  return NULL;
+}
+
+void storage_reader_actor(int argc, char **argv)
+{
+  struct storage *st = storage_actor_data(argc, argv);
+  double tick = fmin(0.01, 0.1 / st->conf->read_rate_per_s);
+  for (;;) {
+    sg_actor_sleep_for(tick);
+    mempool_fill(st->reads, simgrid_get_clock());
+    double waiting = floor(mempool_backlog(st->reads) + 1e-9);
+    if (waiting < 1 || st->log_chunks < 1)
+      continue;
+    size_t got = 0;
+    mempool_take(st->reads, waiting, &st->taken, &got, &st->cap_taken);
+    for (double i = 0; i < waiting; i++) {
+      struct storage_node *n = holder(st);
+      if (!n) {
+        st->reads_failed++;
+        continue;
+      }
+      struct storage_read *r = malloc(sizeof(*r));
+      xbt_assert(r, "out of memory");
+      r->started = simgrid_get_clock();
+      sg_comm_detach(sg_mailbox_put_init(n->reads, r, (long)STORAGE_READ_REQUEST_BYTES), free);
+      world_count_activity(st->world, 1);
+    }
+  }
+}
+
+void storage_sink_actor(int argc, char **argv)
+{
+  struct storage *st = storage_actor_data(argc, argv);
+  sg_mailbox_set_receiver(sg_mailbox_get_name(st->sink));
+  for (;;) {
+    struct storage_read *r = sg_mailbox_get(st->sink);
+    double now = simgrid_get_clock();
+    if (metrics_in_window(st->world->metrics, now))
+      hist_add(st->read_latency, now - r->started, 1);
+    free(r);
+  }
+}
+
+/* ---------------------------------------------------------------- PoRA */
+
+/* A valid submission: claims half the released, unclaimed endowment of a random segment. */
+static void claim(struct storage *st, struct storage_node *n)
+{
+  size_t s = (size_t)gsl_rng_uniform_int(st->rng_mining, st->n_segments);
+  double released = storage_released(st->seg_fee[s], st->seg_start[s], st->conf->lifetime_s,
+                                     simgrid_get_clock());
+  double pay = (released - st->seg_claimed[s]) / 2;
+  st->seg_claimed[s] += pay;
+  n->mined += pay;
+  st->paid += pay;
+}
+
+/* Each period every node up finds Poisson((chunks it holds / log length) x target) valid
+ * answers. */
+void storage_miner_actor(int argc, char **argv)
+{
+  struct storage *st = storage_actor_data(argc, argv);
+  for (;;) {
+    sg_actor_sleep_for(st->conf->mining_period_s);
+    double valid = 0;
+    for (size_t j = 0; j < st->n_nodes && st->log_chunks > 0; j++) {
+      struct storage_node *n = &st->nodes[j];
+      if (!node_up(st, n))
+        continue;
+      double mean = fmin(1, n->chunks_held / st->log_chunks) * st->target;
+      unsigned found = gsl_ran_poisson(st->rng_mining, mean);
+      for (unsigned i = 0; i < found; i++)
+        claim(st, n);
+      valid += found;
+    }
+    if (metrics_in_window(st->world->metrics, simgrid_get_clock())) {
+      st->valid += valid;
+      st->periods++;
+    }
+    st->target = storage_next_target(st->target, valid, st->conf->target_submissions);
+  }
+}

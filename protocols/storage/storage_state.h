@@ -1,0 +1,67 @@
+/* storage_state.h: the storage layer's run state, shared by its actors (storage.c) and its
+ * report (storage_report.c). Private to protocols/storage/. */
+#ifndef DEPINSIM_PROTOCOLS_STORAGE_STORAGE_STATE_H
+#define DEPINSIM_PROTOCOLS_STORAGE_STORAGE_STATE_H
+
+#include <gsl/gsl_rng.h>
+#include <simgrid/forward.h>
+
+#include "protocols/ledger/mempool.h"
+#include "protocols/storage/storage.h"
+#include "sim/hist.h"
+#include "sim/world.h"
+
+struct storage;
+
+struct storage_node {
+  struct storage *st;
+  size_t provider;
+  sg_mailbox_t writes, reads;
+  double owed_bytes, owed_chunks; /* appended for it since the last flush */
+  double disk_free_at;
+  double chunks_held, bytes_written_in_window, chunks_lost;
+  double mined;                   /* tokens its PoRA submissions claimed */
+};
+
+/* What the log writer sends a node: chunks and their bytes. Owned by the receiver. */
+struct storage_batch {
+  double bytes, chunks;
+};
+
+/* A read: sent to a node, answered to the sink with the chunk. Owned by whoever holds it. */
+struct storage_read {
+  double started;
+};
+
+struct storage {
+  struct world *world;
+  const struct storage_conf *conf;
+  struct storage_node *nodes;
+  size_t n_nodes;
+  mempool_t *writes, *reads;      /* arrivals, Poisson counts per tick */
+  gsl_rng *rng_writes, *rng_reads, *rng_mining;
+  sg_mailbox_t sink;
+  double log_chunks;              /* positions appended so far */
+  double chunks_per_segment;
+  double *seg_fee, *seg_start, *seg_claimed; /* per pricing segment */
+  size_t n_segments, cap_segments;
+  double fees, bytes_appended, reads_failed;
+  double target, valid, periods, paid;
+  hist_t *read_latency;           /* owned by metrics */
+  struct tx_batch *taken;         /* scratch for mempool_take */
+  size_t cap_taken;
+};
+
+void storage_writer_actor(int argc, char **argv);
+void storage_node_actor(int argc, char **argv);
+void storage_read_server_actor(int argc, char **argv);
+void storage_reader_actor(int argc, char **argv);
+void storage_sink_actor(int argc, char **argv);
+void storage_miner_actor(int argc, char **argv);
+void storage_report(void *state, struct world *w);
+
+/* The state an actor was started with (storage.c passes it as argv[1], which SimGrid keeps
+ * for an auto-restart). */
+void *storage_actor_data(int argc, char **argv);
+
+#endif
