@@ -430,6 +430,33 @@ static void test_da_publishing_lane_commits_with_the_next_block(void **state)
   free(h5); free(args); free(yaml); free(full); free(text); free(dir);
 }
 
+/* Nodes that fail shrink the signing quorum: with 30% of the 96 nodes down on average (MTBF
+ * 28 min, MTTR 12 min) the up count often falls below 64, blobs are dispersed again after
+ * retry_timeout (30 s) and the slow ones wait past it; without failures nothing is retried. */
+static void test_da_failures_force_retries(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *calm = dispersal_run(dir, "per-slice", "");
+  assert_double_equal(summary(calm, "blobs_retried"), 0, 0);
+  assert_true(summary(calm, "blob_acceptance_p99") < 1);
+  const char *grains[] = {"per-slice", "aggregate"};
+  for (size_t i = 0; i < 2; i++) {
+    char *sub = test_tmpdir();
+    char *h5 = dispersal_run(sub, grains[i], "--set 'providers.da-node.availability={mtbf: "
+                                            "28min, mttr: 12min}'");
+    printf("%s: retried %.0f, acceptance p99 %.1f s\n", grains[i],
+           summary(h5, "blobs_retried"), summary(h5, "blob_acceptance_p99"));
+    assert_true(summary(h5, "blobs_retried") > 10);
+    assert_true(summary(h5, "blob_acceptance_p99") > 30);
+    assert_true(summary(h5, "sampling_detected") > 0);
+    free(h5);
+    free(sub);
+  }
+  free(calm);
+  free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -445,6 +472,7 @@ int main(void)
     cmocka_unit_test(test_da_dispersal_matches_closed_form),
     cmocka_unit_test(test_da_aggregate_grain_agrees_with_per_slice),
     cmocka_unit_test(test_da_publishing_lane_commits_with_the_next_block),
+    cmocka_unit_test(test_da_failures_force_retries),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

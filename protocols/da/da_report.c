@@ -69,14 +69,15 @@ static struct da_limits limits(const struct da *d)
 }
 
 /* Zero-load time from submission to 2/3 of the shares on the first submitter: encode, push
- * every row through its uplink, verify and write one row. */
+ * the threshold's rows through its uplink (no blob can be accepted before they left), verify
+ * and write one row. */
 static double acceptance_floor(const struct da *d)
 {
   const struct world *w = d->world;
   const struct provider *p = &w->providers[d->submitters[0].provider];
   const struct provider_class *pc = &w->sc->classes[p->class_index];
   double encode = p->device->da_encode_Bps > 0 ? d->conf->blob_bytes / p->device->da_encode_Bps : 0;
-  return encode + da_dispersal_seconds(d->row_bytes, d->conf->rows, pc->uplink_Bps, 0) +
+  return encode + da_dispersal_seconds(d->row_bytes, d->threshold, pc->uplink_Bps, 0) +
          d->row_bytes / d->conf->write_bandwidth_Bps;
 }
 
@@ -208,8 +209,8 @@ void da_report(void *state, struct world *w)
                     "rows it holds), sum(backbones) x coding rate)");
   double floor_s = acceptance_floor(d);
   metrics_bound_set(m, "blob_acceptance_p50", floor_s, "s",
-                    "zero load: encode + rows x row bytes / submitter uplink + one row's write "
-                    "(+ a ledger block when published)");
+                    "zero load: encode + 2/3 of the rows x row bytes / submitter uplink + one "
+                    "row's write (+ a ledger block when published)");
   metrics_bound_set(m, "blob_aggregation_p50", floor_s, "s", "as blob_acceptance_p50");
   metrics_bound_set(m, "consensus_bytes_per_blob", da_publish_bytes(c), "B",
                     "commitment + aggregate signature + signer bitmap + overhead: no row data");
