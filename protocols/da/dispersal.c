@@ -226,43 +226,55 @@ void da_submitter_actor(int argc, char **argv)
 
 /* ---------------------------------------------------------------- nodes */
 
-/* Aggregate grain: the rows of blobs [a, b) left the hub when this message did (it carries no
- * bytes); they reach the node after its downlink has taken them, behind earlier batches. The
- * hub's route is the backbone (reported as a bound) and the node's downlink, which carries
- * nothing but DA rows, so its transfers are a FIFO at the route's bottleneck bandwidth. */
-static void await_rows(struct da_node *n, double bytes)
+/* Verification: each row checked against the commitment (recomputing its part of the
+ * encoding) and one signature, at the node's calibrated rates. */
+static double verify_seconds(const struct provider *p, double bytes)
 {
-  double start = fmax(simgrid_get_clock(), n->down_free_at);
-  n->down_free_at = start + bytes / n->hub_Bps;
-  sg_actor_sleep_until(n->down_free_at);
+  return device_seconds(bytes, p->device->da_encode_Bps) +
+         device_seconds(1, p->device->sig_verify_per_s);
+}
+
+/* Per-slice: the row arrived with its flow; the node verifies it (an exec) and writes it. */
+static double node_timeline_per_slice(struct da_node *n, size_t blob, double bytes)
+{
+  struct da *d = n->da;
+  const struct provider *p = &d->world->providers[n->provider];
+  d->blobs[blob].rows_received++;
+  d->blobs[blob].delivered_at = simgrid_get_clock();
+  sg_actor_execute(world_exec_amount_for_seconds(d->world, p, verify_seconds(p, bytes)));
+  world_count_activity(d->world, 1);
+  return simgrid_get_clock();
+}
+
+/* Aggregate grain: the rows of blobs [a, b) left the hub when this message did (it carries no
+ * bytes). A DA node's downlink and CPU carry nothing but DA rows, so its work is a tandem of
+ * FIFO servers computed in closed form and slept through once: the rows arrive after the
+ * downlink has taken them behind earlier batches (at the hub route's bottleneck bandwidth; the
+ * backbone is reported as a bound), then they are verified (time at the calibrated rates). */
+static double node_timeline_aggregate(struct da_node *n, double bytes)
+{
+  const struct provider *p = &n->da->world->providers[n->provider];
+  n->down_free_at = fmax(simgrid_get_clock(), n->down_free_at) + bytes / n->hub_Bps;
+  return n->down_free_at + verify_seconds(p, bytes);
 }
 
 static void node_handle(struct da_node *n, size_t a, size_t b)
 {
   struct da *d = n->da;
-  const struct provider *p = &d->world->providers[n->provider];
   bool per_slice = d->conf->grain == DA_GRAIN_PER_SLICE;
   long slots = per_slice ? 1 : n->slots;
   double rows = (double)(b - a) * (double)slots, bytes = rows * d->row_bytes;
-  if (per_slice) {
-    d->blobs[a].rows_received++;
-    d->blobs[a].delivered_at = simgrid_get_clock();
-  } else {
-    await_rows(n, bytes);
-  }
-  /* Verify each row against the commitment (recomputing its part of the encoding) and sign. */
-  double verify_s = device_seconds(bytes, p->device->da_encode_Bps) +
-                    device_seconds(1, p->device->sig_verify_per_s);
-  sg_actor_execute(world_exec_amount_for_seconds(d->world, p, verify_s));
-  world_count_activity(d->world, 1);
+  double t = per_slice ? node_timeline_per_slice(n, a, bytes) : node_timeline_aggregate(n, bytes);
   if (n->stores) {
-    /* One disk per provider, shared by the quorums it serves. */
+    /* One disk per provider, a FIFO shared by the quorums it serves. */
     double *free_at = &d->disk_free_at[n->provider];
-    double done = fmax(simgrid_get_clock(), *free_at) + bytes / d->conf->write_bandwidth_Bps;
-    *free_at = done;
-    sg_actor_sleep_until(done);
+    t = fmax(t, *free_at) + bytes / d->conf->write_bandwidth_Bps;
+    *free_at = t;
+  }
+  sg_actor_sleep_until(t);
+  if (n->stores) {
     n->rows_stored += rows;
-    if (metrics_in_window(d->world->metrics, done))
+    if (metrics_in_window(d->world->metrics, t))
       n->bytes_written_in_window += bytes;
   } else {
     n->rows_dropped += rows;
