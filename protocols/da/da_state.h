@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <xbt/asserts.h>
+#include <simgrid/comm.h>
 #include <simgrid/forward.h>
+#include <simgrid/mailbox.h>
 #include <stdbool.h>
 
 #include "protocols/da/da.h"
@@ -174,6 +176,15 @@ static inline void *da_actor_data(int argc, char **argv)
   void *p = NULL;
   xbt_assert(argc >= 2 && sscanf(argv[1], "%p", &p) == 1 && p, "DA actor without its state");
   return p;
+}
+
+/* Receives one message, or NULL when its sender's host failed during the transfer (a share
+ * from a node that went down): SimGrid reports that as a network error, not a message. */
+static inline void *da_receive(sg_mailbox_t box)
+{
+  void *data = NULL;
+  sg_comm_t c = sg_mailbox_get_async(box, &data);
+  return sg_comm_wait(c) == SG_OK ? data : NULL;
 }
 
 /* dispersal.c */

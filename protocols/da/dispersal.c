@@ -307,7 +307,10 @@ void da_node_actor(int argc, char **argv)
   sg_mailbox_set_receiver(sg_mailbox_get_name(n->mailbox));
   for (;;) {
     size_t a, b;
-    unpack_range(sg_mailbox_get(n->mailbox), &a, &b);
+    void *msg = da_receive(n->mailbox);
+    if (!msg)
+      continue;
+    unpack_range(msg, &a, &b);
     node_handle(n, a, b);
   }
 }
@@ -360,8 +363,8 @@ void da_dispatcher_actor(int argc, char **argv)
   double interval = q->da->conf->dispersal_interval_s;
   sg_mailbox_set_receiver(sg_mailbox_get_name(q->uploads));
   for (;;) {
-    void *msg = sg_mailbox_get(q->uploads);
-    if (msg == &upload_stream_marker)
+    void *msg = da_receive(q->uploads);
+    if (!msg || msg == &upload_stream_marker)
       continue;
     struct da_upload *u = msg;
     for (size_t i = 0; i < u->n_batches; i++) {
@@ -504,7 +507,9 @@ void da_aggregator_actor(int argc, char **argv)
   /* Shares cross the network in parallel rather than one get at a time. */
   sg_mailbox_set_receiver(sg_mailbox_get_name(box->mailbox));
   for (;;) {
-    struct da_share *s = sg_mailbox_get(box->mailbox);
+    struct da_share *s = da_receive(box->mailbox);
+    if (!s)
+      continue; /* its node went down with the share on the way: the rows are lost */
     handle_share(box->q, s);
     free(s);
   }

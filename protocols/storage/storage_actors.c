@@ -20,6 +20,14 @@ void *storage_actor_data(int argc, char **argv)
   return p;
 }
 
+/* One message, or NULL when the sender's host failed during the transfer. */
+static void *receive(sg_mailbox_t box)
+{
+  void *data = NULL;
+  sg_comm_t c = sg_mailbox_get_async(box, &data);
+  return sg_comm_wait(c) == SG_OK ? data : NULL;
+}
+
 static int node_up(const struct storage *st, const struct storage_node *n)
 {
   return world_provider_is_up(st->world, n->provider);
@@ -121,7 +129,9 @@ void storage_node_actor(int argc, char **argv)
   sg_mailbox_set_receiver(sg_mailbox_get_name(n->writes));
   n->disk_free_at = simgrid_get_clock();
   for (;;) {
-    struct storage_batch *b = sg_mailbox_get(n->writes);
+    struct storage_batch *b = receive(n->writes);
+    if (!b)
+      continue;
     double done = fmax(simgrid_get_clock(), n->disk_free_at) +
                   b->bytes / st->conf->write_bandwidth_Bps;
     n->disk_free_at = done;
@@ -139,7 +149,9 @@ void storage_read_server_actor(int argc, char **argv)
   struct storage_node *n = storage_actor_data(argc, argv);
   struct storage *st = n->st;
   for (;;) {
-    struct storage_read *r = sg_mailbox_get(n->reads);
+    struct storage_read *r = receive(n->reads);
+    if (!r)
+      continue;
     sg_comm_detach(sg_mailbox_put_init(st->sink, r, (long)st->conf->chunk_bytes), free);
     world_count_activity(st->world, 1);
   }
@@ -193,7 +205,9 @@ void storage_sink_actor(int argc, char **argv)
   struct storage *st = storage_actor_data(argc, argv);
   sg_mailbox_set_receiver(sg_mailbox_get_name(st->sink));
   for (;;) {
-    struct storage_read *r = sg_mailbox_get(st->sink);
+    struct storage_read *r = receive(st->sink);
+    if (!r)
+      continue;
     double now = simgrid_get_clock();
     if (metrics_in_window(st->world->metrics, now))
       hist_add(st->read_latency, now - r->started, 1);
