@@ -27,11 +27,20 @@
  *    storing) fails in proportion; valid answers are paid from the fee pool.
  *
  * Two dispersal grains give the same answers at different costs. `per-slice` sends one flow
- * per row and counts shares per blob: exact, for small runs. `aggregate` (dispersal.h) sends
- * each blob batch's encoded bytes from the submitter to its region's hub once and, at most
- * every dispersal_interval, one flow per node carrying every row it is owed; the aggregator
+ * per row and counts shares per blob: exact, for small runs. `aggregate` (dispersal.c) uploads
+ * each submitter's batch to a hub (the control host) at most once a dispersal_interval, and
+ * the hub tells each node, at most once an interval, which blobs it is owed; a DA node's
+ * downlink, CPU and disk carry nothing else, so its transfer, verification (time at the
+ * calibrated rates, not an exec) and write are a closed-form tandem of FIFOs; the aggregator
  * tracks per-node ranges of blobs rather than per-blob counts. tests/test_da.c checks that the
- * two agree within 2% on a small quorum. */
+ * two agree within 2% on a small quorum.
+ *
+ * Simplifications: the first epoch's quorums hold for the run; the aggregate grain's hub
+ * stands in for the submitters' direct transfers (their uplinks still carry every encoded
+ * byte, but submitters belong in the hub's region, or the WAN is crossed twice); no KZG/AMT
+ * proof bytes travel beside the rows; a retried blob goes back to its lane and quorum;
+ * PoDAS samples a node's missing fraction rather than concrete sub-lines, and a node that is
+ * down does not answer (neither caught nor paid). */
 #ifndef DEPINSIM_PROTOCOLS_DA_DA_H
 #define DEPINSIM_PROTOCOLS_DA_DA_H
 

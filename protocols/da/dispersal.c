@@ -3,13 +3,15 @@
  *
  * Per-slice: a submitter encodes one blob and sends each of its rows to its slot's node as
  * its own flow; the message is the blob's index, so nothing is allocated per row. Aggregate:
- * a submitter encodes every blob waiting when it is free (batches grow with the load),
- * uploads the encoded batch to the hub (the control host) in one flow, and the hub's
- * dispatcher sends each node of the quorum, at most every dispersal_interval, one flow of
- * every row it is owed, the message being the blob range [a, b) packed in a pointer. At low
- * load every blob travels alone and the two grains coincide; at high load a node gets about
- * one flow per interval, which bounds the flows per simulated second by nodes / interval. Nodes answer with a share message
- * (allocated, freed by the aggregator, or by SimGrid when the transfer fails). */
+ * a submitter, at most once a dispersal_interval, encodes every blob waiting and uploads the
+ * batch to the hub (the control host) in a few parallel flows; the hub's dispatcher tells each
+ * node of the quorum, at most every dispersal_interval, which blobs [a, b) it is owed (a
+ * message without bytes, the range packed in the pointer), and the node times the rows'
+ * arrival on its downlink, their verification and its disk in closed form. At low load every
+ * blob travels alone and the two grains coincide; at high load a node gets one batch per
+ * interval, which bounds the messages per simulated second by 2 x nodes / interval. Nodes
+ * answer with a share message (allocated; freed by the aggregator, or by SimGrid when the
+ * transfer fails). */
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
