@@ -16,6 +16,8 @@
 #include "protocols/da/frontier.h"
 #include "protocols/da/quorum.h"
 #include "protocols/da/sampling.h"
+#include "sim/diag.h"
+#include "sim/scenario.h"
 #include "sim/rng.h"
 #include "testutil.h"
 
@@ -457,6 +459,56 @@ static void test_da_failures_force_retries(void **state)
   free(dir);
 }
 
+#define BAD_DA(grain, extra)                                                                  \
+  "name: bad-da\n"                                                                            \
+  "duration: 1min\n"                                                                          \
+  "calibration: [gpu/profiles/h100-sxm.yaml, gpu/profiles/rtx-4090.yaml]\n"                   \
+  "regions: [{name: r, backbone: 100Gbps}]\n"                                                 \
+  "providers:\n"                                                                              \
+  "  - {class: submitter, count: 1, gpu: H100-SXM, region: r, uplink: 1Gbps, downlink: 1Gbps}\n"\
+  "  - {class: da-node, count: 96, gpu: RTX-4090, region: r, uplink: 1Gbps, downlink: 1Gbps,"  \
+  "     stake: 10}\n"                                                                        \
+  "workload:\n"                                                                               \
+  "  blobs: {rate: 1/s, size: 2MB}\n"                                                         \
+  "da:\n"                                                                                     \
+  "  quorum_slots: 96\n"                                                                      \
+  "  coding: {data_rows: 32, rows: 96}\n"                                                     \
+  "  dispersal_grain: " grain "\n"                                                            \
+  "  signers: [da-nodes]\n" extra
+
+/* Loads text and checks it fails with exactly these diagnostics. */
+static void assert_refused(const char *text, size_t n, const char *const lines[])
+{
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, diag, &sc), DEPIN_EINVAL);
+  for (size_t i = 0; i < diag_count(diag); i++)
+    print_message("%s\n", diag_line(diag, i));
+  assert_int_equal(diag_count(diag), n);
+  for (size_t i = 0; i < n; i++)
+    assert_string_equal(diag_line(diag, i), lines[i]);
+  diag_free(diag);
+}
+
+/* The section's own mistakes first (every one of them), then those against the rest of the
+ * scenario: a blob larger than the coding holds, a signer class that does not exist. */
+static void test_da_bad_section_is_refused_with_positions(void **state)
+{
+  (void)state;
+  const char *parse[] = {
+    "s.yaml:15:3: da.acept_fraction: unknown key 'acept_fraction' (did you mean "
+    "'accept_fraction'?)",
+    "s.yaml:13:20: da.dispersal_grain: unknown value 'per-row' (allowed: aggregate, per-slice)",
+  };
+  assert_refused(BAD_DA("per-row", "  acept_fraction: 2/3\n"), 2, parse);
+  const char *validate[] = {
+    "s.yaml:9:28: workload.blobs.size: a blob of 2000000 B exceeds the largest the coding "
+    "holds, 1015804 B (data_rows x row_bytes / 32 x 31 - 4)",
+    "s.yaml:14:13: da.signers[0]: unknown provider class 'da-nodes' (did you mean 'da-node'?)",
+  };
+  assert_refused(BAD_DA("per-slice", ""), 2, validate);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -473,6 +525,7 @@ int main(void)
     cmocka_unit_test(test_da_aggregate_grain_agrees_with_per_slice),
     cmocka_unit_test(test_da_publishing_lane_commits_with_the_next_block),
     cmocka_unit_test(test_da_failures_force_retries),
+    cmocka_unit_test(test_da_bad_section_is_refused_with_positions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
