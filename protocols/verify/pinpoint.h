@@ -22,6 +22,22 @@ struct pinpoint_result {
   double recomputed;  /* steps each party re-executed: sum over rounds of lo..min(mid, n) */
 };
 
+/* A dispute in progress, for callers that spend simulated time on each round. */
+struct pinpoint {
+  size_t n, first_bad;  /* steps, and the first wrong one */
+  size_t lo, hi;        /* agreed state, disagreed state (padded) */
+  unsigned rounds;
+  double recomputed;
+};
+
+/* Starts a dispute over n >= 1 steps whose first wrong step is first_bad < n (else asserts). */
+void pinpoint_init(struct pinpoint *p, size_t n, size_t first_bad);
+/* Whether one step is left (the one the chain executes, p->lo). */
+int pinpoint_done(const struct pinpoint *p);
+/* Plays one round: returns the steps each party re-executes in it (agreed state to the
+ * midpoint, clipped to n). Calling it when done is a programmer's error (asserts). */
+double pinpoint_round(struct pinpoint *p);
+
 /* Plays the bisection over n >= 1 steps whose first wrong step is first_bad (< n). Returns
  * what it found; index == first_bad always (the test of the protocol). Cannot fail; n == 0 or
  * first_bad >= n is a programmer's error (asserts). */

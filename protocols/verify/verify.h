@@ -1,0 +1,111 @@
+/* verify.h: the verification layer: how a network pays for work it cannot see.
+ *
+ * kind: gensyn (Gensyn litepaper, Feb 2022; reference/protocols.md). Submitters post training
+ * tasks (a Poisson stream, `tasks`) with a fee; a solver is drawn from the idle providers,
+ * trains segment by segment and uploads a checkpoint (2 x params bytes: weights, plus data
+ * indices that are negligible) to storage after each one, every checkpoint_interval of its
+ * training time. Each of `verifiers` slots is filled with probability verify_prob by a random
+ * provider, which fetches the checkpoints bracketing one random segment, re-runs it and
+ * compares the distance with a threshold (verify_game.h). Whistleblowers re-check approving
+ * verifiers with probability whistleblower_prob. A flag starts the pinpoint dispute
+ * (pinpoint.h): bisection over the segment's steps, then over the disputed step's operators,
+ * each round the two parties' recomputation and a message each to the arbiter; the last
+ * operator is executed on chain (ledger_submit, onchain_tx transactions, onchain_cost USD)
+ * and the loser is slashed. Forced errors (forced_error_rate) make an honest solver submit a
+ * known wrong result; whoever catches one wins the jackpot from the treasury.
+ *
+ * Behaviours (provider class `behavior`): honest; lazy (as solver skips lazy_skip of the work
+ * and returns plausible checkpoints, as verifier approves without re-running); malicious (as
+ * solver returns wrong checkpoints without training; verifies honestly); colluding (as solver
+ * returns wrong results, as verifier approves colluding solvers and checks others honestly).
+ *
+ * Economics (verify_books.h): the fee prices the solver's calibrated compute at its class's
+ * cost_per_hour plus fee_markup and the expected verification; treasury_cut of it goes to the
+ * treasury, each check performed is paid fee / segments, the solver the rest. Deposits are
+ * multiples of the fee. Payments and proven faults also go to the token layer
+ * (token_record_payment / token_record_fault) when the scenario has one.
+ *
+ * kind: bittensor (opentensor/subtensor). The `bittensor.validators` highest-staked providers
+ * query `queries` random miners each tempo (an inference of query_tokens on the miner), score
+ * the answers that arrive within the timeout by quality (honest 1, lazy and colluding 0.5,
+ * malicious 0), keep an exponential average of scores as weights, and Yuma consensus (the
+ * token layer's yuma.h) turns weights and stakes into miner incentive and validator
+ * dividends of each tempo's emission. Validators whose provider is colluding put all their
+ * weight on colluding miners: the dishonest cluster whose effect the run measures.
+ *
+ * Seam for the compute market: a Gensyn task's training is verify_train_segment
+ * (verify_train.c), the cost model the market's training workload uses (6 x params x tokens
+ * FLOPs at the model's precision on the solver, checkpoints as flows); when the market lands,
+ * its training workload replaces that one function. */
+#ifndef DEPINSIM_PROTOCOLS_VERIFY_VERIFY_H
+#define DEPINSIM_PROTOCOLS_VERIFY_VERIFY_H
+
+#include <stdbool.h>
+
+#include "gpu/profile.h"
+#include "protocols/token/staking.h"
+#include "sim/layer.h"
+
+extern const struct depin_layer verify_layer;
+
+enum verify_kind { VERIFY_GENSYN, VERIFY_BITTENSOR };
+
+/* verify.tasks: the submitters' training tasks. */
+struct verify_tasks_conf {
+  double rate_per_s;          /* arrivals, default 1/min */
+  double params;              /* model parameters, default 125e6 */
+  enum precision precision;   /* default bf16 */
+  double tokens;              /* training tokens, default 1e7 */
+  double steps;               /* optimizer steps, default 1000 */
+  double checkpoint_interval_s; /* of the solver's training time, default 60 s */
+};
+
+/* verify.bittensor */
+struct verify_bt_conf {
+  long validators;            /* default 8 (subtensor allows up to 128) */
+  double tempo_s;             /* default 360 blocks x 12 s = 72 min (subtensor) */
+  long queries;               /* miners each validator queries per tempo, default 16 */
+  double query_tokens;        /* tokens generated per answer, default 256 */
+  double timeout_s;           /* an answer later than this scores 0, default 12 s */
+  double tokens_per_block;    /* emission, default 0.5 TAO (since Dec 2025) */
+  double block_s;             /* default 12 s */
+  double score_alpha;         /* weight of a new score in the moving average, default 0.1 */
+};
+
+struct verify_conf {
+  enum verify_kind kind;
+  double verify_prob;         /* default 0.1 */
+  long verifiers;             /* k slots per task, default 1 */
+  double forced_error_rate;   /* default 0.01 */
+  double jackpot_usd;         /* default 10 */
+  struct slash_params slash;  /* slash_fraction 0.5; split burn/whistleblower/treasury 0.5/0.25/0.25 */
+  double solver_deposit;      /* in fees, default 2 */
+  double verifier_deposit;    /* in fees, default 1 */
+  double treasury_cut;        /* default 0.01 ("a very small percentage") */
+  double fee_markup;          /* default 0.2 */
+  double whistleblower_prob;  /* default 0.05 */
+  double threshold_sigmas;    /* default 4 */
+  double lazy_skip;           /* default 0.5 */
+  double lazy_divergence;     /* sigmas per unit of skipped work, default 10 */
+  double ops_per_step;        /* operators in one training step's graph, default 4096 */
+  double onchain_tx;          /* transactions per arbitration, default 1 */
+  double onchain_cost_usd;    /* gas of one arbitration, default 0.05 */
+  double arbitration_s;       /* time to execute the operator on chain, default 1 s */
+  long replication;           /* k of the replication baseline, default 7 (litepaper's Truebit) */
+  struct verify_tasks_conf tasks;
+  struct verify_bt_conf bt;
+};
+
+/* Size of a dispute message: the parties' state hashes at the midpoint with a signature. */
+#define VERIFY_DISPUTE_MSG_BYTES 256.0
+/* A verification query or fetch request. */
+#define VERIFY_REQUEST_BYTES 256.0
+/* Bytes per generated token in a Bittensor answer (UTF-8 text plus framing). */
+#define VERIFY_BT_BYTES_PER_TOKEN 4.0
+
+/* Parses/validates the section (verify_conf.c); used by the layer table. */
+void *verify_conf_parse(cfg_t *cfg, struct cfg_node section);
+bool verify_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
+void verify_conf_free(void *conf);
+
+#endif
