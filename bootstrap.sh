@@ -3,6 +3,7 @@
 #   ./bootstrap.sh demo   install packages, build, run scenarios/default.yaml, plot it
 #   ./bootstrap.sh test   install packages, build, run the whole test suite, then again in an
 #                         ASan+UBSan build (what CI runs)
+#   ./bootstrap.sh bench  install packages, build, run every benchmark (results/bench.h5, .png)
 # Packages come from Debian only; missing ones are installed with apt-get (as root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,8 +51,13 @@ case "${1:-}" in
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DDEPINSIM_SANITIZE=ON -DDEPINSIM_CUDA=OFF
     (cd build-asan && ctest --output-on-failure -j "$(nproc)")
     ;;
+  bench)
+    install_packages
+    build build
+    ./build/perf/bench "${@:2}"
+    ;;
   *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|bench" >&2
     exit 2
     ;;
 esac

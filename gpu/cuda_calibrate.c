@@ -8,7 +8,6 @@
 
 #include "gpu/cuda_calibrate.h"
 
-#include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <math.h>
 #include <sodium.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "gpu/cpu_kernels.h"
+#include "gpu/cublas_loader.h"
 #include "gpu/cuda_kernels.h"
 #include "gpu/fill.h"
 #include "gpu/rs.h"
@@ -33,6 +33,7 @@ struct cuda_bench {
   struct cudaDeviceProp prop;
   cudaStream_t stream;
   cudaEvent_t start, stop;
+  struct cublas_api api; /* loaded at bench start, see cublas_loader.h */
   cublasHandle_t blas;
 };
 
@@ -50,7 +51,7 @@ struct cuda_bench {
     cublasStatus_t s_ = (call);                                                                  \
     if (s_ != CUBLAS_STATUS_SUCCESS) {                                                           \
       diag_add(diag, DIAG_ERROR, NULL, 0, 0, "cublas", "%s: %s", #call,                          \
-               cublasGetStatusString(s_));                                                       \
+               b->api.status_string(s_));                                                       \
       goto fail;                                                                                 \
     }                                                                                            \
   } while (0)
@@ -75,8 +76,10 @@ cuda_bench_t *cuda_bench_new(char *why, size_t why_len)
     snprintf(why, why_len, "%s", cudaGetErrorString(e));
     goto fail;
   }
-  if (cublasCreate(&b->blas) != CUBLAS_STATUS_SUCCESS ||
-      cublasSetStream(b->blas, b->stream) != CUBLAS_STATUS_SUCCESS) {
+  if (cublas_api_load(&b->api, why, why_len) != 0)
+    goto fail;
+  if (b->api.create(&b->blas) != CUBLAS_STATUS_SUCCESS ||
+      b->api.set_stream(b->blas, b->stream) != CUBLAS_STATUS_SUCCESS) {
     snprintf(why, why_len, "cuBLAS cannot start on %s", b->prop.name);
     goto fail;
   }
@@ -91,7 +94,8 @@ void cuda_bench_free(cuda_bench_t *b)
   if (!b)
     return;
   if (b->blas)
-    cublasDestroy(b->blas);
+    b->api.destroy(b->blas);
+  cublas_api_unload(&b->api);
   if (b->start)
     cudaEventDestroy(b->start);
   if (b->stop)
@@ -108,7 +112,7 @@ void cuda_bench_describe(const cuda_bench_t *b, char *name, size_t name_len,
   int drv = 0, rt = 0, blas = 0;
   cudaDriverGetVersion(&drv);
   cudaRuntimeGetVersion(&rt);
-  cublasGetVersion(b->blas, &blas);
+  b->api.get_version(b->blas, &blas);
   snprintf(name, name_len, "%s", b->prop.name);
   *memory_bytes = (double)b->prop.totalGlobalMem;
   snprintf(driver, driver_len, "CUDA driver API %d.%d, compute capability %d.%d, %d SMs",
@@ -182,7 +186,7 @@ enum depin_status cuda_bench_gemm(cuda_bench_t *b, enum precision p, int n, int 
   CK(cuda_fill_launch(bm, kind.fill, nn, sb, b->stream));
   for (int r = -1; r < reps; r++) { /* r = -1: warm-up (cuBLAS picks and loads its kernel) */
     CK(cudaEventRecord(b->start, b->stream));
-    CKB(cublasGemmEx(b->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, kind.type, n, bm,
+    CKB(b->api.gemm_ex(b->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, kind.type, n, bm,
                      kind.type, n, &zero, c, CUDA_R_32F, n, kind.compute, CUBLAS_GEMM_DEFAULT));
     CK(cudaEventRecord(b->stop, b->stream));
     CK(cudaEventSynchronize(b->stop));

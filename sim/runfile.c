@@ -257,3 +257,55 @@ long runfile_series(hid_t file, const char *name, double **time, double **value)
   H5Dclose(dset);
   return n;
 }
+
+long runfile_summary(hid_t file, char ***names, double **values, char ***units)
+{
+  *names = NULL;
+  *values = NULL;
+  if (units)
+    *units = NULL;
+  if (H5Lexists(file, "summary", H5P_DEFAULT) <= 0)
+    return -1;
+  hid_t group = H5Gopen2(file, "summary", H5P_DEFAULT);
+  if (group < 0)
+    return -1;
+  char **all = NULL;
+  long n_all = runfile_attr_names(group, &all), n = 0;
+  char **kept = calloc(n_all > 0 ? (size_t)n_all : 1, sizeof(char *));
+  char **kept_units = calloc(n_all > 0 ? (size_t)n_all : 1, sizeof(char *));
+  double *v = calloc(n_all > 0 ? (size_t)n_all : 1, sizeof(double));
+  if (n_all < 0 || !kept || !kept_units || !v)
+    goto fail;
+  for (long i = 0; i < n_all; i++) {
+    size_t len = strlen(all[i]);
+    if (len > 5 && strcmp(all[i] + len - 5, ".unit") == 0)
+      continue;
+    if (!runfile_attr_double(group, all[i], &v[n]))
+      continue;
+    char unit_name[1024];
+    snprintf(unit_name, sizeof(unit_name), "%s.unit", all[i]);
+    char *unit = runfile_attr_string(group, unit_name);
+    kept_units[n] = unit ? unit : strdup("");
+    kept[n] = all[i];
+    all[i] = NULL;
+    if (!kept_units[n++])
+      goto fail;
+  }
+  runfile_strings_free(all, (size_t)n_all);
+  H5Gclose(group);
+  *names = kept;
+  *values = v;
+  if (units)
+    *units = kept_units;
+  else
+    runfile_strings_free(kept_units, (size_t)n);
+  return n;
+fail:
+  if (n_all > 0)
+    runfile_strings_free(all, (size_t)n_all);
+  runfile_strings_free(kept, (size_t)n);
+  runfile_strings_free(kept_units, (size_t)n);
+  free(v);
+  H5Gclose(group);
+  return -1;
+}

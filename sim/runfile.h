@@ -42,6 +42,12 @@ long runfile_list(hid_t loc, const char *group, char ***names);
  * (runfile_strings_free). Returns the count, or -1 on error. */
 long runfile_attr_names(hid_t obj, char ***names);
 
+/* Every summary metric of a run file (the /summary attributes but the "<name>.unit" ones), in
+ * the file's order: owned names (runfile_strings_free), values and units (owned strings, ""
+ * when absent; runfile_strings_free; units may be NULL when not wanted). Returns the count, or
+ * -1 when /summary is missing. */
+long runfile_summary(hid_t file, char ***names, double **values, char ***units);
+
 /* A series /timeseries/<name>: owned arrays of times and values (free(); NULL when empty).
  * Returns the point count, or -1 when it is missing or not N x 2. */
 long runfile_series(hid_t file, const char *name, double **time, double **value);

@@ -16,6 +16,8 @@
 #include <xbt/asserts.h>
 
 #include "sim/scenario_private.h"
+
+#include "gpu/profile.h"
 #include "sim/units.h"
 #include "sim/world.h"
 
@@ -237,6 +239,7 @@ static enum depin_status read_document(cfg_t *cfg, struct scenario *sc, const ch
   read_calibration(cfg, root, sc, base_dir);
   scenario_read_network(cfg, root, sc, base_dir);
   scenario_read_providers(cfg, root, sc);
+  scenario_read_devices(cfg, root, sc);
   scenario_read_workload(cfg, root, sc);
   scenario_read_targets(cfg, root, sc);
   read_sweep(cfg, root, sc);
@@ -316,6 +319,7 @@ void scenario_free(struct scenario *sc)
   if (!sc)
     return;
   free_layer_confs(sc);
+  profile_set_free(sc->profiles);
   for (size_t i = 0; i < sc->n_calibration; i++)
     free(sc->calibration[i]);
   free(sc->calibration);

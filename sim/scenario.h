@@ -92,6 +92,7 @@ struct scenario {
 
   char **calibration;      /* resolved profile paths */
   size_t n_calibration;
+  struct profile_set *profiles; /* loaded from them; every class's gpu is in it */
 
   char *platform_file;     /* a user's SimGrid XML instead of regions (resolved path), or NULL */
   struct region *regions;

@@ -11,6 +11,8 @@
 void scenario_read_network(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
                            const char *base_dir);
 void scenario_read_providers(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
+/* After calibration and providers: loads the profiles, checks every class's gpu. */
+void scenario_read_devices(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
 void scenario_read_workload(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
 void scenario_read_targets(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpu/profile.h"
+
 /* How far the behaviour fractions may stray from summing to 1 (rounding of decimal input). */
 #define BEHAVIOR_SUM_TOLERANCE 1e-9
 
@@ -146,4 +148,31 @@ void scenario_read_providers(cfg_t *cfg, struct cfg_node root, struct scenario *
   }
   sc->n_providers = first;
   check_class_names(cfg, providers, sc);
+}
+
+/* Loads the calibration profiles into sc and checks that every class's gpu is one of their
+ * devices, reporting an unknown one at its key with the devices available. */
+void scenario_read_devices(cfg_t *cfg, struct cfg_node root, struct scenario *sc)
+{
+  if (sc->n_calibration == 0)
+    return;
+  sc->profiles = profile_set_load((const char *const *)sc->calibration, sc->n_calibration,
+                                  cfg_diag(cfg));
+  if (!sc->profiles)
+    return; /* each problem of the profiles is already reported with its position */
+  size_t n = profile_set_count(sc->profiles);
+  const char **names = scenario_calloc(n + 1, sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    names[i] = profile_set_at(sc->profiles, i)->name;
+  struct cfg_node providers;
+  cfg_get(cfg, root, "providers", &providers, false);
+  for (size_t c = 0; c < sc->n_classes && providers.node; c++) {
+    const char *gpu = sc->classes[c].gpu;
+    if (!gpu || profile_set_find(sc->profiles, gpu))
+      continue;
+    struct cfg_node key;
+    cfg_get(cfg, cfg_seq_item(providers, c), "gpu", &key, false);
+    cfg_error_unknown(cfg, key, "gpu", gpu, names);
+  }
+  free(names);
 }

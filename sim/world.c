@@ -17,6 +17,7 @@
 #include <xbt/log.h>
 
 #include "protocols/ledger/ledger.h"
+#include "protocols/market/market.h"
 #include "protocols/token/token_layer.h"
 #include "sim/availability.h"
 #include "sim/platform.h"
@@ -24,7 +25,7 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
-const struct depin_layer *const world_layers[] = {&ledger_layer, &token_layer};
+const struct depin_layer *const world_layers[] = {&ledger_layer, &market_layer, &token_layer};
 const size_t world_layer_count = sizeof(world_layers) / sizeof(world_layers[0]);
 
 const struct metric_def world_metrics[] = {
@@ -145,9 +146,8 @@ struct world *world_new(const struct scenario *sc, int *argc, char **argv, diag_
   w->metrics = metrics_new(sc->warmup_s, sc->sample_interval_s);
   xbt_assert(w->providers && w->layer_state && w->metrics, "out of memory");
 
-  w->profiles = profile_set_load((const char *const *)sc->calibration, sc->n_calibration, diag);
-  if (!w->profiles)
-    goto fail;
+  w->profiles = sc->profiles;
+  xbt_assert(w->profiles, "a scenario that loaded has its calibration profiles");
   init_engine(argc, argv);
   if (sc->platform_file) {
     if (diag_error_count(diag) == 0) /* devices are checked by platform_write otherwise */
@@ -305,7 +305,6 @@ void world_free(struct world *w)
       world_layers[i]->state_free(w->layer_state[i]);
   free(w->layer_state);
   availability_free(w->availability);
-  profile_set_free(w->profiles);
   metrics_free(w->metrics);
   free(w->providers);
   free(w);

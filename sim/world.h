@@ -39,7 +39,7 @@ struct provider {
 
 struct world {
   const struct scenario *sc;       /* borrowed */
-  profile_set_t *profiles;         /* owned */
+  const profile_set_t *profiles;   /* borrowed from the scenario */
   metrics_t *metrics;              /* owned */
   struct provider *providers;      /* owned, sc->n_providers of them */
   size_t n_providers;

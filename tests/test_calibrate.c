@@ -15,6 +15,9 @@
 #include "gpu/calibrate.h"
 #include "gpu/cpu_kernels.h"
 #include "gpu/rs.h"
+#ifdef DEPINSIM_HAVE_CUDA
+#include "gpu/cublas_loader.h"
+#endif
 
 static void test_calibrate_quick_cpu_profile(void **state)
 {
@@ -102,6 +105,27 @@ static void test_calibrate_da_scaling(void **state)
   assert_int_equal(calibrate_device_parse("tpu", &dev), DEPIN_EINVAL);
 }
 
+#ifdef DEPINSIM_HAVE_CUDA
+/* cuBLAS is not linked but opened at calibration time: every function it needs resolves. Needs
+ * the toolkit's libraries, not a GPU. */
+static void test_calibrate_cublas_loads_without_linking(void **state)
+{
+  (void)state;
+  struct cublas_api api;
+  char why[256] = "";
+  int rc = cublas_api_load(&api, why, sizeof(why));
+  if (rc != 0)
+    print_message("cublas_api_load: %s\n", why);
+  assert_int_equal(rc, 0);
+  assert_non_null(api.gemm_ex);
+  /* a real call into the library: the status text of an error differs from success's */
+  assert_string_not_equal(api.status_string(CUBLAS_STATUS_SUCCESS),
+                          api.status_string(CUBLAS_STATUS_NOT_INITIALIZED));
+  cublas_api_unload(&api);
+  assert_null(api.library);
+}
+#endif
+
 int main(void)
 {
   if (sodium_init() < 0)
@@ -111,6 +135,9 @@ int main(void)
     cmocka_unit_test(test_calibrate_report_is_a_profile),
     cmocka_unit_test(test_calibrate_gemm_against_float64),
     cmocka_unit_test(test_calibrate_da_scaling),
+#ifdef DEPINSIM_HAVE_CUDA
+    cmocka_unit_test(test_calibrate_cublas_loads_without_linking),
+#endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

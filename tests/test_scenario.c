@@ -158,6 +158,17 @@ static const char *const full =
   "  providers.home-4090.count: {from: 5000, to: 50000, step: 5000}\n"
   "  replications: 5\n";
 
+static void copy_file(const char *from, const char *to)
+{
+  FILE *in = fopen(from, "r");
+  assert_non_null(in);
+  char text[16384];
+  size_t n = fread(text, 1, sizeof(text) - 1, in);
+  fclose(in);
+  text[n] = '\0';
+  write_file(to, text);
+}
+
 /* Writes the full scenario and its two profiles into the fixture's folder; returns its path. */
 static char *write_full(struct fixture *f)
 {
@@ -166,9 +177,9 @@ static char *write_full(struct fixture *f)
   snprintf(path, sizeof(path), "%s/full.yaml", f->dir);
   write_file(path, full);
   snprintf(prof, sizeof(prof), "%s/prof-a.yaml", f->dir);
-  write_file(prof, "devices: []\n");
+  copy_file("gpu/profiles/h100-sxm.yaml", prof);
   snprintf(prof, sizeof(prof), "%s/prof-b.yaml", f->dir);
-  write_file(prof, "devices: []\n");
+  copy_file("gpu/profiles/rtx-4090.yaml", prof);
   return path;
 }
 
@@ -285,11 +296,31 @@ static void test_scenario_syntax_error(void **state)
 static void test_scenario_missing_calibration(void **state)
 {
   const char *lines[] = {
-    "s.yaml:1:38: calibration[1]: calibration profile 'nope.yaml' not found (tried: "
+    "s.yaml:1:43: calibration[1]: calibration profile 'nope.yaml' not found (tried: "
     "nope.yaml, " DEPINSIM_SOURCE_DIR "/nope.yaml)",
   };
-  load_fails(state, "calibration: [tests/test_scenario.c, nope.yaml]\n" MINIMAL, NULL, 0,
+  load_fails(state, "calibration: [gpu/profiles/h100-sxm.yaml, nope.yaml]\n" MINIMAL, NULL, 0,
              DEPIN_EINVAL, 1, lines);
+}
+
+static void test_scenario_unknown_gpu(void **state)
+{
+  const char *lines[] = {
+    "s.yaml:12:10: providers[0].gpu: unknown gpu 'H100-SXM' (allowed: RTX-4090)",
+  };
+  load_fails(state, "calibration: [gpu/profiles/rtx-4090.yaml]\n" MINIMAL, NULL, 0,
+             DEPIN_EINVAL, 1, lines);
+}
+
+static void test_scenario_unknown_gpu_did_you_mean(void **state)
+{
+  const char *set[] = {"providers.dc.gpu=H100-SMX"};
+  const char *lines[] = {
+    "--set providers.dc.gpu=H100-SMX: providers[0].gpu: unknown gpu 'H100-SMX' (did you mean "
+    "'H100-SXM'?)",
+  };
+  load_fails(state, "calibration: [gpu/profiles/h100-sxm.yaml]\n" MINIMAL, set, 1, DEPIN_EINVAL,
+             1, lines);
 }
 
 static void test_scenario_missing_required(void **state)
@@ -373,9 +404,9 @@ static void test_scenario_duplicates(void **state)
   const char *text = "name: t\nduration: 1h\nregions:\n  - {name: us-east, backbone: 1Gbps}\n"
                      "  - {name: us-east, backbone: 1Gbps}\n"
                      "providers:\n"
-                     "  - {class: a, count: 1, gpu: g, region: us-east, uplink: 1Gbps, "
+                     "  - {class: a, count: 1, gpu: V100, region: us-east, uplink: 1Gbps, "
                      "downlink: 1Gbps}\n"
-                     "  - {class: a, count: 1, gpu: g, region: us-east, uplink: 1Gbps, "
+                     "  - {class: a, count: 1, gpu: V100, region: us-east, uplink: 1Gbps, "
                      "downlink: 1Gbps}\n";
   const char *expected[] = {
     "s.yaml:5:12: regions[1].name: duplicate region 'us-east' (first at line 4)",
@@ -401,11 +432,11 @@ static void test_scenario_regions_not_a_list(void **state)
   const char *lines[] = {
     "s.yaml:3:11: regions: expected a non-empty sequence of regions (e.g. - {name: us-east, "
     "backbone: 100Gbps})",
-    "s.yaml:6:34: providers[0].region: expected a region name or a list of them",
+    "s.yaml:6:37: providers[0].region: expected a region name or a list of them",
   };
   load_fails(state,
              "name: t\nduration: 1h\nregions: {name: a, backbone: 1Gbps}\nlatency: {a: {b: 1ms}}\n"
-             "providers:\n  - {class: x, count: 1, gpu: g, region: , uplink: 1Gbps, "
+             "providers:\n  - {class: x, count: 1, gpu: V100, region: , uplink: 1Gbps, "
              "downlink: 1Gbps}\n",
              NULL, 0, DEPIN_EINVAL, 2, lines);
 }
@@ -415,7 +446,7 @@ static void test_scenario_latency(void **state)
   const char *text = "name: t\nduration: 1h\nregions:\n  - {name: a, backbone: 1Gbps}\n"
                      "  - {name: b, backbone: 1Gbps}\n  - {name: c, backbone: 1Gbps}\n"
                      "latency:\n  a: {b: 10ms, a: 1ms}\n  b: {a: 20ms, d: 5ms}\n"
-                     "providers:\n  - {class: x, count: 1, gpu: g, region: a, uplink: 1Gbps, "
+                     "providers:\n  - {class: x, count: 1, gpu: V100, region: a, uplink: 1Gbps, "
                      "downlink: 1Gbps}\n";
   const char *lines[] = {
     "s.yaml:8:19: latency.a.a: latency within region 'a' is its own `latency` key, not an "
@@ -505,8 +536,8 @@ static void test_scenario_platform(void **state)
   snprintf(xml, sizeof(xml), "%s/p.xml", f->dir);
   write_file(xml, "<?xml version='1.0'?>\n<platform version=\"4.1\"/>\n");
   snprintf(text, sizeof(text),
-           "name: t\nduration: 1h\nplatform: %s\nproviders:\n  - {class: a, count: 2, gpu: g, "
-           "region: anything, uplink: 1Gbps, downlink: 1Gbps}\n  - {class: b, count: 3, gpu: g, "
+           "name: t\nduration: 1h\nplatform: %s\nproviders:\n  - {class: a, count: 2, gpu: V100, "
+           "region: anything, uplink: 1Gbps, downlink: 1Gbps}\n  - {class: b, count: 3, gpu: V100, "
            "uplink: 1Gbps, downlink: 1Gbps}\n",
            xml);
   struct scenario *sc = load_ok(state, text, NULL, 0);
@@ -525,7 +556,7 @@ static void test_scenario_platform_errors(void **state)
   };
   load_fails(state,
              "name: t\nduration: 1h\nplatform: no.xml\nregions:\n  - {name: a, backbone: 1Gbps}\n"
-             "providers:\n  - {class: a, count: 2, gpu: g, uplink: 1Gbps, downlink: 1Gbps}\n",
+             "providers:\n  - {class: a, count: 2, gpu: V100, uplink: 1Gbps, downlink: 1Gbps}\n",
              NULL, 0, DEPIN_EINVAL, 2, lines);
 }
 
@@ -538,7 +569,7 @@ static void test_scenario_every_error_reported(void **state)
                      "providers:\n"
                      "  - class: x\n"
                      "    count: -5\n"
-                     "    gpu: g\n"
+                     "    gpu: V100\n"
                      "    region: b\n"
                      "    uplink: 1Gbps\n"
                      "    dwnlink: 1Gbps\n"
@@ -630,6 +661,7 @@ int main(void)
     T(test_scenario_full_in_base_units),     T(test_scenario_defaults),
     T(test_scenario_short_run_sample_interval), T(test_scenario_missing_file),
     T(test_scenario_syntax_error),           T(test_scenario_missing_calibration),
+    T(test_scenario_unknown_gpu),            T(test_scenario_unknown_gpu_did_you_mean),
     T(test_scenario_missing_required),       T(test_scenario_not_a_mapping),
     T(test_scenario_unknown_keys),           T(test_scenario_bad_quantities),
     T(test_scenario_wrong_types),            T(test_scenario_times_against_duration),

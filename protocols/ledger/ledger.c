@@ -317,6 +317,8 @@ static void ledger_state_free(void *state)
     for (size_t i = 0; i < s->n_blocks; i++)
       block_free(s->blocks[i]);
     free(s->blocks);
+    free(s->cumulative);
+    free(s->cumulative_at);
     free(s->validators);
     mempool_free(s->mempool);
     gsl_rng_free(s->mempool_rng);

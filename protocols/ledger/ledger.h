@@ -59,4 +59,20 @@ void ledger_submit(void *state, double now, double n_tx);
  * uplink / (copies x tx size)) per shard, summed over shards (ledger_report.c). */
 double ledger_tps_bound(const struct ledger_conf *c, const double *uplinks_Bps, long n);
 
+/* Where a transaction submitted from outside the workload sits in its shard's FIFO mempool: it
+ * commits with the block that brings the shard's committed count to `position`. */
+struct ledger_ticket {
+  unsigned shard;
+  double position;
+};
+
+/* Puts one submission of n_tx transactions carrying `bytes` in all (it takes
+ * max(n_tx, ceil(bytes / tx size)) transaction slots of block space) into the next shard's
+ * mempool, shards taken round-robin, at the current simulated time; call from an actor.
+ * ledger_state is world_layer_state(w, "ledger") (borrowed). Used by the DA layer's publishing
+ * lane. Cannot fail. */
+struct ledger_ticket ledger_submit(void *ledger_state, double n_tx, double bytes);
+/* When the submission of ticket t committed, or -1 when it has not (yet). Cannot fail. */
+double ledger_ticket_committed_at(void *ledger_state, struct ledger_ticket t);
+
 #endif

@@ -48,6 +48,9 @@ struct shard {
   size_t n_blocks, cap_blocks;
   double committed, committed_in_window;
   long failed_rounds;
+  double *cumulative;       /* committed count after each committed block (ledger_submit.c) */
+  double *cumulative_at;    /* and when it committed */
+  size_t n_cumulative, cumulative_upto; /* entries; blocks scanned so far */
 };
 
 struct ledger {
@@ -56,6 +59,7 @@ struct ledger {
   struct shard *shards;
   unsigned n_shards;
   hist_t *commit_latency; /* owned by the metrics registry */
+  unsigned next_submit_shard; /* ledger_submit's round-robin */
 };
 
 /* Both defined in ledger.c / ledger_report.c. */

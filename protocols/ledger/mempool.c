@@ -114,6 +114,12 @@ double mempool_take(mempool_t *m, double max, struct tx_batch **out, size_t *n_o
   return taken;
 }
 
+void mempool_push(mempool_t *m, double arrival, double count)
+{
+  push_back(m, (struct tx_batch){arrival, count});
+  m->arrived += count;
+}
+
 void mempool_return(mempool_t *m, const struct tx_batch *b, size_t n)
 {
   for (size_t i = n; i-- > 0;)

@@ -33,6 +33,11 @@ double mempool_take(mempool_t *m, double max, struct tx_batch **out, size_t *n_o
 void mempool_add(mempool_t *m, double arrival, double count);
 /* Puts batches back at the front, in their order. */
 void mempool_return(mempool_t *m, const struct tx_batch *b, size_t n);
+/* Appends count transactions that arrived at time `arrival` (not before the last batch's) at
+ * the back, as from a client outside the Poisson stream (the DA layer's acceptance
+ * transactions); they count as arrived. Call mempool_fill(m, arrival) first so earlier ticks
+ * stay in front. Cannot fail (out of memory asserts). */
+void mempool_push(mempool_t *m, double arrival, double count);
 /* Transactions waiting. */
 double mempool_backlog(const mempool_t *m);
 /* Transactions that have arrived in total. */

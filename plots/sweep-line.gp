@@ -1,0 +1,38 @@
+# sweep-line.gp: one summary metric against one swept parameter: the mean over replications
+# with bars from the smallest to the largest replication, one line per combination of the
+# other swept values, and the metric's target as a dashed line. Written as PNG and SVG.
+# Parameters, given with gnuplot -e "name='value'; ...":
+#   datafile  blocks separated by two blank lines, one per line drawn; columns:
+#             x, mean, min, max, replications
+#   ngroups   how many blocks
+#   titles    one word a block: its label ("ledger.validators=10", or "all")
+#   outbase   output path without extension (.png and .svg are added)
+#   title, xlabel, ylabel
+#   target    optional: the metric's target, drawn as a horizontal line
+if (!exists("target")) target = NaN
+set encoding utf8
+set title title noenhanced
+set xlabel xlabel noenhanced
+set ylabel ylabel noenhanced
+set grid
+set key outside right top noenhanced box opaque
+set format y "%.4g"
+set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
+do for [fmt in "png svg"] {
+  if (fmt eq "png") {
+    eval "set terminal ".png_terminal." size 1000,600"
+  } else {
+    set terminal svg size 1000,600 dynamic
+  }
+  set output outbase.".".fmt
+  if (target == target) {
+    plot for [i=0:ngroups-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 \
+           title word(titles, i + 1), \
+         target with lines dt 2 lw 2 lc rgb "#d62728" title sprintf("target %g", target)
+  } else {
+    plot for [i=0:ngroups-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 \
+           title word(titles, i + 1)
+  }
+  set output
+}
