@@ -116,36 +116,12 @@ static void test_ledger_mempool_take_and_return_keep_fifo_order(void **state)
   gsl_rng_free(rng);
 }
 
-/* ledger_submit's path: transactions another layer adds at time t queue behind the arrivals
- * drawn up to t, count as arrived and come out last, with their own arrival time. */
-static void test_ledger_mempool_add_queues_other_layers_transactions(void **state)
-{
-  (void)state;
-  gsl_rng *rng = rng_stream(5, "test", 0);
-  mempool_t *m = mempool_new(100, 0.1, rng);
-  mempool_fill(m, 5);
-  double arrived = mempool_arrived(m), backlog = mempool_backlog(m);
-  mempool_add(m, 5, 7);
-  mempool_add(m, 5, 0); /* nothing */
-  assert_float_equal(mempool_arrived(m), arrived + 7, 1e-9);
-  assert_float_equal(mempool_backlog(m), backlog + 7, 1e-9);
-  struct tx_batch *b = NULL;
-  size_t n = 0, cap = 0;
-  assert_float_equal(mempool_take(m, backlog + 7, &b, &n, &cap), backlog + 7, 1e-9);
-  assert_float_equal(b[n - 1].count, 7, 0);
-  assert_float_equal(b[n - 1].arrival, 5, 0);
-  free(b);
-  mempool_free(m);
-  gsl_rng_free(rng);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ledger_bound_takes_the_tighter_limit),
     cmocka_unit_test(test_ledger_mempool_arrivals_are_poisson),
     cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
-    cmocka_unit_test(test_ledger_mempool_add_queues_other_layers_transactions),
     cmocka_unit_test(test_ledger_tps_limited_by_one_link),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

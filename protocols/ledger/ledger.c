@@ -291,16 +291,6 @@ static void *ledger_deploy(struct world *w, const void *conf)
   return l;
 }
 
-void ledger_submit(void *state, double now, double n_tx)
-{
-  struct ledger *l = state;
-  if (!l || !(n_tx > 0))
-    return;
-  struct shard *s = &l->shards[0];
-  mempool_fill(s->mempool, now);
-  mempool_add(s->mempool, now, n_tx);
-}
-
 static void block_free(struct block *b)
 {
   free(b->batches);

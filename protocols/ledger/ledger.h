@@ -48,13 +48,6 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void ledger_conf_free(void *conf);
 
-/* Submits n_tx transactions of another layer (a dispute's on-chain arbitration) at simulated
- * time now into shard 0's mempool, where they wait, travel in blocks and commit like the
- * workload's; they count in tps (and in tps_offered's measured arrivals, not its rate).
- * state is the ledger's run state (world_layer_state(w, "ledger")), borrowed; NULL is a
- * no-op, as is n_tx <= 0. Cannot fail (out of memory asserts). */
-void ledger_submit(void *state, double now, double n_tx);
-
 /* The TPS the hardware and parameters allow: min(block capacity / block_time, validator
  * uplink / (copies x tx size)) per shard, summed over shards (ledger_report.c). */
 double ledger_tps_bound(const struct ledger_conf *c, const double *uplinks_Bps, long n);

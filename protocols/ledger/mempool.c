@@ -81,14 +81,6 @@ void mempool_fill(mempool_t *m, double now)
   }
 }
 
-void mempool_add(mempool_t *m, double arrival, double count)
-{
-  if (!(count > 0))
-    return;
-  push_back(m, (struct tx_batch){arrival, count});
-  m->arrived += count;
-}
-
 double mempool_take(mempool_t *m, double max, struct tx_batch **out, size_t *n_out,
                     size_t *cap_out)
 {

@@ -27,10 +27,6 @@ void mempool_fill(mempool_t *m, double now);
  * *cap_out its capacity). Returns the number taken. */
 double mempool_take(mempool_t *m, double max, struct tx_batch **out, size_t *n_out,
                     size_t *cap_out);
-/* Adds count transactions that arrived at time `arrival` (after the ticks drawn so far: call
- * mempool_fill(m, arrival) first to keep the queue in arrival order). Other layers' on-chain
- * transactions come in this way (ledger_submit). Out of memory asserts. */
-void mempool_add(mempool_t *m, double arrival, double count);
 /* Puts batches back at the front, in their order. */
 void mempool_return(mempool_t *m, const struct tx_batch *b, size_t n);
 /* Appends count transactions that arrived at time `arrival` (not before the last batch's) at
