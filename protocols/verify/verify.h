@@ -14,10 +14,12 @@
  * and the loser is slashed. Forced errors (forced_error_rate) make an honest solver submit a
  * known wrong result; whoever catches one wins the jackpot from the treasury.
  *
- * Behaviours (provider class `behavior`): honest; lazy (as solver skips lazy_skip of the work
- * and returns plausible checkpoints, as verifier approves without re-running); malicious (as
- * solver returns wrong checkpoints without training; verifies honestly); colluding (as solver
- * returns wrong results, as verifier approves colluding solvers and checks others honestly).
+ * Behaviours (provider class `behavior`, assigned to each provider in its class's proportions):
+ * honest; lazy (as solver skips lazy_skip of the work and returns plausible checkpoints, as
+ * verifier approves without re-running); malicious (as solver returns wrong checkpoints
+ * without training; verifies honestly); colluding (as solver returns wrong results, as
+ * verifier approves colluding solvers and checks others honestly). Whistleblowers are paid
+ * only for what they catch, so they always re-check.
  *
  * Economics (verify_books.h): the fee prices the solver's calibrated compute at its class's
  * cost_per_hour plus fee_markup and the expected verification; treasury_cut of it goes to the
@@ -33,10 +35,18 @@
  * dividends of each tempo's emission. Validators whose provider is colluding put all their
  * weight on colluding miners: the dishonest cluster whose effect the run measures.
  *
- * Seam for the compute market: a Gensyn task's training is verify_train_segment
- * (verify_train.c), the cost model the market's training workload uses (6 x params x tokens
- * FLOPs at the model's precision on the solver, checkpoints as flows); when the market lands,
- * its training workload replaces that one function. */
+ * Training. A solver trains through the same cost model as the market's training workload
+ * (6 x params x tokens FLOPs at the model's precision, an exec priced by the calibration
+ * profile on the solver's host, checkpoints of 2 x params bytes as flows to storage on the
+ * control host), one node per task: the market's clusters, auction and leases are private to
+ * protocols/market/ and a verified task is not data-parallel. Re-runs, dispute rounds and
+ * Bittensor answers are execs of the same kind on the checker's, party's or miner's host.
+ *
+ * Simplifications: the solver is drawn uniformly from the idle providers that are up (the
+ * litepaper's mempool-like pool), not through an auction; a verifier re-runs exactly one
+ * random segment; distances are Gaussian in units of the profiled noise (verify_game.h); a
+ * result proven wrong is refunded, not re-run; the replication baseline is computed from the
+ * calibrated rates of k random providers rather than run. */
 #ifndef DEPINSIM_PROTOCOLS_VERIFY_VERIFY_H
 #define DEPINSIM_PROTOCOLS_VERIFY_VERIFY_H
 

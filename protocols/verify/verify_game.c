@@ -46,18 +46,18 @@ double verify_game_solver_pay(const struct verify_game_params *g)
 
 double verify_game_strategy_detect_prob(const struct verify_game_params *g, int strategy)
 {
-  double p = g->verify_prob;
+  double p = g->verify_prob, checking = 1 - g->lazy_verifiers;
   switch (strategy) {
   case 0:
     return 0; /* flags on noise are disputes the honest solver wins */
   case 1:
     return verify_game_detect_prob(
       p, g->verifiers,
-      verify_game_flag_prob(g->threshold_sigmas, g->lazy_skip * g->lazy_divergence));
+      checking * verify_game_flag_prob(g->threshold_sigmas, g->lazy_skip * g->lazy_divergence));
   case 2:
-    return verify_game_detect_prob(p, g->verifiers, 1);
+    return verify_game_detect_prob(p, g->verifiers, checking);
   case 3:
-    return verify_game_detect_prob(p, g->verifiers, 1 - g->colluding_verifiers);
+    return verify_game_detect_prob(p, g->verifiers, checking - g->colluding_verifiers);
   default:
     return NAN;
   }

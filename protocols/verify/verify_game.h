@@ -53,6 +53,7 @@ struct verify_game_params {
   double deposit_usd;          /* the solver's deposit */
   double slash_fraction;       /* of the deposit, when a fault is proven */
   double colluding_verifiers;  /* share of verifiers that approve a cartel solver's result */
+  double lazy_verifiers;       /* share of verifiers that approve anything without re-running */
 };
 
 /* What a solver keeps of the fee when every check passes: fee x (1 - cut) minus the expected
@@ -67,7 +68,9 @@ double verify_game_solver_pay(const struct verify_game_params *g);
  * for an unknown strategy. */
 double verify_game_expected_profit(const struct verify_game_params *g, int strategy);
 
-/* The strategy's detection probability used above. NAN for an unknown strategy. */
+/* The strategy's detection probability used above: 1 - (1 - p q)^k where a check flags with
+ * q = (share of verifiers that check) x (the strategy's flag probability). NAN for an unknown
+ * strategy. */
 double verify_game_strategy_detect_prob(const struct verify_game_params *g, int strategy);
 
 #endif

@@ -1,6 +1,13 @@
-/* verify_private.h: the verification layer's run state, shared by its actors
- * (verify_gensyn.c, verify_train.c, verify_bittensor.c), its settlement (verify_settle.c) and
- * its report (verify_report.c). Private to protocols/verify/. */
+/* verify_private.h: the verification layer's run state, shared by the layer (verify.c), the
+ * Gensyn tasks (verify_gensyn.c), the dispute (verify_dispute.c), settlement
+ * (verify_settle.c), Bittensor scoring (verify_bittensor.c) and the report (verify_report.c).
+ * Private to protocols/verify/.
+ *
+ * Actors. A task's contract is one actor on the control host (it never fails). Work on a
+ * provider (training, a re-run, a dispute round) is a short-lived actor on that provider's
+ * host that computes (sg_actor_execute) and moves bytes to or from storage on the control
+ * host (sg_host_sendto); when the host fails the actor dies with it and the contract, which
+ * joined it, sees that it did not finish. */
 #ifndef DEPINSIM_PROTOCOLS_VERIFY_VERIFY_PRIVATE_H
 #define DEPINSIM_PROTOCOLS_VERIFY_VERIFY_PRIVATE_H
 
@@ -10,110 +17,131 @@
 
 #include "protocols/verify/verify.h"
 #include "protocols/verify/verify_books.h"
+#include "sim/hist.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
 struct verify;
-struct vtask;
+struct verify_bt;
 
-/* What the hub (the storage and arbiter host) receives. */
-enum vmsg_kind { VMSG_UPLOAD, VMSG_FETCH, VMSG_DISPUTE };
-struct vmsg {
-  enum vmsg_kind kind;
-  struct vtask *task;
-  double bytes;            /* VMSG_FETCH: what to send back */
-};
-
-/* One approval or check of a task by a verifier. */
+/* One check of a task's result by a verifier (or a whistleblower's re-check). */
 struct vcheck {
   size_t provider;
-  bool approved;           /* signed the result */
+  int behavior;            /* enum behavior of the checker */
+  bool whistleblower;      /* a re-check of an approving verifier */
+  size_t of_check;         /* whistleblower: the check it re-checks */
   bool worked;             /* re-ran the segment (lazy and colluding approvals do not) */
-  double deposit;          /* locked */
+  bool finished;           /* the actor got to the end (its host stayed up) */
+  bool flagged;            /* distance beyond the threshold */
+  double gpu_s;            /* re-run time */
+  double deposit;          /* locked for the task */
 };
 
 struct vtask {
   struct verify *v;
   size_t id;
-  unsigned slot;           /* its mailbox "verify-slot-<slot>" while it runs */
   size_t solver;
-  int solver_behavior;     /* enum behavior */
-  double submitted_at, started_at, result_at;
+  int behavior;            /* enum behavior of the solver */
+  double submitted_at, started_at, result_at, done_at;
   double flops;            /* the whole training */
   unsigned segments;
+  double segment_flops;
   double steps_per_segment;
+  double gpu_s;            /* the solver's GPU-seconds for the full training */
+  double cost_usd;         /* the solver's cost of the full training */
   double fee, solver_deposit;
-  bool forced;             /* a forced error: the solver submits a known wrong result */
+  bool forced;             /* a forced error: an honest solver submits a known wrong result */
   bool bad;                /* the submitted result is wrong (cheat or forced) */
   double shift_sigmas;     /* distance of a re-run: 0 honest, lazy skip x divergence, INFINITY */
-  double solver_gpu_s, solver_cost_usd; /* what training cost the solver */
-  struct vcheck *checks;   /* k slots at most plus a whistleblower */
-  unsigned n_checks;
-  bool solver_released, settled;
-  double solver_income, solver_slashed;
-  struct vmsg upload, fetch, dispute;
-  struct vtask *next;      /* in the pending queue */
+  double work_fraction;    /* of the training the solver actually does */
+  bool trained;            /* the solver's actor finished */
+  double solver_gpu_s;     /* what the solver actually spent */
+  struct vcheck *checks;   /* verifier slots filled, then whistleblower re-checks */
+  unsigned n_checks, cap_checks;
+  double expected_profit;  /* the closed form of the solver's strategy (verify_game.h) */
+  double detect_expected;  /* closed-form probability the verifiers catch it (bad results) */
+  size_t live_index;       /* in verify.live */
+  struct vtask *next;      /* in the queue */
 };
 
-/* Per behaviour: a role's money and count. */
+/* Per behaviour: one role's money, count and work. */
 struct vrole {
-  double count, income, cost, slashed;
+  double count, income, cost, slashed, expected;
 };
 
 struct verify {
   struct world *w;
   const struct verify_conf *c;
-  gsl_rng *rng;                  /* one stream: actors draw in the engine's order */
+  gsl_rng *rng;                  /* one stream: actors draw in the engine's (deterministic) order */
   unsigned char *behavior;       /* per provider, enum behavior */
   bool *busy;                    /* solving */
-  size_t *idle, *idle_pos, n_idle;
-  struct vtask *queue_head, *queue_tail;
-  size_t queued;
-  struct vtask **slots;          /* running tasks by slot (for freeing at the end) */
-  unsigned *free_slots, n_free_slots, n_slots, cap_slots;
-  sg_mailbox_t hub;
-  sg_host_t hub_host;
+  sg_host_t storage;             /* checkpoints and the arbiter: the control host */
   verify_books_t *books;
   struct token_state *token;     /* NULL without a token layer */
   void *ledger;                  /* NULL without a ledger layer */
-  size_t next_id;
+  struct vtask *queue_head, *queue_tail;
+  size_t queued, next_id;
+  struct vtask **live;           /* started tasks whose contract still runs (freed at the end) */
+  size_t n_live, cap_live;
+  double behavior_share[BEHAVIOR_COUNT]; /* of all providers */
   hist_t *detection_time, *task_time, *dispute_rounds;
 
-  /* counters (after warm-up where it matters: see verify_report.c) */
+  /* counters, over tasks submitted after warm-up */
   double submitted, started, completed, lost;
-  double bad_results, detected, detect_closed_form_sum, escaped;
+  double bad_results, detected, detect_expected, escaped;
   double forced, forced_caught, jackpots_usd;
-  double false_flags, honest_checks, disputes, onchain_tx, onchain_usd;
-  double useful_gpu_s, solver_gpu_s, verify_gpu_s, dispute_gpu_s, replica_gpu_s;
-  double compute_usd, fees_kept_usd, slashed_usd, segments_sum;
+  double false_flags, honest_checks, disputes, dispute_rounds_expected;
+  double onchain_tx, onchain_usd, onchain_wait_s;
+  double useful_gpu_s, useful_cost_usd, verify_gpu_s, whistle_gpu_s, dispute_gpu_s;
+  double verify_expected_gpu_s, replica_gpu_s, replica_cost_usd, solver_gpu_s;
+  double fees_usd, refunds_usd, verify_cost_usd;
+  double checks, whistle_checks;
   struct vrole solver_role[BEHAVIOR_COUNT], verifier_role[BEHAVIOR_COUNT];
 
   struct verify_bt *bt;          /* kind bittensor */
 };
 
-/* verify_gensyn.c */
+/* verify.c */
+/* Seconds provider i's node takes for flops at the tasks' precision, its GPU-seconds (x its
+ * GPUs) and their cost at its class's cost_per_hour. Cannot fail. */
+double verify_node_seconds(const struct verify *v, size_t i, double flops);
+double verify_gpu_seconds(const struct verify *v, size_t i, double flops);
+double verify_gpu_cost_usd(const struct verify *v, size_t i, double gpu_s);
+/* A random provider that is up, not `avoid` and (when not_busy) not solving; SIZE_MAX when
+ * none was found in a bounded number of draws. */
+size_t verify_pick_provider(struct verify *v, size_t avoid, bool not_busy);
+/* Starts fn as an actor on provider i's host with data arg; NULL when the host is down.
+ * verify_join waits for it to end (or die with its host) and drops the reference (NULL:
+ * no-op). verify_run_on does both. */
+sg_actor_t verify_start_on(struct verify *v, size_t i, const char *name,
+                           void (*fn)(int, char **), void *arg);
+void verify_join(sg_actor_t a);
+void verify_run_on(struct verify *v, size_t i, const char *name, void (*fn)(int, char **),
+                   void *arg);
+/* Whether t counts in the measurements (submitted after warm-up). */
+bool verify_counts(const struct verify *v, const struct vtask *t);
+
+/* verify_gensyn.c: the submitters' generator and each task's contract. */
 void verify_gensyn_deploy(struct verify *v);
 void verify_gensyn_free(struct verify *v);
 
-/* verify_train.c: one segment of a task's training on the solver (the actor runs on the
- * solver's host): the segment's FLOPs (work_fraction of them) as an exec, then the checkpoint
- * (2 x params bytes) as an asynchronous flow to storage, returned (the caller waits for it;
- * owned by the caller, sg_comm_wait then nothing to free). Returns the GPU-seconds spent. */
-double verify_train_segment(struct verify *v, struct vtask *t, double work_fraction,
-                            sg_comm_t *upload);
-/* GPU-seconds and USD that flops at the task's precision cost on provider i (the solver's
- * calibrated rate, its node's GPUs, its class's cost per GPU-hour). */
-double verify_gpu_seconds(const struct verify *v, size_t provider, double flops);
-double verify_gpu_cost_usd(const struct verify *v, size_t provider, double gpu_s);
+/* verify_dispute.c: the pinpoint dispute between solver and challenger over t's checked
+ * segment, then the last operator on chain. Returns true when the result was proven wrong
+ * (the solver loses), false when the solver's result stands. Rounds and GPU time are counted
+ * into v. */
+bool verify_dispute(struct verify *v, struct vtask *t, size_t challenger);
 
 /* verify_settle.c: what a finished task pays and slashes (books, token layer, counters). */
 enum vsettle { VSETTLE_PASSED, VSETTLE_FAULT, VSETTLE_LOST };
 void verify_settle(struct verify *v, struct vtask *t, enum vsettle how, size_t challenger);
-/* A challenger lost a dispute against an honest result: its deposit is slashed to the
+/* A challenger lost a dispute against a correct result: its deposit is slashed to the
  * solver. */
-void verify_settle_false_challenge(struct verify *v, struct vtask *t, size_t challenger,
-                                   double deposit);
-/* A forced error was caught by provider: the jackpot. */
+void verify_settle_false_challenge(struct verify *v, struct vtask *t, struct vcheck *c);
+/* A whistleblower proved that verifier check c approved a wrong result: c's deposit is
+ * slashed to the whistleblower wb. */
+void verify_settle_verifier_fault(struct verify *v, struct vtask *t, struct vcheck *c,
+                                  size_t wb);
+/* A forced error was caught by provider: the jackpot from the treasury. */
 void verify_settle_jackpot(struct verify *v, struct vtask *t, size_t provider);
 
 /* verify_bittensor.c */
@@ -122,6 +150,7 @@ void verify_bt_report(struct verify *v);
 void verify_bt_free(struct verify *v);
 
 /* verify_report.c */
+extern const struct metric_def verify_metrics[];
 void verify_report(void *state, struct world *w);
 
 #endif
