@@ -51,6 +51,7 @@ struct query {
   size_t miner;                   /* provider */
   sg_host_t to;
   bool answered;
+  double answered_at;
 };
 
 static void miner_actor(int argc, char **argv)
@@ -65,9 +66,10 @@ static void miner_actor(int argc, char **argv)
   sg_host_sendto(p->host, q->to, v->c->bt.query_tokens * VERIFY_BT_BYTES_PER_TOKEN);
   world_count_activity(v->w, 2);
   q->answered = true;
+  q->answered_at = simgrid_get_clock();
 }
 
-/* One validator's queries of a tempo: all at once, scored when every answer is in. */
+/* One validator's queries of a tempo: all at once, each scored by its own answer time. */
 static void query_round(struct verify *v, size_t vi)
 {
   struct verify_bt *bt = v->bt;
@@ -79,20 +81,20 @@ static void query_round(struct verify *v, size_t vi)
   double t0 = simgrid_get_clock();
   for (long i = 0; i < n; i++) {
     col[i] = gsl_rng_uniform_int(v->rng, bt->n_miners);
-    q[i] = (struct query){v, bt->miners[col[i]], sg_host_self(), false};
+    q[i] = (struct query){v, bt->miners[col[i]], sg_host_self(), false, 0};
     a[i] = verify_start_on(v, q[i].miner, "verify-miner", miner_actor, &q[i]);
   }
   for (long i = 0; i < n; i++)
     verify_join(a[i]);
-  bool late = simgrid_get_clock() - t0 > v->c->bt.timeout_s;
   double alpha = v->c->bt.score_alpha;
   for (long i = 0; i < n; i++) {
-    double score = q[i].answered && !late ? answer_quality[v->behavior[q[i].miner]] : 0;
+    bool late = !q[i].answered || q[i].answered_at - t0 > v->c->bt.timeout_s;
+    double score = late ? 0 : answer_quality[v->behavior[q[i].miner]];
     double *s = &bt->scores[vi * bt->n_miners + col[i]];
     *s = (1 - alpha) * *s + alpha * score;
     if (metrics_in_window(v->w->metrics, t0)) {
       bt->answers++;
-      bt->late += late || !q[i].answered;
+      bt->late += late;
     }
   }
   free(a);
