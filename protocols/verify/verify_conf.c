@@ -99,14 +99,16 @@ void *verify_conf_parse(cfg_t *cfg, struct cfg_node section)
   ok &= num(cfg, section, "forced_error_rate", 0, 1, &c->forced_error_rate);
   ok &= num(cfg, section, "jackpot", 0, 1e12, &c->jackpot_usd);
   ok &= num(cfg, section, "slash_fraction", 0, 1, &c->slash.fraction);
-  struct cfg_node split = sub(cfg, section, "slash_split", split_keys, &ok);
-  ok &= num(cfg, split, "burn", 0, 1, &c->slash.to_burn);
-  ok &= num(cfg, split, "whistleblower", 0, 1, &c->slash.to_whistleblower);
-  ok &= num(cfg, split, "treasury", 0, 1, &c->slash.to_treasury);
-  if (ok && split.node && staking_slash_check(&c->slash)) {
+  bool split_ok = true;
+  struct cfg_node split = sub(cfg, section, "slash_split", split_keys, &split_ok);
+  split_ok &= num(cfg, split, "burn", 0, 1, &c->slash.to_burn);
+  split_ok &= num(cfg, split, "whistleblower", 0, 1, &c->slash.to_whistleblower);
+  split_ok &= num(cfg, split, "treasury", 0, 1, &c->slash.to_treasury);
+  if (split_ok && split.node && staking_slash_check(&c->slash)) {
     cfg_error(cfg, split, "%s", staking_slash_check(&c->slash));
-    ok = false;
+    split_ok = false;
   }
+  ok &= split_ok;
   ok &= num(cfg, section, "solver_deposit", 0, 1e6, &c->solver_deposit);
   ok &= num(cfg, section, "verifier_deposit", 0, 1e6, &c->verifier_deposit);
   ok &= num(cfg, section, "treasury_cut", 0, 0.5, &c->treasury_cut);
@@ -132,11 +134,18 @@ void *verify_conf_parse(cfg_t *cfg, struct cfg_node section)
 bool verify_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
 {
   const struct verify_conf *c = conf;
-  struct cfg_node section;
+  struct cfg_node section, where;
   cfg_get(cfg, cfg_root(cfg), "verify", &section, true);
+  where = section;
+  if (c->kind == VERIFY_BITTENSOR) { /* point at the validator count when it was given */
+    struct cfg_node bt = {0}, val = {0};
+    if (cfg_get(cfg, section, "bittensor", &bt, false) && bt.node &&
+        cfg_get(cfg, bt, "validators", &val, false) && val.node)
+      where = val;
+  }
   size_t needed = c->kind == VERIFY_GENSYN ? 2 : (size_t)c->bt.validators + 1;
   if (sc->n_providers < needed) {
-    cfg_error(cfg, section, "%s verification needs at least %zu providers, the scenario has %zu",
+    cfg_error(cfg, where, "%s verification needs at least %zu providers, the scenario has %zu",
               c->kind == VERIFY_GENSYN ? "gensyn" : "bittensor (validators + 1 miner)", needed,
               sc->n_providers);
     return false;
