@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "protocols/verify/pinpoint.h"
+#include "protocols/verify/verify_game.h"
 #include "sim/scenario.h"
 #include "testutil.h"
 
@@ -39,6 +40,7 @@ static const char *const scenario_fmt =
   "  forced_error_rate: 0\n"
   "  whistleblower_prob: 0\n"
   "  replication: 7\n"
+  "%s"
   "  tasks: {rate: 20/s, model: {params: 1e6}, tokens: 1e6, steps: 1000,\n"
   "          checkpoint_interval: 1h}\n";
 
@@ -46,11 +48,12 @@ struct run {
   char *dir, *h5;
 };
 
-static struct run run_behavior(const char *behavior)
+/* A run where every provider behaves so; extra is more lines of the verify section. */
+static struct run run_behavior(const char *behavior, const char *extra)
 {
   struct run r = {test_tmpdir(), NULL};
   char *text = NULL, *args = NULL;
-  assert_true(asprintf(&text, scenario_fmt, behavior) > 0);
+  assert_true(asprintf(&text, scenario_fmt, behavior, extra) > 0);
   char *scenario = test_write_file(r.dir, "verify.yaml", text);
   assert_true(asprintf(&args, "run -q %s -o %s", scenario, r.dir) > 0);
   assert_true(asprintf(&r.h5, "%s/run.h5", r.dir) > 0);
@@ -81,7 +84,7 @@ static double summary(const struct run *r, const char *name)
 static void test_verify_detection_rounds_and_conservation(void **state)
 {
   (void)state;
-  struct run r = run_behavior("malicious");
+  struct run r = run_behavior("malicious", "");
   double n = summary(&r, "bad_results"), rate = summary(&r, "detection_prob");
   double want = 1 - pow(1 - VERIFY_P, VERIFY_K);
   double bound = 3.29 * sqrt(want * (1 - want) / n);
@@ -108,7 +111,7 @@ static void test_verify_detection_rounds_and_conservation(void **state)
 static void test_verify_overhead_and_replication(void **state)
 {
   (void)state;
-  struct run r = run_behavior("honest");
+  struct run r = run_behavior("honest", "  profiling_runs: 0\n");
   double tasks = summary(&r, "verify_tasks_completed");
   double repl = summary(&r, "replication_overhead"), over = summary(&r, "verification_overhead");
   double sd = sqrt(VERIFY_K * VERIFY_P * (1 - VERIFY_P) / tasks);
@@ -122,6 +125,26 @@ static void test_verify_overhead_and_replication(void **state)
   /* the fee carries the expected checks, so an honest solver keeps its markup on average */
   assert_true(summary(&r, "profit_honest") > 0);
   assert_true(fabs(summary(&r, "books_imbalance")) < 1e-9);
+  run_free(&r);
+}
+
+/* Thresholds profiled from 2 seeded runs at 2 sigmas: honest checks flag at 2 P(T_2 > 2)
+ * (18%), within the binomial bound; each flag is a dispute the honest solver wins, so the
+ * challengers' deposits move to the solvers and nothing is detected. */
+static void test_verify_false_positives_follow_profiling(void **state)
+{
+  (void)state;
+  struct run r = run_behavior("honest", "  profiling_runs: 2\n  threshold_sigmas: 2\n");
+  double n = 0;
+  assert_int_equal(test_read_summary(r.h5, "verify_tasks_completed", &n), 0);
+  double fp = summary(&r, "false_positive_rate"), want = verify_game_false_positive_prob(2, 2);
+  double checks = n * VERIFY_K * VERIFY_P;
+  print_message("false positives %.4f, closed form %.4f over ~%.0f checks\n", fp, want, checks);
+  assert_true(fabs(fp - want) <= 3.29 * sqrt(want * (1 - want) / (0.8 * checks)));
+  assert_true(summary(&r, "disputes") > 100);
+  assert_float_equal(summary(&r, "bad_results"), 0, 0);
+  assert_true(summary(&r, "slashed_usd") > 0);
+  assert_true(fabs(summary(&r, "books_imbalance")) <= 1e-9 * summary(&r, "slashed_usd"));
   run_free(&r);
 }
 
@@ -187,6 +210,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_verify_detection_rounds_and_conservation),
     cmocka_unit_test(test_verify_overhead_and_replication),
+    cmocka_unit_test(test_verify_false_positives_follow_profiling),
     cmocka_unit_test(test_verify_bad_input_names_every_problem),
     cmocka_unit_test(test_verify_bittensor_needs_miners),
   };

@@ -63,6 +63,29 @@ static void test_verify_game_flag_prob_matches_sampling(void **state)
   gsl_rng_free(rng);
 }
 
+/* A threshold profiled from a few seeded runs is itself noisy: honest segments flag at
+ * 2 P(T_n > threshold) (Student's t), far more often than with the scale known; sampled
+ * thresholds and distances agree with it for n = 2, 8 and the known-scale case. */
+static void test_verify_game_profiled_threshold_false_positives(void **state)
+{
+  (void)state;
+  assert_double_equal(verify_game_false_positive_prob(4, 0), verify_game_flag_prob(4, 0), 0);
+  assert_true(verify_game_false_positive_prob(4, 8) > 10 * verify_game_flag_prob(4, 0));
+  gsl_rng *rng = rng_stream(9, "test-profiling", 0);
+  const int n = 200000;
+  const int runs[] = {0, 2, 8};
+  for (size_t i = 0; i < 3; i++) {
+    int flagged = 0;
+    for (int t = 0; t < n; t++)
+      flagged += verify_game_distance(rng, 0) > verify_game_profiled_threshold(rng, 2, runs[i]);
+    double want = verify_game_false_positive_prob(2, runs[i]);
+    print_message("profiling runs %d: false positives %.4f, closed form %.4f\n", runs[i],
+                  (double)flagged / n, want);
+    assert_double_equal((double)flagged / n, want, 4.5 * sqrt(want * (1 - want) / n));
+  }
+  gsl_rng_free(rng);
+}
+
 /* The replication baseline with k verifiers on the solver's hardware costs k x 100% of the
  * useful work on top of it; on slower hardware more. */
 static void test_verify_game_replication_costs_k_times(void **state)
@@ -111,6 +134,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_verify_game_detection_matches_closed_form),
     cmocka_unit_test(test_verify_game_flag_prob_matches_sampling),
+    cmocka_unit_test(test_verify_game_profiled_threshold_false_positives),
     cmocka_unit_test(test_verify_game_replication_costs_k_times),
     cmocka_unit_test(test_verify_game_cheating_pays_only_without_checks),
   };

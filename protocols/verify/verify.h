@@ -95,6 +95,8 @@ struct verify_conf {
   double fee_markup;          /* default 0.2 */
   double whistleblower_prob;  /* default 0.05 */
   double threshold_sigmas;    /* default 4 */
+  long profiling_runs;        /* seeded runs of a segment that set the noise scale, default 8;
+                               * 0: the scale is known exactly [unsourced] */
   double lazy_skip;           /* default 0.5 */
   double lazy_divergence;     /* sigmas per unit of skipped work, default 10 */
   double ops_per_step;        /* operators in one training step's graph, default 4096 */

@@ -8,7 +8,7 @@
 static const char *const verify_keys[] = {
   "kind", "verify_prob", "verifiers", "forced_error_rate", "jackpot", "slash_fraction",
   "slash_split", "solver_deposit", "verifier_deposit", "treasury_cut", "fee_markup",
-  "whistleblower_prob", "threshold_sigmas", "lazy_skip", "lazy_divergence", "ops_per_step",
+  "whistleblower_prob", "threshold_sigmas", "profiling_runs", "lazy_skip", "lazy_divergence", "ops_per_step",
   "onchain_tx", "onchain_cost", "arbitration_time", "replication", "tasks", "bittensor", NULL};
 static const char *const kinds[] = {"gensyn", "bittensor", NULL};
 static const char *const split_keys[] = {"burn", "whistleblower", "treasury", NULL};
@@ -82,7 +82,7 @@ void *verify_conf_parse(cfg_t *cfg, struct cfg_node section)
     .jackpot_usd = 10,
     .slash = {.fraction = 0.5, .to_burn = 0.5, .to_whistleblower = 0.25, .to_treasury = 0.25},
     .solver_deposit = 2, .verifier_deposit = 1, .treasury_cut = 0.01, .fee_markup = 0.2,
-    .whistleblower_prob = 0.05, .threshold_sigmas = 4, .lazy_skip = 0.5,
+    .whistleblower_prob = 0.05, .threshold_sigmas = 4, .profiling_runs = 8, .lazy_skip = 0.5,
     .lazy_divergence = 10, .ops_per_step = 4096, .onchain_tx = 1, .onchain_cost_usd = 0.05,
     .arbitration_s = 1, .replication = 7,
     .tasks = {.rate_per_s = 1.0 / 60, .params = 125e6, .precision = PREC_BF16,
@@ -115,6 +115,7 @@ void *verify_conf_parse(cfg_t *cfg, struct cfg_node section)
   ok &= num(cfg, section, "fee_markup", 0, 100, &c->fee_markup);
   ok &= num(cfg, section, "whistleblower_prob", 0, 1, &c->whistleblower_prob);
   ok &= num(cfg, section, "threshold_sigmas", CFG_POSITIVE, 100, &c->threshold_sigmas);
+  ok &= cfg_get_int(cfg, section, "profiling_runs", &c->profiling_runs, 0, 1000, false);
   ok &= num(cfg, section, "lazy_skip", 0, 1, &c->lazy_skip);
   ok &= num(cfg, section, "lazy_divergence", 0, 1e6, &c->lazy_divergence);
   ok &= num(cfg, section, "ops_per_step", 1, 1e12, &c->ops_per_step);

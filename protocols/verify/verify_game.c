@@ -27,6 +27,25 @@ double verify_game_distance(gsl_rng *rng, double shift_sigmas)
   return fabs(shift_sigmas + gsl_ran_ugaussian(rng));
 }
 
+double verify_game_profiled_threshold(gsl_rng *rng, double threshold_sigmas, int runs)
+{
+  if (runs <= 0)
+    return threshold_sigmas;
+  double sum = 0;
+  for (int i = 0; i < runs; i++) {
+    double z = gsl_ran_ugaussian(rng);
+    sum += z * z;
+  }
+  return threshold_sigmas * sqrt(sum / runs);
+}
+
+double verify_game_false_positive_prob(double threshold_sigmas, int runs)
+{
+  if (runs <= 0)
+    return verify_game_flag_prob(threshold_sigmas, 0);
+  return 2 * gsl_cdf_tdist_Q(threshold_sigmas, runs);
+}
+
 double verify_game_replication_overhead(const double *replica_s, size_t n, double useful_s)
 {
   if (!(useful_s > 0))

@@ -33,6 +33,17 @@ double verify_game_flag_prob(double threshold_sigmas, double shift_sigmas);
  * from rng (borrowed). */
 double verify_game_distance(gsl_rng *rng, double shift_sigmas);
 
+/* Profiling: the noise scale is estimated from `runs` seeded re-runs of a segment, each a
+ * distance |N(0,1)| in units of the true scale, as s = sqrt(mean of their squares); the
+ * threshold is threshold_sigmas x s (in units of the true scale). runs 0: the scale is known,
+ * the threshold is threshold_sigmas. Draws from rng (borrowed). */
+double verify_game_profiled_threshold(gsl_rng *rng, double threshold_sigmas, int runs);
+
+/* The false-positive rate of an honest segment against a profiled threshold: Z / s follows
+ * Student's t with `runs` degrees of freedom, so 2 P(T_runs > threshold_sigmas); runs 0 gives
+ * the known-scale 2 P(Z > threshold_sigmas). Cannot fail. */
+double verify_game_false_positive_prob(double threshold_sigmas, int runs);
+
 /* Replication baseline: k independent re-executions of work that took useful_s GPU-seconds,
  * where replica_s[i] (n values) are the GPU-seconds each replica took. Returns the extra GPU
  * time over the useful time (k replicas of identical hardware: exactly k). Returns 0 when

@@ -85,12 +85,50 @@ static void check_actor(int argc, char **argv)
     world_count_activity(v->w, 2);
     c->worked = true;
     c->gpu_s = verify_gpu_seconds(v, c->provider, t->segment_flops);
-    c->flagged = verify_game_distance(v->rng, t->shift_sigmas) > v->c->threshold_sigmas;
+    c->flagged = verify_game_distance(v->rng, t->shift_sigmas) > t->threshold;
   }
   c->finished = true;
 }
 
+struct profile_run {
+  struct vtask *t;
+  size_t provider;
+  bool finished;
+};
+
+/* Profiling: the initial model in, the first segment re-run profiling_runs times with
+ * different seeds. The distances it measured were drawn with the threshold (plan). */
+static void profiler_actor(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  struct profile_run *r = sg_actor_self_get_data();
+  struct verify *v = r->t->v;
+  const struct provider *p = &v->w->providers[r->provider];
+  sg_host_sendto(v->storage, p->host, checkpoint_bytes(v));
+  double flops = (double)v->c->profiling_runs * r->t->segment_flops;
+  sg_actor_execute(world_exec_amount_for_flops(v->w, p, v->c->tasks.precision, flops));
+  world_count_activity(v->w, 2);
+  r->finished = true;
+}
+
 /* --- the contract ---------------------------------------------------------------------- */
+
+static void profile(struct vtask *t)
+{
+  struct verify *v = t->v;
+  if (v->c->profiling_runs <= 0)
+    return;
+  struct profile_run r = {t, verify_pick_provider(v, t->solver, false), false};
+  if (r.provider == SIZE_MAX)
+    return;
+  verify_run_on(v, r.provider, "verify-profiler", profiler_actor, &r);
+  if (r.finished && verify_counts(v, t)) {
+    double gpu_s = verify_gpu_seconds(v, r.provider, v->c->profiling_runs * t->segment_flops);
+    v->profile_gpu_s += gpu_s;
+    v->verify_cost_usd += verify_gpu_cost_usd(v, r.provider, gpu_s);
+  }
+}
 
 static struct vcheck *add_check(struct vtask *t, size_t provider, bool whistleblower,
                                 size_t of_check)
@@ -220,6 +258,7 @@ static void contract_actor(int argc, char **argv)
   (void)argv;
   struct vtask *t = sg_actor_self_get_data();
   struct verify *v = t->v;
+  profile(t);
   verify_run_on(v, t->solver, "verify-solver", solver_actor, t);
   v->busy[t->solver] = false;
   if (!t->trained) {
@@ -239,13 +278,14 @@ static void contract_actor(int argc, char **argv)
 
 /* --- pricing and start ------------------------------------------------------------------ */
 
-/* The closed-form expectations of this task (verify_game.h), verifiers only. */
+/* The closed-form expectations of this task (verify_game.h), verifiers only, given the
+ * threshold its profiling set. */
 static void expect(struct verify *v, struct vtask *t)
 {
   const struct verify_conf *c = v->c;
   struct verify_game_params g = {
     .verify_prob = c->verify_prob, .verifiers = (int)c->verifiers,
-    .threshold_sigmas = c->threshold_sigmas, .lazy_skip = c->lazy_skip,
+    .threshold_sigmas = t->threshold, .lazy_skip = c->lazy_skip,
     .lazy_divergence = c->lazy_divergence, .fee_usd = t->fee, .treasury_cut = c->treasury_cut,
     .segments = t->segments, .cost_usd = t->cost_usd, .deposit_usd = t->solver_deposit,
     .slash_fraction = c->slash.fraction,
@@ -280,6 +320,8 @@ static void plan(struct verify *v, struct vtask *t)
   else if (t->behavior == BEHAVIOR_LAZY)
     t->shift_sigmas = c->lazy_skip * c->lazy_divergence;
   t->bad = t->shift_sigmas > 0;
+  t->threshold =
+    verify_game_profiled_threshold(v->rng, c->threshold_sigmas, (int)c->profiling_runs);
   t->cap_checks = 2 * (unsigned)c->verifiers;
   t->checks = calloc(t->cap_checks ? t->cap_checks : 1, sizeof *t->checks);
   xbt_assert(t->checks, "out of memory");

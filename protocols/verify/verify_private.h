@@ -53,6 +53,7 @@ struct vtask {
   bool forced;             /* a forced error: an honest solver submits a known wrong result */
   bool bad;                /* the submitted result is wrong (cheat or forced) */
   double shift_sigmas;     /* distance of a re-run: 0 honest, lazy skip x divergence, INFINITY */
+  double threshold;        /* the distance threshold profiling set, in units of the true noise */
   double work_fraction;    /* of the training the solver actually does */
   bool trained;            /* the solver's actor finished */
   double solver_gpu_s;     /* what the solver actually spent */
@@ -90,9 +91,9 @@ struct verify {
   double submitted, started, completed, lost;
   double bad_results, detected, detect_expected, escaped;
   double forced, forced_caught, jackpots_usd;
-  double false_flags, honest_checks, disputes, dispute_rounds_expected;
+  double false_flags, honest_checks, false_flags_expected, disputes, dispute_rounds_expected;
   double onchain_tx, onchain_usd, onchain_wait_s;
-  double useful_gpu_s, useful_cost_usd, verify_gpu_s, whistle_gpu_s, dispute_gpu_s;
+  double useful_gpu_s, useful_cost_usd, verify_gpu_s, whistle_gpu_s, dispute_gpu_s, profile_gpu_s;
   double verify_expected_gpu_s, replica_gpu_s, replica_cost_usd, solver_gpu_s;
   double fees_usd, refunds_usd, verify_cost_usd;
   double checks, whistle_checks;

@@ -15,6 +15,7 @@
 #include <simgrid/engine.h>
 
 #include "protocols/token/token_layer.h"
+#include "protocols/verify/verify_game.h"
 #include "protocols/verify/verify_private.h"
 
 static double now(void)
@@ -64,10 +65,11 @@ static void release_checks(struct verify *v, struct vtask *t, bool counts)
       v->verify_gpu_s += c->gpu_s;
       v->checks++;
       v->verifier_role[c->behavior].count++;
-      if (!t->bad)
+      if (!t->bad && c->worked) {
         v->honest_checks++;
-      if (!t->bad && c->flagged)
-        v->false_flags++;
+        v->false_flags += c->flagged;
+        v->false_flags_expected += verify_game_flag_prob(t->threshold, 0);
+      }
     }
     v->verifier_role[c->behavior].cost += cost;
   }
@@ -98,8 +100,8 @@ static void count_task(struct verify *v, struct vtask *t, enum vsettle how, doub
   r->expected += t->expected_profit;
   v->solver_gpu_s += t->solver_gpu_s;
   v->fees_usd += t->fee;
-  v->verify_expected_gpu_s +=
-    (double)v->c->verifiers * v->c->verify_prob * t->gpu_s / t->segments;
+  v->verify_expected_gpu_s += ((double)v->c->verifiers * v->c->verify_prob +
+                               (double)v->c->profiling_runs) * t->gpu_s / t->segments;
   if (how == VSETTLE_LOST) {
     v->lost++;
     return;
