@@ -148,6 +148,62 @@ static void test_verify_false_positives_follow_profiling(void **state)
   run_free(&r);
 }
 
+/* Bittensor with CARTEL of 8 equally staked validators colluding with 10% of the miners. */
+static const char *const bt_fmt =
+  "name: bt-test\n"
+  "seed: 5\n"
+  "duration: 20min\n"
+  "warmup: 4min\n"
+  "calibration: [gpu/profiles/rtx-4090.yaml]\n"
+  "regions: [{name: r, backbone: 100Gbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: %d, gpu: RTX-4090, region: r, uplink: 1Gbps, downlink: 1Gbps,\n"
+  "     stake: 100}\n"
+  "  - {class: cartel, count: %d, gpu: RTX-4090, region: r, uplink: 1Gbps, downlink: 1Gbps,\n"
+  "     stake: 100, behavior: {colluding: 1}}\n"
+  "  - {class: miner, count: 60, gpu: RTX-4090, region: r, uplink: 100Mbps,\n"
+  "     downlink: 100Mbps, behavior: {honest: 0.8, malicious: 0.1, colluding: 0.1}}\n"
+  "verify:\n"
+  "  kind: bittensor\n"
+  "  tasks: {model: {params: 1e8}}\n"
+  "  bittensor: {validators: 8, tempo: 1min, queries: 60}\n";
+
+static void bt_run(int cartel, double *share, double *share_if_honest)
+{
+  char *dir = test_tmpdir(), *text = NULL, *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&text, bt_fmt, 8 - cartel, cartel) > 0);
+  char *scenario = test_write_file(dir, "bt.yaml", text);
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  assert_int_equal(test_read_summary(h5, "bt_colluding_miner_share", share), 0);
+  assert_int_equal(test_read_summary(h5, "bt_colluding_miner_share_if_honest", share_if_honest),
+                   0);
+  print_message("cartel %d of 8 validators: colluding miners get %.3f (%.3f if scored "
+                "honestly)\n", cartel, *share, *share_if_honest);
+  free(h5);
+  free(args);
+  free(scenario);
+  free(text);
+  free(dir);
+}
+
+/* A validator cartel below Yuma's kappa (2 of 8 equal stakes) is clipped to the consensus the
+ * honest majority sets, so it buys its miners little; above kappa (6 of 8) it sets the
+ * consensus and its miners take most of the miners' emission. Scored honestly, the colluding
+ * miners (10%, answering at half quality) get about 0.1 x 0.5 / 0.85 of it either way. */
+static void test_verify_bittensor_cartel_effect_follows_kappa(void **state)
+{
+  (void)state;
+  double minority, minority_honest, majority, majority_honest;
+  bt_run(2, &minority, &minority_honest);
+  bt_run(6, &majority, &majority_honest);
+  assert_true(minority_honest < 0.15 && majority_honest < 0.15);
+  assert_true(minority >= minority_honest);
+  assert_true(minority < 0.3);
+  assert_true(majority > 0.8);
+}
+
 static const char *const bad_text =
   "name: bad\n"
   "duration: 1min\n"
@@ -211,6 +267,7 @@ int main(void)
     cmocka_unit_test(test_verify_detection_rounds_and_conservation),
     cmocka_unit_test(test_verify_overhead_and_replication),
     cmocka_unit_test(test_verify_false_positives_follow_profiling),
+    cmocka_unit_test(test_verify_bittensor_cartel_effect_follows_kappa),
     cmocka_unit_test(test_verify_bad_input_names_every_problem),
     cmocka_unit_test(test_verify_bittensor_needs_miners),
   };

@@ -1,18 +1,23 @@
 /* verify.h: the verification layer: how a network pays for work it cannot see.
  *
  * kind: gensyn (Gensyn litepaper, Feb 2022; reference/protocols.md). Submitters post training
- * tasks (a Poisson stream, `tasks`) with a fee; a solver is drawn from the idle providers,
- * trains segment by segment and uploads a checkpoint (2 x params bytes: weights, plus data
- * indices that are negligible) to storage after each one, every checkpoint_interval of its
+ * tasks (a Poisson stream, `tasks`) with a fee; a solver is drawn from the idle providers.
+ * First a profiler (another random provider) fetches the initial model and re-runs the first
+ * segment profiling_runs times with different seeds: the spread of those runs sets the
+ * distance threshold (threshold_sigmas times the estimated noise scale, verify_game.h). The
+ * solver then trains segment by segment and uploads a checkpoint (2 x params bytes: weights;
+ * the data indices are negligible) to storage after each, every checkpoint_interval of its
  * training time. Each of `verifiers` slots is filled with probability verify_prob by a random
  * provider, which fetches the checkpoints bracketing one random segment, re-runs it and
- * compares the distance with a threshold (verify_game.h). Whistleblowers re-check approving
- * verifiers with probability whistleblower_prob. A flag starts the pinpoint dispute
- * (pinpoint.h): bisection over the segment's steps, then over the disputed step's operators,
- * each round the two parties' recomputation and a message each to the arbiter; the last
- * operator is executed on chain (ledger_submit, onchain_tx transactions, onchain_cost USD)
- * and the loser is slashed. Forced errors (forced_error_rate) make an honest solver submit a
- * known wrong result; whoever catches one wins the jackpot from the treasury.
+ * compares the distance with the threshold. If every verifier approved, whistleblowers
+ * re-check each approval with probability whistleblower_prob. A flag starts the pinpoint
+ * dispute (pinpoint.h, verify_dispute.c): bisection over the segment's steps, then over the
+ * disputed step's operators, each round the two parties' recomputation and a message each to
+ * the arbiter; the last operator is executed on chain (ledger_submit, onchain_tx transactions,
+ * onchain_cost USD, arbitration_time) and the loser is slashed. Forced errors
+ * (forced_error_rate) make an honest solver submit a known wrong result; whoever flags one
+ * wins the jackpot from the treasury, and a verifier a whistleblower caught approving one is
+ * slashed. A forced error nobody flags costs nobody anything.
  *
  * Behaviours (provider class `behavior`, assigned to each provider in its class's proportions):
  * honest; lazy (as solver skips lazy_skip of the work and returns plausible checkpoints, as
@@ -21,11 +26,15 @@
  * verifier approves colluding solvers and checks others honestly). Whistleblowers are paid
  * only for what they catch, so they always re-check.
  *
- * Economics (verify_books.h): the fee prices the solver's calibrated compute at its class's
- * cost_per_hour plus fee_markup and the expected verification; treasury_cut of it goes to the
- * treasury, each check performed is paid fee / segments, the solver the rest. Deposits are
- * multiples of the fee. Payments and proven faults also go to the token layer
- * (token_record_payment / token_record_fault) when the scenario has one.
+ * Economics (verify_books.h, verify_settle.c): the fee is (1 + fee_markup) x the solver's
+ * calibrated compute at its class's cost_per_hour / (1 - treasury_cut - k x verify_prob /
+ * segments), so that after the treasury's cut and the expected checks (each paid fee /
+ * segments) the solver keeps its cost plus the markup; the share is kept >= 5%. The solver
+ * pays for checks beyond those expected and keeps what fewer checks leave. Deposits
+ * (solver_deposit, verifier_deposit) are multiples of the fee, slashed by slash_fraction and
+ * split by slash_split (the token layer's staking_slash). Payments and proven faults also go
+ * to the token layer (token_record_payment / token_record_fault) when the scenario has one.
+ * Gas for arbitration and the profiler's work are counted as costs but charged to nobody.
  *
  * kind: bittensor (opentensor/subtensor). The `bittensor.validators` highest-staked providers
  * query `queries` random miners each tempo (an inference of query_tokens on the miner), score
