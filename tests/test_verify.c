@@ -148,6 +148,56 @@ static void test_verify_false_positives_follow_profiling(void **state)
   run_free(&r);
 }
 
+/* Malicious solvers whose work costs nothing (so no payment burns fees), with a token economy
+ * that has no demand or sybil checks of its own: whatever it burns comes from the faults the
+ * verification layer proved. */
+static const char *const token_fmt =
+  "name: verify-token\n"
+  "duration: 5min\n"
+  "calibration: [gpu/profiles/rtx-4090.yaml]\n"
+  "regions: [{name: r, backbone: 100Gbps}]\n"
+  "providers:\n"
+  "  - {class: home, count: 50, gpu: RTX-4090, region: r, uplink: 100Mbps,\n"
+  "     downlink: 500Mbps, stake: 200, behavior: {malicious: 1}}\n"
+  "verify:\n"
+  "  verify_prob: %g\n"
+  "  tasks: {rate: 1/s, model: {params: 1e6}, tokens: 1e6, checkpoint_interval: 1h}\n"
+  "token: {epoch: 1h, horizon: 2d, demand: {gpu_hours_per_hour: 0}, sybil: {detect_prob: 0}}\n";
+
+static double token_burned(double verify_prob)
+{
+  char *dir = test_tmpdir(), *text = NULL, *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&text, token_fmt, verify_prob) > 0);
+  char *scenario = test_write_file(dir, "token.yaml", text);
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  double burned = -1, detected = -1;
+  assert_int_equal(test_read_summary(h5, "token_burned_total", &burned), 0);
+  assert_int_equal(test_read_summary(h5, "detection_prob", &detected), 0);
+  print_message("verify_prob %g: detection %.3f, token burned %.1f\n", verify_prob, detected,
+                burned);
+  free(h5);
+  free(args);
+  free(scenario);
+  free(text);
+  free(dir);
+  return burned;
+}
+
+/* Proven faults reach the token layer, which slashes the solvers' stakes: with every result
+ * checked the economy burns stake (never more than was staked); with none checked nothing is
+ * proven and nothing burns. It caught the layer looking the token layer up at deploy time,
+ * before the token layer (deployed last) existed, so no event was ever recorded. */
+static void test_verify_faults_slash_token_stakes(void **state)
+{
+  (void)state;
+  double burned = token_burned(1);
+  assert_true(burned > 0);
+  assert_true(burned <= 50 * 200); /* no more than the 50 launch stakes of 200 */
+  assert_float_equal(token_burned(0), 0, 0);
+}
+
 /* Bittensor with CARTEL of 8 equally staked validators colluding with 10% of the miners. */
 static const char *const bt_fmt =
   "name: bt-test\n"
@@ -256,8 +306,9 @@ static void test_verify_bittensor_needs_miners(void **state)
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
   assert_int_equal(scenario_load_string("bt.yaml", text, NULL, 0, d, &sc), DEPIN_EINVAL);
-  assert_true(diag_contains(d, "bt.yaml:7:51: verify.bittensor.validators: bittensor (validators + 1 miner) "
-                               "verification needs at least 5 providers, the scenario has 4"));
+  assert_true(diag_contains(d, "bt.yaml:7:51: verify.bittensor.validators: bittensor "
+                               "(validators + 1 miner) verification needs at least 5 "
+                               "providers, the scenario has 4"));
   diag_free(d);
 }
 
@@ -267,6 +318,7 @@ int main(void)
     cmocka_unit_test(test_verify_detection_rounds_and_conservation),
     cmocka_unit_test(test_verify_overhead_and_replication),
     cmocka_unit_test(test_verify_false_positives_follow_profiling),
+    cmocka_unit_test(test_verify_faults_slash_token_stakes),
     cmocka_unit_test(test_verify_bittensor_cartel_effect_follows_kappa),
     cmocka_unit_test(test_verify_bad_input_names_every_problem),
     cmocka_unit_test(test_verify_bittensor_needs_miners),

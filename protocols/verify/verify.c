@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
-#include "protocols/token/token_layer.h"
 #include "protocols/verify/verify_private.h"
 #include "sim/rng.h"
 
@@ -80,7 +79,6 @@ static void *verify_deploy(struct world *w, const void *conf)
   xbt_assert(v->behavior && v->busy && v->books && v->detection_time && v->task_time &&
                v->dispute_rounds, "out of memory");
   v->storage = world_control_host(w);
-  v->token = token_layer_state(w);
   v->ledger = world_layer_state(w, "ledger");
   assign_behaviors(v);
   if (v->c->kind == VERIFY_GENSYN)

@@ -78,7 +78,6 @@ struct verify {
   bool *busy;                    /* solving */
   sg_host_t storage;             /* checkpoints and the arbiter: the control host */
   verify_books_t *books;
-  struct token_state *token;     /* NULL without a token layer */
   void *ledger;                  /* NULL without a ledger layer */
   struct vtask *queue_head, *queue_tail;
   size_t queued, next_id;

@@ -23,12 +23,20 @@ static double now(void)
   return simgrid_get_clock();
 }
 
+/* The token layer's state, looked up when used: it deploys after this layer (it must come
+ * last to replay every event at the end), so it does not exist yet when this one deploys.
+ * NULL without a token section (then recording is a no-op). */
+static struct token_state *token(const struct verify *v)
+{
+  return token_layer_state(v->w);
+}
+
 /* Escrow pays a provider; a negative amount is the provider paying into escrow. */
 static void pay(struct verify *v, size_t provider, double usd)
 {
   verify_books_pay(v->books, provider, usd);
   if (usd > 0)
-    token_record_payment(v->token, now(), provider, usd);
+    token_record_payment(token(v), now(), provider, usd);
 }
 
 /* Pays the verifiers of a task from its escrow; returns what is left. */
@@ -148,7 +156,7 @@ void verify_settle(struct verify *v, struct vtask *t, enum vsettle how, size_t c
   } else if (how == VSETTLE_FAULT) {
     struct slash_result s =
       verify_books_slash(v->books, &v->c->slash, t->solver, t->solver_deposit, challenger);
-    token_record_fault(v->token, now(), t->solver, TOKEN_FAULT_PROVEN);
+    token_record_fault(token(v), now(), t->solver, TOKEN_FAULT_PROVEN);
     slashed = s.slashed;
     if (left < 0) {
       pay(v, t->solver, left);
@@ -173,7 +181,7 @@ static void slash_check(struct verify *v, struct vtask *t, struct vcheck *c, siz
 {
   struct slash_result s = verify_books_slash(v->books, &v->c->slash, c->provider, c->deposit, to);
   c->deposit = 0;
-  token_record_fault(v->token, now(), c->provider, TOKEN_FAULT_PROVEN);
+  token_record_fault(token(v), now(), c->provider, TOKEN_FAULT_PROVEN);
   if (verify_counts(v, t)) {
     v->verifier_role[c->behavior].slashed += s.slashed;
     if (to_checker)
