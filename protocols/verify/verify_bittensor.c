@@ -22,6 +22,7 @@
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
@@ -34,8 +35,15 @@
 
 static const double answer_quality[BEHAVIOR_COUNT] = {1, 0.5, 0, 0.5};
 
+/* One validator actor's data. */
+struct validator {
+  struct verify *v;
+  size_t index;                   /* row of the weight matrices */
+};
+
 struct verify_bt {
   size_t n_val, n_miners;
+  struct validator *vals;
   size_t *validators, *miners;    /* provider indices */
   double *stake;                  /* per validator */
   double *scores;                 /* n_val x n_miners moving averages */
@@ -106,13 +114,13 @@ static void validator_actor(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
-  struct verify *v = sg_actor_self_get_data();
-  size_t vi = (size_t)atol(sg_actor_self_get_name() + sizeof("verify-validator-") - 1);
+  const struct validator *me = sg_actor_self_get_data();
+  struct verify *v = me->v;
   double tempo = v->c->bt.tempo_s;
   for (;;) {
     double start = floor(simgrid_get_clock() / tempo) * tempo;
     sg_actor_sleep_until(start + gsl_rng_uniform(v->rng) * tempo / 2);
-    query_round(v, vi);
+    query_round(v, me->index);
     sg_actor_sleep_until(start + tempo);
   }
 }
@@ -200,10 +208,11 @@ static void alloc_bt(struct verify_bt *bt)
   bt->reward = calloc(nm, sizeof(double));
   bt->reward_honest = calloc(nm, sizeof(double));
   bt->dividends = calloc(nv, sizeof(double));
+  bt->vals = calloc(nv, sizeof(struct validator));
   bt->yuma = yuma_new(nv, nm, YUMA_KAPPA, YUMA_BOND_ALPHA);
   bt->yuma_honest = yuma_new(nv, nm, YUMA_KAPPA, YUMA_BOND_ALPHA);
   xbt_assert(bt->validators && bt->miners && bt->stake && bt->scores && bt->weights &&
-               bt->honest && bt->reward && bt->reward_honest && bt->dividends && bt->yuma &&
+               bt->honest && bt->reward && bt->reward_honest && bt->dividends && bt->vals && bt->yuma &&
                bt->yuma_honest, "out of memory");
 }
 
@@ -224,8 +233,9 @@ void verify_bt_deploy(struct verify *v)
   char name[64];
   for (size_t i = 0; i < bt->n_val; i++) {
     snprintf(name, sizeof name, "verify-validator-%zu", i);
+    bt->vals[i] = (struct validator){v, i};
     sg_actor_t a = sg_actor_init(name, v->w->providers[bt->validators[i]].host);
-    sg_actor_set_data(a, v);
+    sg_actor_set_data(a, &bt->vals[i]);
     sg_actor_start(a, validator_actor, 0, NULL);
   }
   sg_actor_t a = sg_actor_init("verify-subnet", v->storage);
@@ -301,5 +311,6 @@ void verify_bt_free(struct verify *v)
   free(bt->reward);
   free(bt->reward_honest);
   free(bt->dividends);
+  free(bt->vals);
   free(bt);
 }
