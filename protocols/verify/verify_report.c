@@ -25,8 +25,13 @@ const struct metric_def verify_metrics[] = {
   {"profit_lazy", UNIT_NUMBER, "USD", "lazy solver's mean profit per task"},
   {"profit_malicious", UNIT_NUMBER, "USD", "malicious solver's mean profit per task"},
   {"profit_colluding", UNIT_NUMBER, "USD", "colluding solver's mean profit per task"},
+  {"verifier_profit_honest", UNIT_NUMBER, "USD", "honest verifier's mean profit per check"},
+  {"verifier_profit_lazy", UNIT_NUMBER, "USD", "lazy verifier's (approves unchecked) profit per check"},
+  {"verifier_profit_malicious", UNIT_NUMBER, "USD", "malicious provider's profit per check (verifies honestly)"},
+  {"verifier_profit_colluding", UNIT_NUMBER, "USD", "colluding verifier's mean profit per check"},
   {"forced_errors", UNIT_NUMBER, "", "forced errors submitted"},
   {"forced_errors_caught", UNIT_NUMBER, "", "forced errors flagged (jackpots paid)"},
+  {"jackpots_usd", UNIT_NUMBER, "USD", "forced-error jackpots the treasury paid"},
   {"disputes", UNIT_NUMBER, "", "pinpoint disputes played"},
   {"dispute_rounds_mean", UNIT_NUMBER, "", "bisection rounds per dispute (steps, then operators)"},
   {"arbitration_time_mean", UNIT_TIME, "s", "on-chain arbitration: submission to executed"},
@@ -101,8 +106,11 @@ static void report_overhead(struct verify *v, metrics_t *m)
       (v->useful_cost_usd + v->replica_cost_usd) / useful_h, "USD/h");
 }
 
-static const char *const profit_names[BEHAVIOR_COUNT] = {"profit_honest", "profit_lazy",
-                                                         "profit_malicious", "profit_colluding"};
+static const char *const profit_names[2][BEHAVIOR_COUNT] = {
+  {"profit_honest", "profit_lazy", "profit_malicious", "profit_colluding"},
+  {"verifier_profit_honest", "verifier_profit_lazy", "verifier_profit_malicious",
+   "verifier_profit_colluding"},
+};
 
 static void report_strategies(struct verify *v, metrics_t *m)
 {
@@ -124,9 +132,10 @@ static void report_strategies(struct verify *v, metrics_t *m)
         {.d = profit}, {.d = role == 0 ? r->expected / n : NAN},
       };
       table_append(t, row);
+      if (r->count > 0)
+        set(m, profit_names[role][b], profit, "USD");
       if (role == 0 && r->count > 0) {
-        set(m, profit_names[b], profit, "USD");
-        metrics_bound_set(m, profit_names[b], r->expected / n, "USD",
+        metrics_bound_set(m, profit_names[0][b], r->expected / n, "USD",
                           "(1 - P) pay - work x cost - P x slash x deposit (verify_game.h)");
       }
     }
@@ -142,6 +151,7 @@ static void report_gensyn(struct verify *v, metrics_t *m)
   report_strategies(v, m);
   set(m, "forced_errors", v->forced, "");
   set(m, "forced_errors_caught", v->forced_caught, "");
+  set(m, "jackpots_usd", v->jackpots_usd, "USD");
   set(m, "disputes", v->disputes, "");
   if (v->disputes > 0) {
     set(m, "dispute_rounds_mean", hist_mean(v->dispute_rounds), "");
