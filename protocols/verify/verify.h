@@ -52,7 +52,8 @@
  * Bittensor answers are execs of the same kind on the checker's, party's or miner's host.
  *
  * Simplifications: the solver is drawn uniformly from the idle providers that are up (the
- * litepaper's mempool-like pool), not through an auction; a verifier re-runs exactly one
+ * litepaper's mempool-like pool), not through an auction; the solver waits for each
+ * checkpoint's upload before the next segment; a verifier re-runs exactly one
  * random segment; distances are Gaussian in units of the profiled noise (verify_game.h); a
  * result proven wrong is refunded, not re-run; the replication baseline is computed from the
  * calibrated rates of k random providers rather than run. */

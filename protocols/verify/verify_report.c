@@ -1,5 +1,6 @@
 /* verify_report.c: what the verification layer measured, beside the game's closed forms
- * (verify_game.h), and the /verify_strategies table. */
+ * (verify_game.h): summary metrics, bounds, the /verify_strategies and /bt_miners tables and
+ * the time_to_detection and verify_task_time distributions. */
 #include <math.h>
 
 #include "protocols/verify/verify_game.h"
@@ -69,6 +70,7 @@ static void report_detection(struct verify *v, metrics_t *m)
                       "probability (verifiers only; whistleblowers add)");
   }
   if (v->detected > 0) {
+    hist_merge(metrics_hist(m, "time_to_detection", "s"), v->detection_time);
     set(m, "time_to_detection_mean", hist_mean(v->detection_time), "s");
     set(m, "time_to_detection_p99", hist_quantile(v->detection_time, 0.99), "s");
   }
@@ -165,8 +167,10 @@ static void report_gensyn(struct verify *v, metrics_t *m)
     slashed += v->solver_role[b].slashed + v->verifier_role[b].slashed;
   set(m, "slashed_usd", slashed, "USD");
   set(m, "books_imbalance", verify_books_total(v->books), "USD");
-  if (hist_count(v->task_time) > 0)
+  if (hist_count(v->task_time) > 0) {
+    hist_merge(metrics_hist(m, "verify_task_time", "s"), v->task_time);
     set(m, "task_time_p50", hist_quantile(v->task_time, 0.5), "s");
+  }
 }
 
 void verify_report(void *state, struct world *w)
