@@ -51,7 +51,7 @@ struct bench {
   long actors, rounds;
   struct scale_row scale[BENCH_MAX_SIZES];
   int n_scale;
-  struct program_row programs[8];
+  struct program_row programs[16];
   int n_programs;
 };
 
@@ -203,6 +203,25 @@ static int draw(const struct bench *b)
   return rc;
 }
 
+/* Each protocol layer's own benchmark at its default size (their header comments say what each
+ * runs), its output echoed. Returns how many failed. */
+static int run_layer_benchmarks(struct bench *b, const char *out)
+{
+  static char *const none[] = {NULL};
+  static const char *const layers[] = {"market", "token_bench", "verify_bench"};
+  int failed = 0;
+  for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+    failed += run_program(b, layers[i], none, out) < 0;
+    FILE *f = fopen(out, "r"); /* their own figures, shown as they printed them */
+    char line[512];
+    while (f && fgets(line, sizeof line, f))
+      printf("  %s", line);
+    if (f)
+      fclose(f);
+  }
+  return failed;
+}
+
 int main(int argc, char **argv)
 {
   static char perf_dir[4096];
@@ -249,6 +268,7 @@ int main(int argc, char **argv)
   failed += run_program(&b, "actors", actor_args, out) < 0;
   char *calibrate_args[] = {"--quick", "-o", "/dev/null", NULL};
   failed += run_program(&b, "calibrate", calibrate_args, out) < 0;
+  failed += run_layer_benchmarks(&b, out);
   unlink(out);
 
   char *copy = strdup(b.output);
