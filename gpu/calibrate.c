@@ -318,14 +318,18 @@ static enum depin_status measure_cuda(cuda_bench_t *b, const struct plan *p, FIL
 
 #ifdef DEPINSIM_HAVE_CUDA
 /* Prints each measured rate as a share of the shipped datasheet profile of the same device,
- * when there is one (gpu/profiles/<name>.yaml): the check of issue 3's GPU targets. */
+ * when there is one: gpu/profiles/datasheet/<name>.yaml where a measured <name>.yaml replaced
+ * it, else gpu/profiles/<name>.yaml. The check of issue 3's GPU targets. */
 static void compare_with_datasheet(const struct device_profile *d, FILE *report)
 {
-  char path[1024];
-  int n = snprintf(path, sizeof path, "%s/gpu/profiles/", DEPINSIM_SOURCE_DIR);
-  for (const char *c = d->name; *c && n < (int)sizeof path - 6; c++)
-    path[n++] = (char)tolower((unsigned char)*c);
-  snprintf(path + n, sizeof path - (size_t)n, ".yaml");
+  char path[1024], lower[256];
+  size_t n = 0;
+  for (const char *c = d->name; *c && n < sizeof lower - 1; c++)
+    lower[n++] = (char)tolower((unsigned char)*c);
+  lower[n] = '\0';
+  snprintf(path, sizeof path, "%s/gpu/profiles/datasheet/%s.yaml", DEPINSIM_SOURCE_DIR, lower);
+  if (access(path, R_OK) != 0)
+    snprintf(path, sizeof path, "%s/gpu/profiles/%s.yaml", DEPINSIM_SOURCE_DIR, lower);
   diag_t *quiet = diag_new();
   const char *paths[] = {path};
   profile_set_t *set = quiet ? profile_set_load(paths, 1, quiet) : NULL;

@@ -23,6 +23,7 @@ libopenblas-pthread-dev libopenblas-dev libgfortran5 libquadmath0 libcmocka0 lib
 if [ "${1:-}" = fetch ]; then
   mkdir -p .gpu-deps
   exclude=$(git rev-parse --git-path info/exclude)
+  mkdir -p "$(dirname "$exclude")"
   grep -qx '/.gpu-deps/' "$exclude" 2>/dev/null || echo '/.gpu-deps/' >>"$exclude"
   (cd .gpu-deps && apt-get download $DEBS)
   ls -la .gpu-deps
@@ -65,15 +66,17 @@ for s in gpu/*.c sim/diag.c sim/status.c; do
   cc -std=gnu17 -O2 -Wall -Wextra $inc $defs -c "$s" -o "$o"
   objs="$objs $o"
 done
-libs="-L$lib -L$lib/openblas-pthread -L$cuda/lib64 -lfyaml -lisal -lsodium -lopenblas -lcublas
- -lcudart -lstdc++ -lm -lpthread"
+libs="-L$lib -L$lib/openblas-pthread -L$cuda/lib64 -lfyaml -lisal -lsodium -lopenblas
+ -lcudart -lstdc++ -lm -lpthread -ldl"
 cc -O2 $inc $defs tests/test_calibrate.c $objs -o $b/test_calibrate -lcmocka $libs
 cc -O2 $inc $defs tests/test_rs.c $objs -o $b/test_rs -lcmocka $libs
+cc -O2 $inc $defs tests/test_cuda.c $objs -o $b/test_cuda -lcmocka $libs
 cc -O2 $inc $defs tests/perf/calibrate.c $objs -o $b/calibrate $libs
 export LD_LIBRARY_PATH="$lib:$lib/openblas-pthread:$cuda/lib64:${LD_LIBRARY_PATH:-}"
 
 status=0
 $b/test_rs || status=1
+$b/test_cuda || status=1
 $b/test_calibrate || status=1
 $b/calibrate --device cuda >"$out/gpu-profile.yaml" || status=1
 cat "$out/gpu-profile.yaml"

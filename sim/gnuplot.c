@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <xbt/asserts.h>
 
+#include "sim/paths.h"
+
 extern char **environ;
 
 struct gnuplot {
@@ -39,26 +41,6 @@ static int find_on_path(const char *name, char *buf, size_t n)
   return -1;
 }
 
-static int make_dirs(const char *dir)
-{
-  char *d = strdup(dir);
-  xbt_assert(d, "out of memory");
-  int rc = 0;
-  for (char *s = d + 1; rc == 0; s++) {
-    if (*s != '/' && *s != '\0')
-      continue;
-    char c = *s;
-    *s = '\0';
-    if (mkdir(d, 0777) < 0 && errno != EEXIST)
-      rc = -1;
-    *s = c;
-    if (c == '\0')
-      break;
-  }
-  free(d);
-  return rc;
-}
-
 gnuplot_t *gnuplot_new(const char *outdir, const char *source, diag_t *diag)
 {
   gnuplot_t *g = calloc(1, sizeof(*g));
@@ -75,7 +57,7 @@ gnuplot_t *gnuplot_new(const char *outdir, const char *source, diag_t *diag)
              "gnuplot-nox (apt-get install gnuplot-nox) to draw figures", source);
     goto fail;
   }
-  if (strchr(outdir, '\'') || make_dirs(outdir) < 0) {
+  if (strchr(outdir, '\'') || paths_make_dirs(outdir) < 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot create the output folder %s: %s",
              source, outdir, strchr(outdir, '\'') ? "a quote in its name" : strerror(errno));
     goto fail;

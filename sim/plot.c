@@ -1,36 +1,27 @@
 /* plot.c: `depinsim plot`: figures from a run file through the gnuplot scripts in plots/.
  *
  * Each time series and each distribution of the run file is written to a small text data
- * file in a private temporary folder, and gnuplot runs one script per figure type with the
- * data file, the output path and the target values as `-e` parameters; each script writes
- * both a PNG and an SVG. gnuplot's output goes to a log in the temporary folder, and its
- * first lines become the diagnostic when it fails. */
+ * file in the gnuplot session's temporary folder (gnuplot.h), and one script per figure type
+ * runs with the data file, the output path and the target values as `-e` parameters; each
+ * script writes both a PNG and an SVG. */
 #include "sim/plot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "sim/gnuplot.h"
 #include "sim/runfile.h"
-
-extern char **environ;
 
 struct plotter {
   hid_t file;
-  const char *run_h5, *outdir;
-  char gnuplot[4096], scripts[4096], tmpdir[64];
+  const char *run_h5;
+  gnuplot_t *gp;
   diag_t *diag;
-  char **written;
-  size_t n_written;
   /* the /targets table: metric names and values */
   char **target_metric;
   double *target_value;
@@ -49,59 +40,6 @@ static int failf(struct plotter *p, const char *fmt, ...)
   return -1;
 }
 
-/* The first executable called name in $PATH, into buf. Returns 0 or -1. */
-static int find_on_path(const char *name, char *buf, size_t n)
-{
-  const char *path = getenv("PATH");
-  if (!path || !*path)
-    path = "/usr/local/bin:/usr/bin:/bin";
-  while (*path) {
-    size_t len = strcspn(path, ":");
-    snprintf(buf, n, "%.*s/%s", (int)len, len ? path : ".", name);
-    if (access(buf, X_OK) == 0)
-      return 0;
-    path += len + (path[len] == ':');
-  }
-  return -1;
-}
-
-static int make_dirs(const char *dir)
-{
-  char *d = strdup(dir);
-  if (!d)
-    return -1;
-  int rc = 0;
-  for (char *s = d + 1; rc == 0; s++) {
-    if (*s != '/' && *s != '\0')
-      continue;
-    char c = *s;
-    *s = '\0';
-    if (mkdir(d, 0777) < 0 && errno != EEXIST)
-      rc = -1;
-    *s = c;
-    if (c == '\0')
-      break;
-  }
-  int saved = errno;
-  free(d);
-  errno = saved;
-  return rc;
-}
-
-/* name with every character outside [A-Za-z0-9._-] replaced, for file names and gnuplot
- * strings (which are single-quoted, so a quote must not get through). */
-static void sanitize(const char *name, char *buf, size_t n)
-{
-  size_t k = 0;
-  for (; name[k] && k + 1 < n; k++) {
-    char c = name[k];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    buf[k] = ok ? c : '_';
-  }
-  buf[k] = '\0';
-}
-
 /* text made safe inside a single-quoted gnuplot string: quotes and control characters become
  * spaces. */
 static void gp_text(const char *text, char *buf, size_t n)
@@ -110,66 +48,6 @@ static void gp_text(const char *text, char *buf, size_t n)
   for (; text[k] && k + 1 < n; k++)
     buf[k] = text[k] == '\'' || text[k] == '\\' || (unsigned char)text[k] < 32 ? ' ' : text[k];
   buf[k] = '\0';
-}
-
-/* Runs gnuplot -e params script; its output goes to the log. Returns 0 or -1 (reported). */
-static int run_gnuplot(struct plotter *p, const char *script, const char *params)
-{
-  char script_path[4200], log_path[128];
-  snprintf(script_path, sizeof(script_path), "%s/%s", p->scripts, script);
-  snprintf(log_path, sizeof(log_path), "%s/gnuplot.log", p->tmpdir);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  char *argv[] = {"gnuplot", "-e", (char *)params, script_path, NULL};
-  pid_t pid;
-  int err = posix_spawn(&pid, p->gnuplot, &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (err != 0)
-    return failf(p, "cannot run %s: %s", p->gnuplot, strerror(err));
-  int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-    return 0;
-  char log[600] = "";
-  FILE *f = fopen(log_path, "r");
-  if (f) {
-    size_t n = fread(log, 1, sizeof(log) - 1, f);
-    log[n] = '\0';
-    fclose(f);
-    for (char *c = log; *c; c++)
-      if (*c == '\n')
-        *c = ' ';
-  }
-  return failf(p, "gnuplot failed on %s: %s", script_path, log);
-}
-
-/* Records outbase.png and outbase.svg, which must exist and be non-empty. */
-static int collect_outputs(struct plotter *p, const char *outbase)
-{
-  static const char *const ext[] = {"png", "svg"};
-  for (int i = 0; i < 2; i++) {
-    char *path;
-    struct stat st;
-    if (asprintf(&path, "%s.%s", outbase, ext[i]) < 0)
-      return failf(p, "out of memory");
-    if (stat(path, &st) < 0 || st.st_size == 0) {
-      failf(p, "gnuplot did not write %s", path);
-      free(path);
-      return -1;
-    }
-    char **w = realloc(p->written, (p->n_written + 1) * sizeof(char *));
-    if (!w) {
-      free(path);
-      return failf(p, "out of memory");
-    }
-    p->written = w;
-    p->written[p->n_written++] = path;
-  }
-  return 0;
 }
 
 static char *unit_of(hid_t file, const char *path)
@@ -188,15 +66,15 @@ static int plot_series(struct plotter *p, const char *name)
   if (n <= 0)
     return n < 0 ? failf(p, "cannot read /timeseries/%s", name) : 0; /* nothing to draw */
   char data[128], safe[256], outbase[4400], path[512];
-  snprintf(data, sizeof(data), "%s/series.dat", p->tmpdir);
+  snprintf(data, sizeof(data), "%s/series.dat", gnuplot_tmpdir(p->gp));
   FILE *f = fopen(data, "w");
   for (long i = 0; f && i < n; i++)
     fprintf(f, "%.17g %.17g\n", t[i], v[i]);
   free(t), free(v);
   if (!f || fclose(f) != 0)
     return failf(p, "cannot write %s: %s", data, strerror(errno));
-  sanitize(name, safe, sizeof(safe));
-  snprintf(outbase, sizeof(outbase), "%s/timeseries-%s", p->outdir, safe);
+  gnuplot_safe_name(name, safe, sizeof(safe));
+  snprintf(outbase, sizeof(outbase), "%s/timeseries-%s", gnuplot_outdir(p->gp), safe);
   snprintf(path, sizeof(path), "timeseries/%s", name);
   char *unit = unit_of(p->file, path), label[256], title[256];
   gp_text(unit, label, sizeof(label));
@@ -210,9 +88,9 @@ static int plot_series(struct plotter *p, const char *name)
   if (asprintf(&params, "datafile='%s'; outbase='%s'; title='%s'; ylabel='%s (%s)'%s", data,
                outbase, title, title, label, target) < 0)
     return failf(p, "out of memory");
-  int rc = run_gnuplot(p, "timeseries.gp", params);
+  int rc = gnuplot_draw(p->gp, "timeseries.gp", params, outbase);
   free(params);
-  return rc ? rc : collect_outputs(p, outbase);
+  return rc;
 }
 
 /* The CDF's points: (first lower edge, 0) then (upper edge, cumulative fraction) per bin. */
@@ -268,7 +146,7 @@ static int plot_distribution(struct plotter *p, const char *name)
 {
   char path[512], data[128], safe[256], outbase[4400];
   snprintf(path, sizeof(path), "distributions/%s", name);
-  snprintf(data, sizeof(data), "%s/distribution.dat", p->tmpdir);
+  snprintf(data, sizeof(data), "%s/distribution.dat", gnuplot_tmpdir(p->gp));
   int rc = write_cdf(p, path, data);
   if (rc != 0)
     return rc < 0 ? rc : 0; /* an empty distribution has nothing to draw */
@@ -282,8 +160,8 @@ static int plot_distribution(struct plotter *p, const char *name)
   gp_text(unit, label, sizeof(label));
   free(unit);
   gp_text(name, title, sizeof(title));
-  sanitize(name, safe, sizeof(safe));
-  snprintf(outbase, sizeof(outbase), "%s/distribution-%s", p->outdir, safe);
+  gnuplot_safe_name(name, safe, sizeof(safe));
+  snprintf(outbase, sizeof(outbase), "%s/distribution-%s", gnuplot_outdir(p->gp), safe);
   char values[1024], names[2048];
   distribution_targets(p, name, values, sizeof(values), names, sizeof(names));
   char *params;
@@ -292,9 +170,9 @@ static int plot_distribution(struct plotter *p, const char *name)
                "p50=%.17g; p99=%.17g; targets='%s'; target_names='%s'",
                data, outbase, title, count, title, label, p50, p99, values, names) < 0)
     return failf(p, "out of memory");
-  rc = run_gnuplot(p, "distribution.gp", params);
+  rc = gnuplot_draw(p->gp, "distribution.gp", params, outbase);
   free(params);
-  return rc ? rc : collect_outputs(p, outbase);
+  return rc;
 }
 
 /* Runs one plotting function over every member of a group of the run file. */
@@ -311,34 +189,9 @@ static int plot_group(struct plotter *p, const char *group,
   return rc;
 }
 
-/* Where the scripts are, the gnuplot program, the output and temporary folders. */
-static int prepare(struct plotter *p)
+/* The targets, if any: a run without targets has an empty or no /targets. */
+static void read_targets(struct plotter *p)
 {
-  const char *scripts = getenv("DEPINSIM_PLOTS");
-  snprintf(p->scripts, sizeof(p->scripts), "%s",
-           scripts && *scripts ? scripts : DEPINSIM_SOURCE_DIR "/plots");
-  if (find_on_path("gnuplot", p->gnuplot, sizeof(p->gnuplot)) < 0)
-    return failf(p, "gnuplot was not found on PATH: install gnuplot-nox "
-                    "(apt-get install gnuplot-nox) to draw figures");
-  static const char *const needed[] = {"timeseries.gp", "distribution.gp"};
-  for (size_t i = 0; i < 2; i++) {
-    char script[4200];
-    snprintf(script, sizeof(script), "%s/%s", p->scripts, needed[i]);
-    if (access(script, R_OK) < 0)
-      return failf(p, "plot script %s: %s (set DEPINSIM_PLOTS to the plots/ folder)", script,
-                   strerror(errno));
-  }
-  if (strchr(p->outdir, '\'') || make_dirs(p->outdir) < 0)
-    return failf(p, "cannot create the output folder %s: %s", p->outdir,
-                 strchr(p->outdir, '\'') ? "a quote in its name" : strerror(errno));
-  const char *tmp = getenv("TMPDIR");
-  snprintf(p->tmpdir, sizeof(p->tmpdir), "%s/depinsim-plot-XXXXXX",
-           tmp && *tmp && strlen(tmp) < 32 && !strchr(tmp, '\'') ? tmp : "/tmp");
-  if (!mkdtemp(p->tmpdir)) {
-    p->tmpdir[0] = '\0';
-    return failf(p, "cannot create a temporary folder: %s", strerror(errno));
-  }
-  /* the targets, if any: a run without targets has an empty or no /targets */
   p->n_targets = runfile_column_string(p->file, "targets", "metric", &p->target_metric);
   if (p->n_targets > 0 &&
       runfile_column_double(p->file, "targets", "target", &p->target_value) != p->n_targets) {
@@ -348,18 +201,6 @@ static int prepare(struct plotter *p)
   }
   if (p->n_targets < 0)
     p->n_targets = 0;
-  return 0;
-}
-
-static void remove_tmpdir(const char *dir)
-{
-  static const char *const files[] = {"series.dat", "distribution.dat", "gnuplot.log"};
-  for (size_t i = 0; i < 3; i++) {
-    char path[128];
-    snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-    unlink(path);
-  }
-  rmdir(dir);
 }
 
 enum depin_status plot_run(const char *run_h5, const char *outdir, char ***written,
@@ -371,25 +212,30 @@ enum depin_status plot_run(const char *run_h5, const char *outdir, char ***writt
   void *old_data;
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  struct plotter p = {.run_h5 = run_h5, .outdir = outdir, .diag = diag, .file = -1};
+  struct plotter p = {.run_h5 = run_h5, .diag = diag, .file = -1};
   enum depin_status st = runfile_open(run_h5, &p.file, diag);
   if (st == DEPIN_OK) {
-    int rc = prepare(&p);
+    p.gp = gnuplot_new(outdir, run_h5, diag);
+    read_targets(&p);
+    int rc = p.gp ? 0 : -1;
     rc = rc ? rc : plot_group(&p, "timeseries", plot_series);
     rc = rc ? rc : plot_group(&p, "distributions", plot_distribution);
     st = rc ? DEPIN_EIO : DEPIN_OK;
     H5Fclose(p.file);
   }
-  if (p.tmpdir[0])
-    remove_tmpdir(p.tmpdir);
+  char **drawn = NULL;
+  size_t n_drawn = 0;
+  if (p.gp)
+    drawn = gnuplot_take_written(p.gp, &n_drawn);
+  gnuplot_free(p.gp);
   runfile_strings_free(p.target_metric, (size_t)(p.n_targets > 0 ? p.n_targets : 0));
   free(p.target_value);
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
   if (st != DEPIN_OK) {
-    runfile_strings_free(p.written, p.n_written);
+    runfile_strings_free(drawn, n_drawn);
     return st;
   }
-  *written = p.written;
-  *n_written = p.n_written;
+  *written = drawn;
+  *n_written = n_drawn;
   return DEPIN_OK;
 }

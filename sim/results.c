@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/paths.h"
 
 struct writer {
   hid_t file, gcpl, dcpl;
@@ -426,34 +427,6 @@ static int write_table(struct writer *w, const table_t *t)
 
 /* ---- the file ---- */
 
-/* mkdir -p of path's folder. Returns 0, or -1 with errno set. */
-static int make_parent(const char *path)
-{
-  char *dir = strdup(path);
-  if (!dir)
-    return -1;
-  char *slash = strrchr(dir, '/');
-  int rc = 0;
-  if (slash && slash != dir) {
-    *slash = '\0';
-    for (char *p = dir + 1; rc == 0; p++) {
-      if (*p != '/' && *p != '\0')
-        continue;
-      char c = *p;
-      *p = '\0';
-      if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-        rc = -1;
-      *p = c;
-      if (c == '\0')
-        break;
-    }
-  }
-  int saved = errno;
-  free(dir);
-  errno = saved;
-  return rc;
-}
-
 static int write_all(struct writer *w, const struct scenario *sc, const metrics_t *m,
                      const struct target_outcome *o, size_t n_o, const struct run_info *info)
 {
@@ -472,7 +445,7 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
                                 const metrics_t *m, const struct target_outcome *outcomes,
                                 size_t n_outcomes, const struct run_info *info, diag_t *diag)
 {
-  if (make_parent(path) < 0) {
+  if (paths_make_parent(path) < 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot create its folder: %s", path,
              strerror(errno));
     return DEPIN_EIO;

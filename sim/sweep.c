@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <xbt/asserts.h>
 
+#include "sim/paths.h"
 #include "sim/progress.h"
 #include "sim/runfile.h"
 #include "sim/scenario.h"
@@ -39,26 +40,6 @@ static char *pathf(const char *fmt, ...)
   va_end(ap);
   xbt_assert(n >= 0, "out of memory");
   return s;
-}
-
-static int make_dirs(const char *dir)
-{
-  char *d = strdup(dir);
-  xbt_assert(d, "out of memory");
-  int rc = 0;
-  for (char *p = d + 1; rc == 0; p++) {
-    if (*p != '/' && *p != '\0')
-      continue;
-    char c = *p;
-    *p = '\0';
-    if (mkdir(d, 0777) < 0 && errno != EEXIST)
-      rc = -1;
-    *p = c;
-    if (c == '\0')
-      break;
-  }
-  free(d);
-  return rc;
 }
 
 static unsigned long long fnv1a(const char *text)
@@ -141,7 +122,7 @@ pid_t sweep_point_start(struct sweep *s, size_t i)
   for (int k = 1; k < run->engine_argc; k++)
     argv[n++] = run->engine_argv[k];
   pid_t parent = getpid(), pid = -1;
-  if (make_dirs(dir) == 0) {
+  if (paths_make_dirs(dir) == 0) {
     fflush(NULL);
     pid = fork();
   }
@@ -352,7 +333,7 @@ int sweep_main(const struct sweep_opts *opts, FILE *out, FILE *err)
   if (code != RUN_EXIT_PASS)
     goto done;
   char *points = pathf("%s/points", s.dir);
-  int made = make_dirs(points);
+  int made = paths_make_dirs(points);
   free(points);
   if (made < 0) {
     fprintf(err, "depinsim sweep: cannot create %s/points: %s\n", s.dir, strerror(errno));

@@ -21,6 +21,7 @@
 #include "protocols/market/market.h"
 #include "protocols/storage/storage.h"
 #include "protocols/token/token_layer.h"
+#include "protocols/verify/verify.h"
 #include "sim/availability.h"
 #include "sim/platform.h"
 #include "sim/progress.h"
@@ -28,7 +29,7 @@
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
 const struct depin_layer *const world_layers[] = {&ledger_layer, &da_layer, &storage_layer,
-                                                  &market_layer, &token_layer};
+                                                  &market_layer, &verify_layer, &token_layer};
 const size_t world_layer_count = sizeof(world_layers) / sizeof(world_layers[0]);
 
 const struct metric_def world_metrics[] = {

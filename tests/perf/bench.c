@@ -51,20 +51,9 @@ struct bench {
   long actors, rounds;
   struct scale_row scale[BENCH_MAX_SIZES];
   int n_scale;
-  struct program_row programs[8];
+  struct program_row programs[16];
   int n_programs;
 };
-
-/* Copies a program's output to stdout. */
-static void echo_file(const char *path)
-{
-  FILE *f = fopen(path, "r");
-  char line[512];
-  while (f && fgets(line, sizeof(line), f))
-    fputs(line, stdout);
-  if (f)
-    fclose(f);
-}
 
 /* Runs perf_dir/name with args (NULL-terminated), its stdout into out_path; records a row. */
 static int run_program(struct bench *b, const char *name, char *const args[], const char *out_path)
@@ -214,6 +203,25 @@ static int draw(const struct bench *b)
   return rc;
 }
 
+/* Each protocol layer's own benchmark at its default size (their header comments say what each
+ * runs), its output echoed. Returns how many failed. */
+static int run_layer_benchmarks(struct bench *b, const char *out)
+{
+  static char *const none[] = {NULL};
+  static const char *const layers[] = {"market", "token_bench", "verify_bench", "da_bench"};
+  int failed = 0;
+  for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+    failed += run_program(b, layers[i], none, out) < 0;
+    FILE *f = fopen(out, "r"); /* their own figures, shown as they printed them */
+    char line[512];
+    while (f && fgets(line, sizeof line, f))
+      printf("  %s", line);
+    if (f)
+      fclose(f);
+  }
+  return failed;
+}
+
 int main(int argc, char **argv)
 {
   static char perf_dir[4096];
@@ -260,10 +268,7 @@ int main(int argc, char **argv)
   failed += run_program(&b, "actors", actor_args, out) < 0;
   char *calibrate_args[] = {"--quick", "-o", "/dev/null", NULL};
   failed += run_program(&b, "calibrate", calibrate_args, out) < 0;
-  /* 0G DA at 50 GB/s of blobs: its own line (flows per second) is worth showing as is. */
-  char *da_args[] = {(char *)b.duration, NULL};
-  failed += run_program(&b, "da_bench", da_args, out) < 0;
-  echo_file(out);
+  failed += run_layer_benchmarks(&b, out);
   unlink(out);
 
   char *copy = strdup(b.output);
