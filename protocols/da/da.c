@@ -16,21 +16,6 @@
 #include "protocols/da/da_state.h"
 #include "sim/rng.h"
 
-static sg_actor_t start_actor(const char *name, sg_host_t host, void *data,
-                              void (*code)(int, char **), bool restart)
-{
-  /* The state travels in argv, which SimGrid keeps for an auto-restart (actor data it does
-   * not: a node that comes back after a failure would start without it). */
-  char ptr[32];
-  snprintf(ptr, sizeof(ptr), "%p", data);
-  char *argv[] = {(char *)name, ptr, NULL};
-  sg_actor_t a = sg_actor_init(name, host);
-  sg_actor_start(a, code, 2, argv);
-  if (restart)
-    sg_actor_set_auto_restart(a, 1);
-  return a;
-}
-
 /* Whether provider i stores what it signs: its class's honest fraction, drawn per provider. */
 static bool provider_stores(const struct world *w, size_t i)
 {
@@ -93,7 +78,7 @@ static void deploy_nodes(struct da *d)
       snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(w->providers[provider].host));
       n->mailbox = sg_mailbox_by_name(name);
       n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), w->providers[provider].host);
-      start_actor(name, w->providers[provider].host, n, da_node_actor, true);
+      actors_start(name, w->providers[provider].host, n, da_node_actor, true);
       node_of[i] = d->n_nodes;
       q->nodes[q->n_nodes++] = d->n_nodes++;
     }
@@ -158,7 +143,7 @@ static void deploy_submitters(struct da *d)
   char name[96];
   for (size_t s = 0; s < d->n_submitters; s++) {
     snprintf(name, sizeof(name), "da-submitter-%zu", s);
-    start_actor(name, w->providers[d->submitters[s].provider].host, &d->submitters[s],
+    actors_start(name, w->providers[d->submitters[s].provider].host, &d->submitters[s],
                 da_submitter_actor, true);
   }
 }
@@ -190,15 +175,15 @@ static void *da_deploy(struct world *w, const void *conf)
   for (unsigned k = 0; k < d->n_quorums; k++) {
     snprintf(name, sizeof(name), "da-q%u-aggregator", k);
     for (unsigned b = 0; b < DA_SHARE_BOXES; b++)
-      start_actor(name, hub, &d->quorums[k].boxes[b], da_aggregator_actor, false);
+      actors_start(name, hub, &d->quorums[k].boxes[b], da_aggregator_actor, false);
     snprintf(name, sizeof(name), "da-q%u-ticker", k);
-    start_actor(name, hub, &d->quorums[k], da_ticker_actor, false);
+    actors_start(name, hub, &d->quorums[k], da_ticker_actor, false);
     if (c->grain == DA_GRAIN_AGGREGATE) {
       snprintf(name, sizeof(name), "da-q%u-dispatcher", k);
-      start_actor(name, hub, &d->quorums[k], da_dispatcher_actor, false);
+      actors_start(name, hub, &d->quorums[k], da_dispatcher_actor, false);
     }
   }
-  start_actor("da-sampling", hub, d, da_sampling_actor, false);
+  actors_start("da-sampling", hub, d, da_sampling_actor, false);
   metrics_series_add(w->metrics, "da_throughput", "B/s", SERIES_RATE, series_accepted_bytes, d);
   return d;
 }

@@ -5,11 +5,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
-#include <stdio.h>
-#include <xbt/asserts.h>
-#include <simgrid/comm.h>
 #include <simgrid/forward.h>
-#include <simgrid/mailbox.h>
 #include <stdbool.h>
 
 #include "protocols/da/da.h"
@@ -17,6 +13,7 @@
 #include "protocols/da/quorum.h"
 #include "protocols/ledger/ledger.h"
 #include "protocols/ledger/mempool.h"
+#include "sim/actors.h"
 #include "sim/world.h"
 
 struct da;
@@ -168,23 +165,6 @@ struct da {
 static inline double da_lane_tick_s(const struct da *d)
 {
   return fmin(0.01, 0.1 / d->conf->blob_rate_per_s * (double)d->n_lanes);
-}
-
-/* The state a DA actor was started with (da.c passes it as argv[1]). */
-static inline void *da_actor_data(int argc, char **argv)
-{
-  void *p = NULL;
-  xbt_assert(argc >= 2 && sscanf(argv[1], "%p", &p) == 1 && p, "DA actor without its state");
-  return p;
-}
-
-/* Receives one message, or NULL when its sender's host failed during the transfer (a share
- * from a node that went down): SimGrid reports that as a network error, not a message. */
-static inline void *da_receive(sg_mailbox_t box)
-{
-  void *data = NULL;
-  sg_comm_t c = sg_mailbox_get_async(box, &data);
-  return sg_comm_wait(c) == SG_OK ? data : NULL;
 }
 
 /* dispersal.c */

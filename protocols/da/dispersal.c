@@ -217,7 +217,7 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
 
 void da_submitter_actor(int argc, char **argv)
 {
-  struct da_submitter *s = da_actor_data(argc, argv);
+  struct da_submitter *s = actors_state(argc, argv);
   /* Blobs appear at the lanes' mempool ticks: looking more often finds nothing new. */
   double tick_s = da_lane_tick_s(s->da);
   if (s->da->conf->grain == DA_GRAIN_PER_SLICE)
@@ -300,7 +300,7 @@ void da_node_account_loss(struct da_node *n)
 
 void da_node_actor(int argc, char **argv)
 {
-  struct da_node *n = da_actor_data(argc, argv);
+  struct da_node *n = actors_state(argc, argv);
   if (n->started)
     da_node_account_loss(n); /* restarted after a failure: its queue died with it */
   n->started = true;
@@ -309,7 +309,7 @@ void da_node_actor(int argc, char **argv)
   sg_mailbox_set_receiver(sg_mailbox_get_name(n->mailbox));
   for (;;) {
     size_t a, b;
-    void *msg = da_receive(n->mailbox);
+    void *msg = actors_receive(n->mailbox);
     if (!msg)
       continue;
     unpack_range(msg, &a, &b);
@@ -361,11 +361,11 @@ static void dispatch(struct da_quorum *q)
  * ticker dispatches what waits longer). */
 void da_dispatcher_actor(int argc, char **argv)
 {
-  struct da_quorum *q = da_actor_data(argc, argv);
+  struct da_quorum *q = actors_state(argc, argv);
   double interval = q->da->conf->dispersal_interval_s;
   sg_mailbox_set_receiver(sg_mailbox_get_name(q->uploads));
   for (;;) {
-    void *msg = da_receive(q->uploads);
+    void *msg = actors_receive(q->uploads);
     if (!msg || msg == &upload_stream_marker)
       continue;
     struct da_upload *u = msg;
@@ -505,11 +505,11 @@ static void handle_share(struct da_quorum *q, const struct da_share *s)
 
 void da_aggregator_actor(int argc, char **argv)
 {
-  struct da_share_box *box = da_actor_data(argc, argv);
+  struct da_share_box *box = actors_state(argc, argv);
   /* Shares cross the network in parallel rather than one get at a time. */
   sg_mailbox_set_receiver(sg_mailbox_get_name(box->mailbox));
   for (;;) {
-    struct da_share *s = da_receive(box->mailbox);
+    struct da_share *s = actors_receive(box->mailbox);
     if (!s)
       continue; /* its node went down with the share on the way: the rows are lost */
     handle_share(box->q, s);
@@ -520,7 +520,7 @@ void da_aggregator_actor(int argc, char **argv)
 /* The quorum's clock: rows that waited out the dispersal interval, retries, publications. */
 void da_ticker_actor(int argc, char **argv)
 {
-  struct da_quorum *q = da_actor_data(argc, argv);
+  struct da_quorum *q = actors_state(argc, argv);
   double interval = q->da->conf->dispersal_interval_s;
   double period = interval > 0 ? interval : 1.0;
   if (q->da->conf->grain == DA_GRAIN_PER_SLICE)

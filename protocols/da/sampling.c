@@ -83,7 +83,7 @@ static void sampling_round(struct da *d, double *valid)
 
 void da_sampling_actor(int argc, char **argv)
 {
-  struct da *d = da_actor_data(argc, argv);
+  struct da *d = actors_state(argc, argv);
   double period = (double)d->conf->sampling.period_blocks * d->conf->sampling.block_time_s;
   double *valid = malloc((d->n_nodes + 1) * sizeof(double));
   xbt_assert(valid, "out of memory");

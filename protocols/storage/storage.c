@@ -14,20 +14,6 @@
 #include "protocols/storage/storage_state.h"
 #include "sim/rng.h"
 
-/* The state travels in argv, which SimGrid keeps when it restarts an actor whose host came
- * back (actor data it does not). */
-static void start_actor(const char *name, sg_host_t host, void *data,
-                        void (*code)(int, char **), bool restart)
-{
-  char ptr[32];
-  snprintf(ptr, sizeof(ptr), "%p", data);
-  char *argv[] = {(char *)name, ptr, NULL};
-  sg_actor_t a = sg_actor_init(name, host);
-  sg_actor_start(a, code, 2, argv);
-  if (restart)
-    sg_actor_set_auto_restart(a, 1);
-}
-
 static double series_written(void *state)
 {
   const struct storage *st = state;
@@ -52,11 +38,11 @@ static void deploy_nodes(struct storage *st)
     *n = (struct storage_node){.st = st, .provider = provider};
     snprintf(name, sizeof(name), "storage-w-%s", sg_host_get_name(host));
     n->writes = sg_mailbox_by_name(name);
-    start_actor(name, host, n, storage_node_actor, true);
+    actors_start(name, host, n, storage_node_actor, true);
     snprintf(name, sizeof(name), "storage-r-%s", sg_host_get_name(host));
     n->reads = sg_mailbox_by_name(name);
     if (st->conf->read_rate_per_s > 0)
-      start_actor(name, host, n, storage_read_server_actor, true);
+      actors_start(name, host, n, storage_read_server_actor, true);
   }
 }
 
@@ -78,15 +64,15 @@ static void *storage_deploy(struct world *w, const void *conf)
   /* The log is held `replicas` times: r x target valid submissions per period. */
   st->target = c->target_submissions / (double)c->replicas;
   sg_host_t hub = world_control_host(w);
-  start_actor("storage-writer", hub, st, storage_writer_actor, false);
-  start_actor("storage-miner", hub, st, storage_miner_actor, false);
+  actors_start("storage-writer", hub, st, storage_writer_actor, false);
+  actors_start("storage-miner", hub, st, storage_miner_actor, false);
   if (c->read_rate_per_s > 0) {
     st->reads = mempool_new(c->read_rate_per_s, fmin(0.01, 0.1 / c->read_rate_per_s),
                             st->rng_reads);
     xbt_assert(st->reads, "out of memory");
     st->sink = sg_mailbox_by_name("storage-sink");
-    start_actor("storage-reader", hub, st, storage_reader_actor, false);
-    start_actor("storage-sink", hub, st, storage_sink_actor, false);
+    actors_start("storage-reader", hub, st, storage_reader_actor, false);
+    actors_start("storage-sink", hub, st, storage_sink_actor, false);
   }
   metrics_series_add(w->metrics, "storage_write_throughput", "B/s", SERIES_RATE,
                      series_written, st);

@@ -13,21 +13,6 @@
 
 #include "protocols/storage/storage_state.h"
 
-void *storage_actor_data(int argc, char **argv)
-{
-  void *p = NULL;
-  xbt_assert(argc >= 2 && sscanf(argv[1], "%p", &p) == 1 && p, "storage actor without state");
-  return p;
-}
-
-/* One message, or NULL when the sender's host failed during the transfer. */
-static void *receive(sg_mailbox_t box)
-{
-  void *data = NULL;
-  sg_comm_t c = sg_mailbox_get_async(box, &data);
-  return sg_comm_wait(c) == SG_OK ? data : NULL;
-}
-
 static int node_up(const struct storage *st, const struct storage_node *n)
 {
   return world_provider_is_up(st->world, n->provider);
@@ -105,7 +90,7 @@ static void flush(struct storage *st)
 /* Once an interval: the writes that arrived are appended and each node gets one flow. */
 void storage_writer_actor(int argc, char **argv)
 {
-  struct storage *st = storage_actor_data(argc, argv);
+  struct storage *st = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(st->conf->interval_s);
     mempool_fill(st->writes, simgrid_get_clock());
@@ -124,12 +109,12 @@ void storage_writer_actor(int argc, char **argv)
 /* Writes what the log writer sends, in order, through its disk (a FIFO at write_bandwidth). */
 void storage_node_actor(int argc, char **argv)
 {
-  struct storage_node *n = storage_actor_data(argc, argv);
+  struct storage_node *n = actors_state(argc, argv);
   struct storage *st = n->st;
   sg_mailbox_set_receiver(sg_mailbox_get_name(n->writes));
   n->disk_free_at = simgrid_get_clock();
   for (;;) {
-    struct storage_batch *b = receive(n->writes);
+    struct storage_batch *b = actors_receive(n->writes);
     if (!b)
       continue;
     double done = fmax(simgrid_get_clock(), n->disk_free_at) +
@@ -146,10 +131,10 @@ void storage_node_actor(int argc, char **argv)
 /* Answers each read with one chunk, to the sink. */
 void storage_read_server_actor(int argc, char **argv)
 {
-  struct storage_node *n = storage_actor_data(argc, argv);
+  struct storage_node *n = actors_state(argc, argv);
   struct storage *st = n->st;
   for (;;) {
-    struct storage_read *r = receive(n->reads);
+    struct storage_read *r = actors_receive(n->reads);
     if (!r)
       continue;
     sg_comm_detach(sg_mailbox_put_init(st->sink, r, (long)st->conf->chunk_bytes), free);
@@ -175,7 +160,7 @@ static struct storage_node *holder(struct storage *st)
 
 void storage_reader_actor(int argc, char **argv)
 {
-  struct storage *st = storage_actor_data(argc, argv);
+  struct storage *st = actors_state(argc, argv);
   double tick = fmin(0.01, 0.1 / st->conf->read_rate_per_s);
   for (;;) {
     sg_actor_sleep_for(tick);
@@ -202,10 +187,10 @@ void storage_reader_actor(int argc, char **argv)
 
 void storage_sink_actor(int argc, char **argv)
 {
-  struct storage *st = storage_actor_data(argc, argv);
+  struct storage *st = actors_state(argc, argv);
   sg_mailbox_set_receiver(sg_mailbox_get_name(st->sink));
   for (;;) {
-    struct storage_read *r = receive(st->sink);
+    struct storage_read *r = actors_receive(st->sink);
     if (!r)
       continue;
     double now = simgrid_get_clock();
@@ -233,7 +218,7 @@ static void claim(struct storage *st, struct storage_node *n)
  * answers. */
 void storage_miner_actor(int argc, char **argv)
 {
-  struct storage *st = storage_actor_data(argc, argv);
+  struct storage *st = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(st->conf->mining_period_s);
     double valid = 0;

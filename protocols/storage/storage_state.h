@@ -8,6 +8,7 @@
 
 #include "protocols/ledger/mempool.h"
 #include "protocols/storage/storage.h"
+#include "sim/actors.h"
 #include "sim/hist.h"
 #include "sim/world.h"
 
@@ -59,9 +60,5 @@ void storage_reader_actor(int argc, char **argv);
 void storage_sink_actor(int argc, char **argv);
 void storage_miner_actor(int argc, char **argv);
 void storage_report(void *state, struct world *w);
-
-/* The state an actor was started with (storage.c passes it as argv[1], which SimGrid keeps
- * for an auto-restart). */
-void *storage_actor_data(int argc, char **argv);
 
 #endif
