@@ -1,5 +1,5 @@
 /* test_ledger.c: the ledger layer against closed forms: its TPS when one link is the
- * bottleneck, its bound, and the mempool's arrivals. */
+ * bottleneck, its bound, the mempool's arrivals, and validators that fail and come back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +49,49 @@ static void test_ledger_tps_limited_by_one_link(void **state)
   assert_true(fabs(tps - closed_form) / closed_form < 0.02);
   assert_int_equal(test_read_summary(h5, "backlog_final", &bound), 0);
   assert_true(bound > 0); /* the offered load exceeded the link */
+  free(args);
+  free(h5);
+  free(scenario);
+  free(dir);
+}
+
+/* Four validators that each fail every 3 minutes on average for 20 s: a block needs 3 of
+ * them, which holds 0.9^4 + 4 x 0.9^3 x 0.1 = 95% of the time. Each restarted validator must
+ * take up its place again (SimGrid restarts it without its actor data): were it lost, a
+ * shard would stall for good after its second failure and TPS would fall far below the
+ * offered rate. */
+static const char failing_validators[] =
+  "name: failing-validators\n"
+  "seed: 11\n"
+  "duration: 30min\n"
+  "warmup: 1min\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+  "regions: [{name: here, backbone: 10Gbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: 4, gpu: H100-SXM, gpus_per_node: 1, region: here,\n"
+  "     uplink: 1Gbps, downlink: 1Gbps, latency: 1ms,\n"
+  "     availability: {mtbf: 3min, mttr: 20s}}\n"
+  "workload: {transactions: {rate: 100/s, size: 250B}}\n"
+  "ledger: {validators: 4, block_time: 1s, max_block_bytes: 1MB, round_timeout: 2s}\n";
+
+static void test_ledger_validators_rejoin_after_failures(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "failing.yaml", failing_validators);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  double tps, failed, availability;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
+  assert_int_equal(test_read_summary(h5, "availability", &availability), 0);
+  printf("failing validators: availability %.3f, failed rounds %.0f, TPS %.1f of 100\n",
+         availability, failed, tps);
+  assert_true(availability < 0.97); /* hosts did fail */
+  assert_true(failed > 0);          /* and rounds were lost to it */
+  assert_true(tps > 80);            /* yet the backlog drains once validators are back */
   free(args);
   free(h5);
   free(scenario);
@@ -123,6 +166,7 @@ int main(void)
     cmocka_unit_test(test_ledger_mempool_arrivals_are_poisson),
     cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
     cmocka_unit_test(test_ledger_tps_limited_by_one_link),
+    cmocka_unit_test(test_ledger_validators_rejoin_after_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <xbt/log.h>
 
 #include "protocols/ledger/ledger_state.h"
+#include "sim/actors.h"
 #include "sim/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(ledger, "ledger layer");
@@ -28,8 +29,12 @@ static double mempool_tick(const struct ledger_conf *c)
   return fmin(c->block_time_s / 10, 0.05);
 }
 
+/* A validator whose host is down gets nothing (its mailbox's permanent receiver is gone, and
+ * SimGrid refuses a transfer to a host that is off); it catches up on later blocks. */
 static void send_block(struct world *w, struct block *b, unsigned to)
 {
+  if (!sg_host_is_on(w->providers[b->shard->validators[to].provider].host))
+    return;
   sg_comm_t comm = sg_mailbox_put_init(b->shard->validators[to].mailbox, b, (long)b->bytes);
   sg_comm_detach(comm, NULL); /* starts it; the block is owned by the shard, nothing to free */
   world_count_activity(w, 1);
@@ -75,6 +80,7 @@ static void validator_handle(struct validator *v, struct block *b)
   const struct provider *p = &w->providers[v->provider];
   sg_actor_execute(world_exec_amount_for_seconds(w, p, validation_seconds(w, p, b->n_tx)));
   world_count_activity(w, 1);
+  /* decided: the round ended; a proposer that died with its host was decided by the driver. */
   if (b->decided)
     return;
   sg_comm_t vote = sg_mailbox_put_init(v->shard->votes, b, (long)LEDGER_VOTE_BYTES);
@@ -84,9 +90,7 @@ static void validator_handle(struct validator *v, struct block *b)
 
 static void validator_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  struct validator *v = sg_actor_self_get_data();
+  struct validator *v = actors_state(argc, argv);
   /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
    * waiting in the mailbox for the next get (SimGrid's rendezvous). */
   sg_mailbox_set_receiver(sg_mailbox_get_name(v->mailbox));
@@ -241,10 +245,7 @@ static void start_validator(struct shard *s, unsigned i, size_t provider)
   *v = (struct validator){.shard = s, .index = i, .provider = provider};
   snprintf(name, sizeof(name), "ledger-s%u-v%u", s->id, i);
   v->mailbox = sg_mailbox_by_name(name);
-  sg_actor_t a = sg_actor_init(name, w->providers[provider].host);
-  sg_actor_set_data(a, v);
-  sg_actor_start(a, validator_actor, 0, NULL);
-  sg_actor_set_auto_restart(a, 1);
+  actors_start(name, w->providers[provider].host, v, validator_actor, true);
 }
 
 static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
