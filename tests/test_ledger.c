@@ -98,6 +98,45 @@ static void test_ledger_validators_rejoin_after_failures(void **state)
   free(dir);
 }
 
+/* Gossip along a chain (fan-out 1) of ten validators on 10 Mbps uplinks, each block ~0.4 s
+ * on every hop, hosts failing every 2 minutes: some fail while forwarding a block, which
+ * SimGrid reports to the receiver as a network error. The run must go on and commit. */
+static const char failing_gossip[] =
+  "name: failing-gossip\n"
+  "seed: 5\n"
+  "duration: 20min\n"
+  "warmup: 1min\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+  "regions: [{name: here, backbone: 10Gbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: 10, gpu: H100-SXM, gpus_per_node: 1, region: here,\n"
+  "     uplink: 10Mbps, downlink: 1Gbps, latency: 1ms,\n"
+  "     availability: {mtbf: 2min, mttr: 10s}}\n"
+  "workload: {transactions: {rate: 2000/s, size: 250B}}\n"
+  "ledger: {validators: 10, block_time: 1s, max_block_bytes: 1MB, round_timeout: 10s,\n"
+  "         dissemination: {kind: gossip, fanout: 1}}\n";
+
+static void test_ledger_gossip_survives_failures_mid_transfer(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "gossip.yaml", failing_gossip);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  double tps, failed;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
+  printf("failing gossip chain: failed rounds %.0f, TPS %.1f of 2000\n", failed, tps);
+  assert_true(failed > 0);
+  assert_true(tps > 0);
+  free(args);
+  free(h5);
+  free(scenario);
+  free(dir);
+}
+
 static void test_ledger_bound_takes_the_tighter_limit(void **state)
 {
   (void)state;
@@ -167,6 +206,7 @@ int main(void)
     cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
     cmocka_unit_test(test_ledger_tps_limited_by_one_link),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),
+    cmocka_unit_test(test_ledger_gossip_survives_failures_mid_transfer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,8 +94,11 @@ static void validator_actor(int argc, char **argv)
   /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
    * waiting in the mailbox for the next get (SimGrid's rendezvous). */
   sg_mailbox_set_receiver(sg_mailbox_get_name(v->mailbox));
-  for (;;)
-    validator_handle(v, sg_mailbox_get(v->mailbox));
+  for (;;) {
+    struct block *b = actors_receive(v->mailbox); /* NULL: its sender failed mid-transfer */
+    if (b)
+      validator_handle(v, b);
+  }
 }
 
 /* Counts votes for b until the quorum or the deadline. */
@@ -119,7 +122,10 @@ static void proposer_actor(int argc, char **argv)
       break;
     void *payload = NULL;
     sg_comm_t get = sg_mailbox_get_async(s->votes, &payload);
-    if (sg_comm_wait_for(get, left) != SG_OK)
+    sg_error_t status = sg_comm_wait_for(get, left);
+    if (status == SG_ERROR_NETWORK) /* a voter failed while its vote travelled */
+      continue;
+    if (status != SG_OK)
       break;
     if (payload == b)
       b->votes++;
