@@ -9,24 +9,33 @@
 #include "sim/diag.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
+#include "sim/sweep_spec.h"
 #include "sim/targets.h"
 #include "sim/world.h"
+
+const char **run_overrides(const struct run_opts *opts, char seed_text[64], size_t *n)
+{
+  const char **overrides = calloc(opts->n_overrides + 1, sizeof(char *));
+  xbt_assert(overrides, "out of memory");
+  for (size_t i = 0; i < opts->n_overrides; i++)
+    overrides[i] = opts->overrides[i];
+  *n = opts->n_overrides;
+  if (opts->seed_given) {
+    snprintf(seed_text, 64, "seed=%llu", (unsigned long long)opts->seed);
+    overrides[(*n)++] = seed_text;
+  }
+  return overrides;
+}
 
 /* Loads the scenario with the command line's overrides, --seed applied last. */
 static struct scenario *load(const struct run_opts *opts, FILE *err)
 {
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  size_t n = opts->n_overrides + (opts->seed_given ? 1 : 0);
-  const char **overrides = calloc(n ? n : 1, sizeof(char *));
-  char seed_override[64];
-  xbt_assert(diag && overrides, "out of memory");
-  for (size_t i = 0; i < opts->n_overrides; i++)
-    overrides[i] = opts->overrides[i];
-  if (opts->seed_given) {
-    snprintf(seed_override, sizeof(seed_override), "seed=%llu", (unsigned long long)opts->seed);
-    overrides[n - 1] = seed_override;
-  }
+  char seed_text[64];
+  size_t n;
+  const char **overrides = run_overrides(opts, seed_text, &n);
+  xbt_assert(diag, "out of memory");
   scenario_load(opts->scenario, overrides, n, diag, &sc);
   diag_print(diag, err);
   free(overrides);
@@ -115,16 +124,49 @@ int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_r
   return code;
 }
 
+/* Whether the sweep section, if any, expands and every one of its values loads; *points is
+ * how many runs it makes. Problems go to diag (the scenario's). */
+static bool sweep_valid(const struct run_opts *opts, const struct scenario *sc, size_t *points)
+{
+  *points = 0;
+  if (!sc->sweep.node)
+    return true;
+  struct sweep_spec *spec = NULL;
+  if (sweep_spec_read(sc, &spec) != DEPIN_OK)
+    return false;
+  char seed_text[64];
+  size_t n;
+  const char **overrides = run_overrides(opts, seed_text, &n);
+  bool ok = sweep_spec_check_values(sc, spec, overrides, n) == DEPIN_OK;
+  *points = spec->n_points;
+  free(overrides);
+  sweep_spec_free(spec);
+  return ok;
+}
+
 int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
 {
-  struct scenario *sc = load(opts, err);
-  if (!sc)
-    return RUN_EXIT_BAD_INPUT;
-  size_t layers = 0;
-  for (size_t i = 0; i < world_layer_count; i++)
-    layers += sc->layer_conf[i] != NULL;
-  fprintf(out, "%s: ok (%s: %zu providers in %zu classes, %zu layers, %zu targets)\n",
-          opts->scenario, sc->name, sc->n_providers, sc->n_classes, layers, sc->n_targets);
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  char seed_text[64];
+  size_t n, points = 0;
+  const char **overrides = run_overrides(opts, seed_text, &n);
+  xbt_assert(diag, "out of memory");
+  bool ok = scenario_load(opts->scenario, overrides, n, diag, &sc) == DEPIN_OK &&
+            sweep_valid(opts, sc, &points);
+  diag_print(diag, err);
+  if (ok) {
+    size_t layers = 0;
+    for (size_t i = 0; i < world_layer_count; i++)
+      layers += sc->layer_conf[i] != NULL;
+    fprintf(out, "%s: ok (%s: %zu providers in %zu classes, %zu layers, %zu targets", opts->scenario,
+            sc->name, sc->n_providers, sc->n_classes, layers, sc->n_targets);
+    if (points)
+      fprintf(out, "; a sweep of %zu runs", points);
+    fprintf(out, ")\n");
+  }
   scenario_free(sc);
-  return RUN_EXIT_PASS;
+  free(overrides);
+  diag_free(diag);
+  return ok ? RUN_EXIT_PASS : RUN_EXIT_BAD_INPUT;
 }

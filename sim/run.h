@@ -35,12 +35,18 @@ struct run_result {
   bool all_pass;
 };
 
+/* The overrides a run applies, in order: the --set ones, then --seed as "seed=N" (written
+ * into seed_text, which must outlive the array). Returns an owned array of *n borrowed
+ * strings (free the array only). */
+const char **run_overrides(const struct run_opts *opts, char seed_text[64], size_t *n);
+
 /* Runs the scenario, writes <outdir>/run.h5, prints the summary and the target table to out
  * and diagnostics to err. Returns a run_exit code; fills result when not NULL (free its
  * h5_path). */
 int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_result *result);
 
-/* Loads and validates only (`depinsim validate`): prints "ok" and a one-line description or
+/* Loads and validates only (`depinsim validate`), and the values of its sweep section when it
+ * has one (as `depinsim sweep` would refuse them): prints "ok" and a one-line description or
  * every problem. Returns RUN_EXIT_PASS or RUN_EXIT_BAD_INPUT. */
 int run_validate(const struct run_opts *opts, FILE *out, FILE *err);
 

@@ -299,18 +299,14 @@ static int prepare(struct sweep *s, FILE *err)
 {
   const struct run_opts *run = s->opts->run;
   diag_t *diag = diag_new();
-  size_t n = run->n_overrides;
-  const char **overrides = calloc(n + 1, sizeof(char *));
-  char seed[64];
-  xbt_assert(diag && overrides, "out of memory");
-  memcpy(overrides, run->overrides, n * sizeof(char *));
-  if (run->seed_given) {
-    snprintf(seed, sizeof(seed), "seed=%llu", (unsigned long long)run->seed);
-    overrides[n++] = seed;
-  }
+  char seed_text[64];
+  size_t n;
+  const char **overrides = run_overrides(run, seed_text, &n);
+  xbt_assert(diag, "out of memory");
   int code = RUN_EXIT_PASS;
   if (scenario_load(run->scenario, overrides, n, diag, &s->sc) != DEPIN_OK ||
-      sweep_spec_read(s->sc, &s->spec) != DEPIN_OK)
+      sweep_spec_read(s->sc, &s->spec) != DEPIN_OK ||
+      sweep_spec_check_values(s->sc, s->spec, overrides, n) != DEPIN_OK)
     code = RUN_EXIT_BAD_INPUT;
   if (!s->quiet)
     diag_print(diag, err);

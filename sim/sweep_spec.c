@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "sim/diag.h"
 #include "sim/rng.h"
 #include "sim/units.h"
 
@@ -398,4 +399,67 @@ char **sweep_spec_assignments(const struct sweep_spec *spec, const struct sweep_
     xbt_assert(asprintf(&out[a], "%s=%s", spec->axes[a].path, p->texts[a]) >= 0,
                "out of memory");
   return out;
+}
+
+/* The key node of the sweep entry for path (to report at). */
+static struct cfg_node sweep_key(const struct scenario *sc, const char *path)
+{
+  for (size_t i = 0; i < cfg_map_count(sc->sweep); i++)
+    if (cfg_map_key(sc->sweep, i) && !strcmp(cfg_map_key(sc->sweep, i), path))
+      return cfg_map_key_at(sc->sweep, i);
+  return sc->sweep;
+}
+
+/* Loads the scenario with the base overrides and path=text; reports at the sweep key when
+ * it is refused. */
+static bool value_loads(const struct scenario *sc, const char *const base[], size_t n_base,
+                        const char *path, const char *text)
+{
+  const char **overrides = xcalloc(n_base + 1, sizeof(char *));
+  char *assignment = NULL;
+  xbt_assert(asprintf(&assignment, "%s=%s", path, text) >= 0, "out of memory");
+  for (size_t i = 0; i < n_base; i++)
+    overrides[i] = base[i];
+  overrides[n_base] = assignment;
+  diag_t *trial = diag_new();
+  struct scenario *point = NULL;
+  xbt_assert(trial, "out of memory");
+  bool ok = scenario_load(sc->file, overrides, n_base + 1, trial, &point) == DEPIN_OK;
+  if (!ok) {
+    const char *why = "refused";
+    for (size_t i = 0; i < diag_count(trial) && !strcmp(why, "refused"); i++)
+      if (!strstr(diag_line(trial, i), "warning: "))
+        why = diag_line(trial, i);
+    cfg_error(sc->cfg, sweep_key(sc, path), "value '%s' is refused: %s", text, why);
+  }
+  scenario_free(point);
+  diag_free(trial);
+  free(assignment);
+  free(overrides);
+  return ok;
+}
+
+enum depin_status sweep_spec_check_values(const struct scenario *sc,
+                                          const struct sweep_spec *spec,
+                                          const char *const base[], size_t n_base)
+{
+  bool ok = true;
+  for (size_t a = 0; a < spec->n_axes; a++) {
+    const struct sweep_axis *axis = &spec->axes[a];
+    if (!axis->continuous) {
+      for (size_t v = 0; v < axis->n_values; v++)
+        ok &= value_loads(sc, base, n_base, axis->path, axis->texts[v]);
+      continue;
+    }
+    /* A continuous axis: its lowest and highest drawn values stand for the rest. */
+    size_t low = 0, high = 0;
+    for (size_t i = 1; i < spec->n_points; i++) {
+      low = spec->points[i].values[a] < spec->points[low].values[a] ? i : low;
+      high = spec->points[i].values[a] > spec->points[high].values[a] ? i : high;
+    }
+    ok &= value_loads(sc, base, n_base, axis->path, spec->points[low].texts[a]);
+    if (high != low)
+      ok &= value_loads(sc, base, n_base, axis->path, spec->points[high].texts[a]);
+  }
+  return ok ? DEPIN_OK : DEPIN_EINVAL;
 }

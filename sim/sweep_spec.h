@@ -71,6 +71,16 @@ struct sweep_spec {
 enum depin_status sweep_spec_read(const struct scenario *sc, struct sweep_spec **out);
 void sweep_spec_free(struct sweep_spec *spec);
 
+/* Loads the scenario once for each value of each axis (a continuous axis: its lowest and
+ * highest drawn values), the other axes at the scenario's own values, after the base
+ * overrides, so that a value the scenario would refuse
+ * (a negative time, a count over the machine) is found before anything runs. Each refused
+ * value is reported at its sweep key in sc's diag as "value 'V' is refused: <why>".
+ * Returns DEPIN_OK or DEPIN_EINVAL. */
+enum depin_status sweep_spec_check_values(const struct scenario *sc,
+                                          const struct sweep_spec *spec,
+                                          const char *const base[], size_t n_base);
+
 /* The point's --set assignments "path=value", one per axis, as owned strings in an owned
  * array (free each and the array). */
 char **sweep_spec_assignments(const struct sweep_spec *spec, const struct sweep_point *p);

@@ -1,6 +1,6 @@
 /* test_sweep.c: `depinsim sweep` end to end: the /points table with a failed point recorded
  * while the others go on, resume after the sweep is killed, the same /points from mpirun -n 2
- * as from local processes, bad sweep input refused. */
+ * as from local processes, bad sweep input (a key or a value) refused before anything runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,10 +16,11 @@
 /* The default scenario shortened; points of a few simulated seconds. */
 #define SHORT "scenarios/default.yaml --set duration=3s --set warmup=1s --set sample_interval=1s"
 
-/* Two rates x two validator counts, one refused (validators 0), two replications: 8 points,
- * 4 of which fail with bad input. */
-#define SWEEP_WITH_FAILURES                                                                   \
-  "--set 'sweep={workload.transactions.rate: [9000/s, 12000/s], ledger.validators: [10, 0], " \
+/* Two home-4090 counts x two validator counts, two replications: 8 points. Every value is
+ * valid on its own, but 250 validators among 201 providers is not: that pair's 2 points fail
+ * with bad input when they run. */
+#define SWEEP_WITH_FAILURES                                                                  \
+  "--set 'sweep={providers.home-4090.count: [2000, 1], ledger.validators: [10, 250], " \
   "replications: 2}'"
 
 static bool has_program(const char *name)
@@ -64,9 +65,9 @@ static void test_sweep_points_table_records_failures(void **state)
   assert_true(asprintf(&args, "sweep -q " SHORT " " SWEEP_WITH_FAILURES " -j 2 -o %s", dir) > 0);
   assert_int_equal(test_run_depinsim(args, NULL), 1); /* a point failed; the others ran */
   free(args);
-  double *pass, *rate, *validators, *tps, *seed, *code;
+  double *pass, *count, *validators, *tps, *seed, *code;
   assert_int_equal(points_double(dir, "pass", &pass), 8);
-  assert_int_equal(points_double(dir, "workload.transactions.rate", &rate), 8);
+  assert_int_equal(points_double(dir, "providers.home-4090.count", &count), 8);
   assert_int_equal(points_double(dir, "ledger.validators", &validators), 8);
   assert_int_equal(points_double(dir, "tps", &tps), 8);
   assert_int_equal(points_double(dir, "seed", &seed), 8);
@@ -75,16 +76,20 @@ static void test_sweep_points_table_records_failures(void **state)
   assert_int_equal(points_string(dir, "error", &error), 8);
   assert_int_equal(points_string(dir, "run_file", &run_file), 8);
   for (int i = 0; i < 8; i++) {
-    assert_true(rate[i] == (i < 4 ? 9000 : 12000));
+    assert_true(count[i] == (i < 4 ? 2000 : 1));
+    assert_true(validators[i] == (i % 4 < 2 ? 10 : 250));
     assert_true(seed[i] == 42 + i % 2); /* replications: seed, seed + 1 */
-    if (validators[i] == 0) {
+    if (i >= 6) {
       assert_true(pass[i] == -1 && code[i] == 2 && isnan(tps[i]));
-      assert_non_null(strstr(error[i], "ledger.validators: '0' is out of range"));
+      assert_non_null(strstr(error[i], "validators x shards = 250 needs that many providers"));
       assert_string_equal(run_file[i], "");
     } else {
-      /* 9000/s offered cannot reach the 11000 TPS target; 12000/s does */
-      assert_true(pass[i] == (rate[i] == 12000 ? 1 : 0));
-      assert_true(tps[i] > 0.8 * rate[i] && tps[i] < 1.2 * rate[i]);
+      /* the default scenario offers 11,500 tx/s against its 11,000 TPS target: 10 validators
+       * carry it; 250 commit nothing in 3 s (a first block gossiped over home uplinks) */
+      assert_true(pass[i] == (validators[i] == 10 ? 1 : 0));
+      assert_true(tps[i] >= 0 && tps[i] < 1.2 * 11500);
+      if (validators[i] == 10)
+        assert_true(tps[i] > 0.8 * 11500);
       assert_string_equal(error[i], "");
       char *h5 = NULL;
       double v;
@@ -100,8 +105,8 @@ static void test_sweep_points_table_records_failures(void **state)
     assert_int_equal(test_run_depinsim(args, NULL), 0);
     free(args);
     static const char *const figures[] = {
-      "sweep-tps-vs-workload.transactions.rate.png", "sweep-tps-vs-ledger.validators.svg",
-      "sweep-commit_latency_p99-workload.transactions.rate-ledger.validators.png"};
+      "sweep-tps-vs-providers.home-4090.count.png", "sweep-tps-vs-ledger.validators.svg",
+      "sweep-commit_latency_p99-providers.home-4090.count-ledger.validators.png"};
     for (size_t i = 0; i < 3; i++) {
       struct stat st;
       char *path = NULL;
@@ -113,7 +118,7 @@ static void test_sweep_points_table_records_failures(void **state)
   }
   runfile_strings_free(error, 8);
   runfile_strings_free(run_file, 8);
-  free(pass), free(rate), free(validators), free(tps), free(seed), free(code);
+  free(pass), free(count), free(validators), free(tps), free(seed), free(code);
   free(dir);
 }
 
@@ -203,7 +208,7 @@ static void test_sweep_mpi_gives_the_local_points(void **state)
                        log) > 0);
   int status = system(cmd);
   free(cmd);
-  assert_true(asprintf(&cmd, "grep -q 'mpi: 2 ranks' %s && grep -q '4 of 8 points ran' %s", log,
+  assert_true(asprintf(&cmd, "grep -q 'mpi: 2 ranks' %s && grep -q '6 of 8 points ran' %s", log,
                        log) > 0);
   if (system(cmd) != 0) {
     assert_true(asprintf(&args, "cat %s", log) > 0);
@@ -230,6 +235,22 @@ static void test_sweep_bad_input(void **state)
   free(args);
   assert_true(asprintf(&cmd, "grep -q \"no 'blok_time' in 'ledger' (did you mean "
                              "'block_time'?)\" %s", log) > 0);
+  assert_int_equal(system(cmd), 0);
+  free(cmd);
+  /* A value the scenario refuses on its own: refused before any point runs, by sweep and by
+   * validate alike, at its sweep key. */
+  const char *refused = "--set 'sweep={ledger.validators: [10, 0]}'";
+  assert_true(asprintf(&args, "sweep -q " SHORT " %s -o %s/refused", refused, dir) > 0);
+  assert_int_equal(test_run_depinsim(args, log), 2);
+  free(args);
+  assert_true(asprintf(&cmd, "grep -q \"sweep.ledger.validators: value '0' is refused: .*"
+                             "out of range\" %s && test ! -e %s/refused", log, dir) > 0);
+  assert_int_equal(system(cmd), 0);
+  free(cmd);
+  assert_true(asprintf(&args, "validate " SHORT " %s", refused) > 0);
+  assert_int_equal(test_run_depinsim(args, log), 2);
+  free(args);
+  assert_true(asprintf(&cmd, "grep -q \"value '0' is refused\" %s", log) > 0);
   assert_int_equal(system(cmd), 0);
   free(cmd);
   assert_true(asprintf(&args, "sweep -q " SHORT " -o %s", dir) > 0); /* no sweep section */
