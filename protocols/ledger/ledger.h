@@ -4,8 +4,9 @@
  * clients' transactions enter a mempool at the workload rate (Poisson counts per tick, not
  * one event per transaction). Each height, a proposer rotating among the validators takes up
  * to max_block_bytes of transactions, sends the block to the validators over the simulated
- * network (directly, or along a gossip tree of the given fan-out), each validator forwards
- * it, checks its signatures (an exec priced by the calibration profile's Ed25519 rate) and
+ * network (directly, whole, or along a gossip tree of the given fan-out in CometBFT's 64 KiB
+ * block parts, each part sent on one edge after another and forwarded as soon as it arrives),
+ * each validator checks the block's signatures once it holds every part (an exec priced by the calibration profile's Ed25519 rate) and
  * votes back; the block commits when a quorum of validators has voted. The next height
  * starts when the previous one committed and block_time has passed since its proposal. A
  * proposer that is down or misses the quorum within round_timeout loses the round: its
@@ -29,6 +30,7 @@ struct ledger_conf {
   double max_block_bytes;      /* default 4 MB */
   enum ledger_dissemination dissemination;
   long fanout;                 /* gossip fan-out, default 8 */
+  double part_bytes;           /* gossip: blocks travel in parts of this size, default 64 KiB */
   double quorum;               /* fraction of validators, default 2/3 */
   long shards;                 /* default 1 */
   double round_timeout_s;      /* default 10 s */

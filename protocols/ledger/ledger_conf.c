@@ -9,12 +9,14 @@
 #define LEDGER_DEFAULT_BLOCK_TIME_S 0.5
 #define LEDGER_DEFAULT_MAX_BLOCK_BYTES 4e6
 #define LEDGER_DEFAULT_FANOUT 8
+/* CometBFT's BlockPartSizeBytes (types/params.go): blocks are gossiped in 64 KiB parts. */
+#define LEDGER_DEFAULT_PART_BYTES 65536.0
 #define LEDGER_DEFAULT_ROUND_TIMEOUT_S 10.0
 
 static const char *const ledger_keys[] = {"validators", "block_time", "max_block_bytes",
                                           "dissemination", "quorum", "shards",
                                           "round_timeout", NULL};
-static const char *const dissemination_keys[] = {"kind", "fanout", NULL};
+static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", NULL};
 static const char *const dissemination_kinds[] = {"direct", "gossip", NULL};
 
 static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledger_conf *c)
@@ -27,6 +29,7 @@ static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledg
   ok &= cfg_get_enum(cfg, d, "kind", dissemination_kinds, &kind, false);
   c->dissemination = (enum ledger_dissemination)kind;
   ok &= cfg_get_int(cfg, d, "fanout", &c->fanout, 1, 1000000, false);
+  ok &= cfg_get_quantity(cfg, d, "part_size", UNIT_SIZE, 1, 1e12, &c->part_bytes, false);
   return ok;
 }
 
@@ -41,6 +44,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
     .max_block_bytes = LEDGER_DEFAULT_MAX_BLOCK_BYTES,
     .dissemination = LEDGER_GOSSIP,
     .fanout = LEDGER_DEFAULT_FANOUT,
+    .part_bytes = LEDGER_DEFAULT_PART_BYTES,
     .quorum = 2.0 / 3.0,
     .shards = 1,
     .round_timeout_s = LEDGER_DEFAULT_ROUND_TIMEOUT_S,

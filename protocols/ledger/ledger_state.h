@@ -13,6 +13,12 @@
 
 struct shard;
 
+/* One part of a block on the wire (the message validators exchange). */
+struct block_part {
+  struct block *block;
+  double bytes;
+};
+
 struct block {
   struct shard *shard;
   long height;
@@ -27,6 +33,9 @@ struct block {
   size_t n_batches, cap_batches;
   unsigned *order;          /* gossip order: order[0] is the proposer */
   unsigned *position;       /* inverse of order */
+  struct block_part *parts; /* one whole-block part when dissemination is direct */
+  unsigned n_parts;
+  unsigned *parts_held;     /* per validator */
 };
 
 struct validator {
