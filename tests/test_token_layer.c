@@ -1,5 +1,6 @@
 /* test_token_layer.c: the token layer's scenario section (bad input reported with its
- * position and a suggestion) and a whole run whose emission must match io.net's closed form. */
+ * position and a suggestion), a whole run whose emission must match io.net's closed form, the
+ * event API (payments, faults, protocol rewards and fees). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,6 +135,42 @@ static void test_token_layer_run_matches_closed_form(void **state)
   free(dir);
 }
 
+/* Protocol rewards and fees through the event API: 100 tokens of fees into the PoDAS pool
+ * fund a 30-token reward to provider 2; a 7-token PoRA reward at the horizon itself (10 days:
+ * the last epoch's end) has no PoRA fees behind it and is minted; bad values, an unknown
+ * source or provider and a NULL state are ignored. Selling rewards burns nothing. */
+static void record_rewards(struct token_state *st)
+{
+  token_record_reward(NULL, 0, 2, TOKEN_REWARD_PODAS, 1e6);
+  token_record_fee(NULL, 0, TOKEN_REWARD_PODAS, 1e6);
+  token_record_fee(st, 10, TOKEN_REWARD_PODAS, 100);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, 30);
+  token_record_reward(st, 10 * 86400.0, 25, TOKEN_REWARD_PORA, 7);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, -5);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, NAN);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, INFINITY);
+  token_record_reward(st, -1, 2, TOKEN_REWARD_PODAS, 5);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_SOURCES, 5);
+  token_record_reward(st, 20, 999999, TOKEN_REWARD_PODAS, 5);
+  token_record_fee(st, 20, TOKEN_REWARD_PORA, -5);
+  token_record_fee(st, 20, TOKEN_REWARD_SOURCES, 5);
+}
+
+static void assert_rewards_reported(metrics_t *m)
+{
+  double podas, pora, fees, minted, escrow;
+  assert_true(metrics_summary_get(m, "token_rewards_podas", &podas));
+  assert_true(metrics_summary_get(m, "token_rewards_pora", &pora));
+  assert_true(metrics_summary_get(m, "token_protocol_fees", &fees));
+  assert_true(metrics_summary_get(m, "token_rewards_minted", &minted));
+  assert_true(metrics_summary_get(m, "token_escrow_final", &escrow));
+  assert_double_equal(podas, 30, 1e-12);
+  assert_double_equal(pora, 7, 1e-12);
+  assert_double_equal(fees, 100, 1e-12);
+  assert_double_equal(minted, 7, 1e-12);
+  assert_double_equal(escrow, 70, 1e-9);
+}
+
 /* Events other layers record during the run reach the token economy: a 1M USD payment to
  * provider 0 pays io.net's fees (0.25% reservation on each side and the 2% USDC payment fee,
  * 25,000 USD in all), all spent buying back and burning; a fake-GPU fault of provider 1 (an
@@ -159,7 +196,9 @@ static void test_token_layer_events_reach_the_economy(void **state)
   token_record_payment(st, 0, 0, 1e6);
   token_record_fault(st, 3600, 1, TOKEN_FAULT_FAKE_GPU);
   token_record_payment(st, 0, 999999, 1e6); /* no such provider: ignored */
+  record_rewards(st);
   world_finish(w);
+  assert_rewards_reported(w->metrics);
   double burned, operators, price;
   assert_true(metrics_summary_get(w->metrics, "token_burned_total", &burned));
   assert_true(metrics_summary_get(w->metrics, "operators_final", &operators));
