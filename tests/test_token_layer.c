@@ -1,5 +1,7 @@
 /* test_token_layer.c: the token layer's scenario section (bad input reported with its
- * position and a suggestion) and a whole run whose emission must match io.net's closed form. */
+ * position and a suggestion), a whole run whose emission must match io.net's closed form, the
+ * event API (payments, faults, protocol rewards and fees) and the 0G layers' rewards reaching
+ * the token economy. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,6 +136,42 @@ static void test_token_layer_run_matches_closed_form(void **state)
   free(dir);
 }
 
+/* Protocol rewards and fees through the event API: 100 tokens of fees into the PoDAS pool
+ * fund a 30-token reward to provider 2; a 7-token PoRA reward at the horizon itself (10 days:
+ * the last epoch's end) has no PoRA fees behind it and is minted; bad values, an unknown
+ * source or provider and a NULL state are ignored. Selling rewards burns nothing. */
+static void record_rewards(struct token_state *st)
+{
+  token_record_reward(NULL, 0, 2, TOKEN_REWARD_PODAS, 1e6);
+  token_record_fee(NULL, 0, TOKEN_REWARD_PODAS, 1e6);
+  token_record_fee(st, 10, TOKEN_REWARD_PODAS, 100);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, 30);
+  token_record_reward(st, 10 * 86400.0, 25, TOKEN_REWARD_PORA, 7);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, -5);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, NAN);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_PODAS, INFINITY);
+  token_record_reward(st, -1, 2, TOKEN_REWARD_PODAS, 5);
+  token_record_reward(st, 20, 2, TOKEN_REWARD_SOURCES, 5);
+  token_record_reward(st, 20, 999999, TOKEN_REWARD_PODAS, 5);
+  token_record_fee(st, 20, TOKEN_REWARD_PORA, -5);
+  token_record_fee(st, 20, TOKEN_REWARD_SOURCES, 5);
+}
+
+static void assert_rewards_reported(metrics_t *m)
+{
+  double podas, pora, fees, minted, escrow;
+  assert_true(metrics_summary_get(m, "token_rewards_podas", &podas));
+  assert_true(metrics_summary_get(m, "token_rewards_pora", &pora));
+  assert_true(metrics_summary_get(m, "token_protocol_fees", &fees));
+  assert_true(metrics_summary_get(m, "token_rewards_minted", &minted));
+  assert_true(metrics_summary_get(m, "token_escrow_final", &escrow));
+  assert_double_equal(podas, 30, 1e-12);
+  assert_double_equal(pora, 7, 1e-12);
+  assert_double_equal(fees, 100, 1e-12);
+  assert_double_equal(minted, 7, 1e-12);
+  assert_double_equal(escrow, 70, 1e-9);
+}
+
 /* Events other layers record during the run reach the token economy: a 1M USD payment to
  * provider 0 pays io.net's fees (0.25% reservation on each side and the 2% USDC payment fee,
  * 25,000 USD in all), all spent buying back and burning; a fake-GPU fault of provider 1 (an
@@ -159,7 +197,9 @@ static void test_token_layer_events_reach_the_economy(void **state)
   token_record_payment(st, 0, 0, 1e6);
   token_record_fault(st, 3600, 1, TOKEN_FAULT_FAKE_GPU);
   token_record_payment(st, 0, 999999, 1e6); /* no such provider: ignored */
+  record_rewards(st);
   world_finish(w);
+  assert_rewards_reported(w->metrics);
   double burned, operators, price;
   assert_true(metrics_summary_get(w->metrics, "token_burned_total", &burned));
   assert_true(metrics_summary_get(w->metrics, "operators_final", &operators));
@@ -176,12 +216,83 @@ static void test_token_layer_events_reach_the_economy(void **state)
   diag_free(d);
 }
 
+/* A small run with both 0G layers and a token section of 30 s epochs: what the token layer
+ * reports as paid by PoDAS and PoRA (summed from the epochs of its simulation, after the
+ * events' trip through recording, sorting, provider-to-operator mapping and replay) equals
+ * what the DA and storage layers paid by their own counts, the fees both filled their pools
+ * with are there, and the escrow holds the fees less the rewards (none minted: both pay only
+ * from their pools). */
+static void test_token_layer_protocol_rewards_match_da_and_storage(void **state)
+{
+  (void)state;
+  const char *text =
+    "name: rewards\n"
+    "seed: 5\n"
+    "duration: 2min\n"
+    "warmup: 20s\n"
+    "calibration: [gpu/profiles/h100-sxm.yaml, gpu/profiles/rtx-4090.yaml]\n"
+    "regions: [{name: r, backbone: 400Gbps}]\n"
+    "providers:\n"
+    "  - {class: submitter, count: 1, gpu: H100-SXM, region: r, uplink: 10Gbps,\n"
+    "     downlink: 10Gbps, latency: 1ms, stake: 0}\n"
+    "  - {class: da-node, count: 96, gpu: RTX-4090, region: r, uplink: 1Gbps,\n"
+    "     downlink: 1Gbps, latency: 1ms, stake: 10}\n"
+    "  - {class: disk, count: 20, gpu: RTX-4090, region: r, uplink: 1Gbps, downlink: 1Gbps,\n"
+    "     latency: 2ms}\n"
+    "workload:\n"
+    "  blobs: {rate: 4/s, size: 1015804B}\n"
+    "da:\n"
+    "  quorum_slots: 96\n"
+    "  coding: {data_rows: 32, rows: 96, row_bytes: 32KiB}\n"
+    "  submitters: submitter\n"
+    "  signers: [da-node]\n"
+    "  write_bandwidth: 1GB/s\n"
+    "  sampling: {period_blocks: 10, pool_divisor: 1000}\n"
+    "storage:\n"
+    "  nodes: disk\n"
+    "  writes: {rate: 20/s, size: 4MiB}\n"
+    "  mining_period: 10s\n"
+    "  lifetime: 1d\n"
+    "token:\n"
+    "  emission: {kind: custom, rate_per_year: 0}\n"
+    "  demand: {gpu_hours_per_hour: 0}\n"
+    "  epoch: 30s\n";
+  char *dir = test_tmpdir(), *scenario = test_write_file(dir, "rewards.yaml", text);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  double podas, pora, sampling_paid, mining_paid, fees, minted, escrow, conserved;
+  assert_int_equal(test_read_summary(h5, "token_rewards_podas", &podas), 0);
+  assert_int_equal(test_read_summary(h5, "token_rewards_pora", &pora), 0);
+  assert_int_equal(test_read_summary(h5, "sampling_paid", &sampling_paid), 0);
+  assert_int_equal(test_read_summary(h5, "mining_paid", &mining_paid), 0);
+  assert_int_equal(test_read_summary(h5, "token_protocol_fees", &fees), 0);
+  assert_int_equal(test_read_summary(h5, "token_rewards_minted", &minted), 0);
+  assert_int_equal(test_read_summary(h5, "token_escrow_final", &escrow), 0);
+  assert_int_equal(test_read_summary(h5, "token_conserved", &conserved), 0);
+  print_message("PoDAS %.9g (DA %.9g), PoRA %.9g (storage %.9g), fees %.9g, escrow %.9g\n",
+                podas, sampling_paid, pora, mining_paid, fees, escrow);
+  assert_true(sampling_paid > 0 && mining_paid > 0);
+  assert_double_equal(podas, sampling_paid, 1e-9 * sampling_paid);
+  assert_double_equal(pora, mining_paid, 1e-9 * mining_paid);
+  assert_true(fees > podas + pora);
+  assert_double_equal(minted, 0, 1e-9 * fees);
+  assert_double_equal(escrow, fees - podas - pora, 1e-9 * fees);
+  assert_true(conserved == 1.0);
+  free(args);
+  free(h5);
+  free(scenario);
+  free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_token_layer_bad_input),
     cmocka_unit_test(test_token_layer_unknown_class),
     cmocka_unit_test(test_token_layer_run_matches_closed_form),
+    cmocka_unit_test(test_token_layer_protocol_rewards_match_da_and_storage),
     cmocka_unit_test(test_token_layer_events_reach_the_economy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* test_token_sim.c: the epoch loop as a whole: conservation at every epoch for every kind,
  * operators leaving and joining on revenue, sybils caught, slashing through the event API,
- * Yuma starving sybils, and a price that survives extreme sell pressure. */
+ * Yuma starving sybils, a price that survives extreme sell pressure, and protocol rewards and
+ * fees in tokens reaching operators' income through their pools. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "protocols/token/token_sim.h"
+#include "testutil.h"
 
 static const struct token_class classes[] = {
   {.name = "dc-h100", .count = 50, .gpus_per_node = 8, .cost_per_gpu_hour = 2.10,
@@ -207,6 +209,133 @@ static void test_token_sim_controller_reaches_apr(void **state)
     fail_msg("APR %.6f, setpoint 0.3", apr);
 }
 
+/* Two simulations one epoch on, the second after `fee` tokens paid into the PoDAS pool and a
+ * reward of `reward` tokens to operator 3 (an 8-GPU H100 node): returns them for comparison. */
+static void twins(struct token_config *c, double fee, double reward, token_sim_t **a,
+                  token_sim_t **b)
+{
+  *a = token_sim_new(c);
+  *b = token_sim_new(c);
+  assert_non_null(*a);
+  assert_non_null(*b);
+  token_sim_fee(*b, TOKEN_REWARD_PODAS, fee);
+  assert_double_equal(token_sim_reward(*b, 3, TOKEN_REWARD_PODAS, reward), reward, 0);
+  assert_true(token_sim_step(*a));
+  assert_true(token_sim_step(*b));
+}
+
+/* A protocol reward is the operator's own token income: operator 3 ends the epoch with exactly
+ * the reward more than in a twin run without it, its class's revenue per GPU-hour rises by the
+ * reward at the epoch's price over the class's 400 GPUs and 24 hours, the tokens come out of
+ * the pool its fee filled (the rest stays in escrow), and operators sell their sell_fraction of
+ * it as they do of emissions. */
+static void test_token_sim_reward_is_operator_income(void **state)
+{
+  (void)state;
+  struct token_config c;
+  config(&c, EMISSION_IONET, 0.1);
+  c.sell_fraction = 0; /* no sale: both twins keep one price */
+  token_sim_t *a, *b;
+  twins(&c, 1000, 500, &a, &b);
+  const struct token_epoch *ea = token_sim_last(a), *eb = token_sim_last(b);
+  assert_double_equal(operators_tokens(token_sim_operators(b), 3) -
+                        operators_tokens(token_sim_operators(a), 3), 500, 1e-6);
+  assert_double_equal(eb->price, ea->price, 1e-12 * ea->price);
+  assert_double_equal(eb->class_revenue_usd_per_gpu_h[0] - ea->class_revenue_usd_per_gpu_h[0],
+                      500 * eb->price / 400 / 24, 1e-9);
+  assert_double_equal(eb->protocol_rewards[TOKEN_REWARD_PODAS], 500, 0);
+  assert_double_equal(eb->protocol_rewards[TOKEN_REWARD_PORA], 0, 0);
+  assert_double_equal(eb->protocol_fees, 1000, 0);
+  assert_double_equal(eb->escrow, 500, 1e-9);
+  assert_double_equal(eb->rewards_minted, 0, 0);
+  assert_true(eb->conserved && eb->apr > ea->apr);
+  assert_double_equal(token_sim_books(b)->balance[BOOK_OPERATORS] -
+                        token_sim_books(a)->balance[BOOK_OPERATORS], 500, 1e-6);
+  token_sim_free(a);
+  token_sim_free(b);
+  c.sell_fraction = 0.5;
+  twins(&c, 1000, 500, &a, &b);
+  assert_double_equal(token_sim_books(b)->balance[BOOK_OPERATORS] -
+                        token_sim_books(a)->balance[BOOK_OPERATORS], 250, 1e-6);
+  assert_true(token_sim_last(b)->price < token_sim_last(a)->price);
+  token_sim_free(a);
+  token_sim_free(b);
+}
+
+/* Bad rewards and fees change nothing: negative, NaN and infinite amounts, an unknown source,
+ * an operator that does not exist or has left. */
+static void test_token_sim_reward_bad_values_ignored(void **state)
+{
+  (void)state;
+  struct token_config c;
+  config(&c, EMISSION_IONET, 0.1);
+  token_sim_t *s = token_sim_new(&c);
+  assert_non_null(s);
+  struct token_books before = *token_sim_books(s);
+  double bad[] = {-1, 0, NAN, INFINITY};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_true(token_sim_reward(s, 3, TOKEN_REWARD_PODAS, bad[i]) == 0);
+    token_sim_fee(s, TOKEN_REWARD_PORA, bad[i]);
+  }
+  assert_true(token_sim_reward(s, 3, TOKEN_REWARD_SOURCES, 10) == 0);
+  assert_true(token_sim_reward(s, 100000, TOKEN_REWARD_PORA, 10) == 0);
+  token_sim_fee(s, TOKEN_REWARD_SOURCES, 10);
+  token_sim_evict(s, 5);
+  assert_true(token_sim_reward(s, 5, TOKEN_REWARD_PORA, 10) == 0);
+  assert_double_equal(token_sim_books(s)->balance[BOOK_PROTOCOL], 0, 0);
+  assert_double_equal(token_sim_books(s)->balance[BOOK_MARKET], before.balance[BOOK_MARKET], 0);
+  token_sim_step(s);
+  const struct token_epoch *e = token_sim_last(s);
+  assert_true(e->protocol_rewards[TOKEN_REWARD_PODAS] == 0 &&
+              e->protocol_rewards[TOKEN_REWARD_PORA] == 0 && e->protocol_fees == 0);
+  token_sim_free(s);
+}
+
+/* Each protocol pays from its own pool: a PoDAS reward finds no PoDAS fees and is minted
+ * (counted apart from the emission) even though the PoRA pool holds fees; a PoRA reward is
+ * paid from the PoRA fees. Books stay conserved. */
+static void test_token_sim_reward_beyond_its_pool_is_minted(void **state)
+{
+  (void)state;
+  struct token_config c;
+  config(&c, EMISSION_IONET, 0.1);
+  token_sim_t *s = token_sim_new(&c);
+  assert_non_null(s);
+  token_sim_fee(s, TOKEN_REWARD_PORA, 100);
+  token_sim_reward(s, 3, TOKEN_REWARD_PODAS, 300);
+  token_sim_reward(s, 60, TOKEN_REWARD_PORA, 40);
+  double minted0 = token_sim_books(s)->minted;
+  token_sim_step(s);
+  const struct token_epoch *e = token_sim_last(s);
+  assert_double_equal(e->rewards_minted, 300, 1e-9);
+  assert_double_equal(e->escrow, 60, 1e-9);
+  assert_double_equal(token_sim_books(s)->minted - minted0, e->minted + 300, 1e-6);
+  assert_true(e->conserved);
+  token_sim_free(s);
+}
+
+/* Users whose free float is gone (all of genesis locked in allocations) buy their fees in the
+ * market: the whole fee reaches the pool and the price rises against a twin without it. */
+static void test_token_sim_fee_without_float_is_bought(void **state)
+{
+  (void)state;
+  struct token_config c;
+  config(&c, EMISSION_IONET, 0.1);
+  c.alloc[TOKEN_ALLOC_INVESTORS].share = 1;
+  token_sim_t *a = token_sim_new(&c), *b = token_sim_new(&c);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_true(token_sim_books(b)->balance[BOOK_MARKET] < 1e-6);
+  token_sim_fee(b, TOKEN_REWARD_PORA, 1e5);
+  assert_double_equal(token_sim_books(b)->balance[BOOK_PROTOCOL], 1e5, 1e-6);
+  token_sim_step(a);
+  token_sim_step(b);
+  assert_true(token_sim_last(b)->price > token_sim_last(a)->price * 1.01);
+  assert_true(token_sim_last(b)->conserved);
+  token_sim_free(a);
+  token_sim_free(b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -217,6 +346,10 @@ int main(void)
     cmocka_unit_test(test_token_sim_fault_slashes),
     cmocka_unit_test(test_token_sim_yuma_starves_sybils),
     cmocka_unit_test(test_token_sim_controller_reaches_apr),
+    cmocka_unit_test(test_token_sim_reward_is_operator_income),
+    cmocka_unit_test(test_token_sim_reward_bad_values_ignored),
+    cmocka_unit_test(test_token_sim_reward_beyond_its_pool_is_minted),
+    cmocka_unit_test(test_token_sim_fee_without_float_is_bought),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

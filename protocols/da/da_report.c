@@ -165,6 +165,7 @@ void da_report(void *state, struct world *w)
 {
   struct da *d = state;
   metrics_t *m = w->metrics;
+  da_sampling_record_fees(d); /* those since the last round: the token layer finishes after */
   const struct da_conf *c = d->conf;
   double window = w->sc->duration_s - w->sc->warmup_s, accepted = 0, backlog = 0;
   hist_t *acceptance = metrics_hist(m, "blob_acceptance", "s");

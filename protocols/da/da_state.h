@@ -159,6 +159,7 @@ struct da {
   /* sampling (sampling.c) */
   gsl_rng *sampling_rng;
   double pool, paid_total, target_prob, rounds, valid_submits;
+  double fees_unrecorded;   /* blob fees into the pool not yet recorded with the token layer */
   double *sampling_scratch; /* owned */
 };
 
@@ -180,6 +181,9 @@ void da_report(void *state, struct world *w);
 double da_accepted_bytes(void *state);
 /* sampling.c: the PoDAS driver */
 void da_sampling_actor(int argc, char **argv);
+/* Records the blob fees paid into the pool since the last call with the token layer (a no-op
+ * without a token section). */
+void da_sampling_record_fees(struct da *d);
 /* dispersal.c: records `count` blobs that arrived at `arrival` as aggregated now (their fee
  * goes to the pool), and publishes every unpublished acceptance of q as one ledger
  * transaction. */

@@ -398,6 +398,7 @@ void da_record_acceptance(struct da_quorum *q, double arrival, double count)
   q->unpublished += count;
   d->blobs_aggregated += count;
   d->pool += count * d->conf->sampling.fee_per_blob;
+  d->fees_unrecorded += count * d->conf->sampling.fee_per_blob;
   if (metrics_in_window(d->world->metrics, now))
     hist_add(d->aggregation_latency, now - arrival, count);
 }

@@ -1,4 +1,6 @@
-/* sampling.c: PoDAS (sampling.h) and the DA layer's sampling driver. */
+/* sampling.c: PoDAS (sampling.h) and the DA layer's sampling driver. Each round's payouts go
+ * to the token layer as one reward per paid node, and the blob fees that filled the pool as
+ * one fee a round, so the events stay few however many blobs and answers there are. */
 #include "protocols/da/sampling.h"
 
 #include <gsl/gsl_randist.h>
@@ -10,6 +12,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/da/da_state.h"
+#include "protocols/token/token_layer.h"
 
 double sampling_detect_probability(double missing, double samples)
 {
@@ -35,9 +38,38 @@ double sampling_next_target(double target, double actual, long target_submits)
   return fmin(1, fmax(1e-12, next));
 }
 
+/* The token layer's state, looked up when used: it deploys after this layer (it comes last to
+ * replay every event at the end). NULL without a token section: recording is then a no-op. */
+static struct token_state *token(const struct da *d)
+{
+  return token_layer_state(d->world);
+}
+
+void da_sampling_record_fees(struct da *d)
+{
+  token_record_fee(token(d), simgrid_get_clock(), TOKEN_REWARD_PODAS, d->fees_unrecorded);
+  d->fees_unrecorded = 0;
+}
+
+/* Pays node n for `won` valid submissions, each pool / pool_divisor plus the base reward. */
+static void pay(struct da *d, struct da_node *n, double won)
+{
+  const struct da_sampling_conf *c = &d->conf->sampling;
+  double paid = 0;
+  for (double j = 0; j < won; j++) {
+    double share = d->pool / c->pool_divisor;
+    d->pool -= share;
+    paid += share + c->base_reward;
+  }
+  n->paid += paid;
+  d->paid_total += paid;
+  token_record_reward(token(d), simgrid_get_clock(), n->provider, TOKEN_REWARD_PODAS, paid);
+}
+
 /* One round: challenges, then valid submissions drawn at the target and paid from the pool. */
 static void sampling_round(struct da *d, double *valid)
 {
+  da_sampling_record_fees(d); /* the fees that fill the pool come before its payouts */
   const struct da_sampling_conf *c = &d->conf->sampling;
   double now = simgrid_get_clock(), candidates = 0;
   for (size_t i = 0; i < d->n_nodes; i++) {
@@ -68,12 +100,8 @@ static void sampling_round(struct da *d, double *valid)
       continue;
     double won = fmin(gsl_ran_binomial(d->sampling_rng, d->target_prob, (unsigned)v),
                       (double)c->max_submits - submits);
-    for (double j = 0; j < won; j++) {
-      double pay = d->pool / c->pool_divisor;
-      d->pool -= pay;
-      n->paid += pay + c->base_reward;
-      d->paid_total += pay + c->base_reward;
-    }
+    if (won > 0)
+      pay(d, n, won);
     submits += won;
   }
   d->valid_submits += submits;

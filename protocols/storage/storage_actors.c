@@ -1,5 +1,7 @@
 /* storage_actors.c: the storage layer's actors: the log writer, the nodes (disk writes and
- * read service), the reader and its sink, and the PoRA miner (model in storage.h). */
+ * read service), the reader and its sink, and the PoRA miner (model in storage.h). The miner
+ * records each period's claims with the token layer as one reward per node that claimed, and
+ * the fees endowed since the last period as one fee, so the events stay few at any load. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <simgrid/actor.h>
@@ -12,6 +14,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/storage/storage_state.h"
+#include "protocols/token/token_layer.h"
 
 static int node_up(const struct storage *st, const struct storage_node *n)
 {
@@ -202,8 +205,23 @@ void storage_sink_actor(int argc, char **argv)
 
 /* ---------------------------------------------------------------- PoRA */
 
-/* A valid submission: claims half the released, unclaimed endowment of a random segment. */
-static void claim(struct storage *st, struct storage_node *n)
+/* The token layer's state, looked up when used: it deploys after this layer (it comes last to
+ * replay every event at the end). NULL without a token section: recording is then a no-op. */
+static struct token_state *token(const struct storage *st)
+{
+  return token_layer_state(st->world);
+}
+
+void storage_record_fees(struct storage *st)
+{
+  token_record_fee(token(st), simgrid_get_clock(), TOKEN_REWARD_PORA,
+                   st->fees - st->fees_recorded);
+  st->fees_recorded = st->fees;
+}
+
+/* A valid submission: claims half the released, unclaimed endowment of a random segment.
+ * Returns the tokens claimed. */
+static double claim(struct storage *st, struct storage_node *n)
 {
   size_t s = (size_t)gsl_rng_uniform_int(st->rng_mining, st->n_segments);
   double released = storage_released(st->seg_fee[s], st->seg_start[s], st->conf->lifetime_s,
@@ -212,6 +230,7 @@ static void claim(struct storage *st, struct storage_node *n)
   st->seg_claimed[s] += pay;
   n->mined += pay;
   st->paid += pay;
+  return pay;
 }
 
 /* Each period every node up finds Poisson((chunks it holds / log length) x target) valid
@@ -221,18 +240,21 @@ void storage_miner_actor(int argc, char **argv)
   struct storage *st = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(st->conf->mining_period_s);
-    double valid = 0;
+    double valid = 0, now = simgrid_get_clock();
+    struct token_state *tk = token(st);
+    storage_record_fees(st); /* the endowment the claims draw on comes before them */
     for (size_t j = 0; j < st->n_nodes && st->log_chunks > 0; j++) {
       struct storage_node *n = &st->nodes[j];
       if (!node_up(st, n))
         continue;
-      double mean = fmin(1, n->chunks_held / st->log_chunks) * st->target;
+      double mean = fmin(1, n->chunks_held / st->log_chunks) * st->target, mined = 0;
       unsigned found = gsl_ran_poisson(st->rng_mining, mean);
       for (unsigned i = 0; i < found; i++)
-        claim(st, n);
+        mined += claim(st, n);
+      token_record_reward(tk, now, n->provider, TOKEN_REWARD_PORA, mined);
       valid += found;
     }
-    if (metrics_in_window(st->world->metrics, simgrid_get_clock())) {
+    if (metrics_in_window(st->world->metrics, now)) {
       st->valid += valid;
       st->periods++;
     }

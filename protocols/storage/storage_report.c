@@ -47,6 +47,7 @@ void storage_report(void *state, struct world *w)
   const struct storage_conf *c = st->conf;
   metrics_t *m = w->metrics;
   double window = w->sc->duration_s - w->sc->warmup_s, written = 0, lost = 0;
+  storage_record_fees(st); /* those since the last period: the token layer finishes after */
   report_nodes(st, &written, &lost);
   const struct provider_class *pc = &w->sc->classes[c->node_class];
   double n = (double)st->n_nodes, per_node = fmin(c->write_bandwidth_Bps, pc->downlink_Bps);

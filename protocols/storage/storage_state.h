@@ -47,6 +47,7 @@ struct storage {
   double *seg_fee, *seg_start, *seg_claimed; /* per pricing segment */
   size_t n_segments, cap_segments;
   double fees, bytes_appended, reads_failed;
+  double fees_recorded;           /* of fees, recorded with the token layer so far */
   double target, valid, periods, paid;
   hist_t *read_latency;           /* owned by metrics */
   struct tx_batch *taken;         /* scratch for mempool_take */
@@ -60,5 +61,8 @@ void storage_reader_actor(int argc, char **argv);
 void storage_sink_actor(int argc, char **argv);
 void storage_miner_actor(int argc, char **argv);
 void storage_report(void *state, struct world *w);
+/* Records the fees endowed since the last call with the token layer (a no-op without a token
+ * section). */
+void storage_record_fees(struct storage *st);
 
 #endif

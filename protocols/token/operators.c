@@ -159,6 +159,11 @@ void operators_credit_usd(operators_t *o, size_t i, double usd)
   o->usd[i] += usd;
 }
 
+void operators_credit_tokens(operators_t *o, size_t i, double tokens)
+{
+  o->tokens[i] += tokens;
+}
+
 double operators_tokens(const operators_t *o, size_t i)
 {
   const struct operator_group *g = &o->groups[o->cohorts[o->cohort[i]].group];

@@ -101,6 +101,8 @@ void operators_set_eligible(operators_t *o, size_t i, bool eligible);
 bool operators_credit_group(operators_t *o, size_t g, double tokens, double usd);
 /* Credits USD to operator i alone (a payment recorded by another layer). */
 void operators_credit_usd(operators_t *o, size_t i, double usd);
+/* Credits tokens to operator i alone (a protocol reward recorded by another layer). */
+void operators_credit_tokens(operators_t *o, size_t i, double tokens);
 /* Tokens operator i has earned in total, settled or not. */
 double operators_tokens(const operators_t *o, size_t i);
 

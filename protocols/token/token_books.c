@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 const char *const token_book_names[] = {"market", "operators", "vesting", "staked", "cooldown",
-                                        "pool", "allocations", "treasury", "burned", NULL};
+                                        "pool", "allocations", "treasury", "protocol", "burned",
+                                        NULL};
 
 void token_books_move(struct token_books *b, enum token_book from, enum token_book to,
                       double x)
@@ -23,7 +24,7 @@ void token_books_move(struct token_books *b, enum token_book from, enum token_bo
 double token_books_circulating(const struct token_books *b)
 {
   return token_books_supply(b) - b->balance[BOOK_ALLOCATIONS] - b->balance[BOOK_VESTING] -
-         b->balance[BOOK_TREASURY];
+         b->balance[BOOK_TREASURY] - b->balance[BOOK_PROTOCOL];
 }
 
 bool token_books_conserved(const struct token_books *b, double rel_tol)

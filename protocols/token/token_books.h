@@ -18,6 +18,8 @@ enum token_book {
   BOOK_POOL,         /* the market's token reserve */
   BOOK_ALLOCATIONS,  /* genesis allocations not yet unlocked */
   BOOK_TREASURY,     /* the foundation's tokens */
+  BOOK_PROTOCOL,     /* users' token fees held by protocol contracts until paid out as rewards
+                        (0G's DA fee pool, storage endowments) */
   BOOK_BURNED,
   BOOK_COUNT
 };
@@ -46,7 +48,8 @@ static inline double token_books_supply(const struct token_books *b)
 {
   return b->minted - b->balance[BOOK_BURNED];
 }
-/* Circulating: supply less locked allocations, vesting rewards and the treasury. */
+/* Circulating: supply less locked allocations, vesting rewards, the treasury and the
+ * protocols' escrow. */
 double token_books_circulating(const struct token_books *b);
 /* Whether minted equals the sum of all books within rel_tol x minted. */
 bool token_books_conserved(const struct token_books *b, double rel_tol);

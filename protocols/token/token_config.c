@@ -13,6 +13,7 @@
 const char *const token_alloc_names[] = {"incentives", "investors", "foundation", "liquidity",
                                          "idle", NULL};
 const char *const token_control_names[] = {"none", "apr", "utilization", NULL};
+const char *const token_reward_source_names[] = {"podas", "pora", NULL};
 
 void token_config_default(struct token_config *c, enum emission_kind kind)
 {

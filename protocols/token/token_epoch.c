@@ -148,8 +148,24 @@ static void sell(struct token_sim *s, enum token_book from, double tokens)
   token_books_move(&s->books, from, BOOK_POOL, tokens);
 }
 
+/* Moves the protocol rewards credited this epoch out of their pools to the operators (what a
+ * pool cannot fund is minted). Returns them. */
+static double fund_protocol_rewards(struct token_sim *s)
+{
+  double paid = 0;
+  for (int r = 0; r < TOKEN_REWARD_SOURCES; r++) {
+    double funded = fmin(s->ev_reward[r], s->escrow[r]), short_by = s->ev_reward[r] - funded;
+    token_books_move(&s->books, BOOK_PROTOCOL, BOOK_OPERATORS, funded);
+    s->escrow[r] -= funded;
+    token_books_mint(&s->books, BOOK_OPERATORS, short_by);
+    s->rewards_minted += short_by;
+    paid += s->ev_reward[r];
+  }
+  return paid;
+}
+
 /* Mints the epoch's emission and hands it out; operators sell their share of what became
- * liquid. Returns the tokens operators received. */
+ * liquid, protocol rewards included. Returns the emission operators received. */
 static double reward(struct token_sim *s, double t0, double t1, double burned)
 {
   const struct emission_split *sp = &s->c.emission.split;
@@ -167,7 +183,8 @@ static double reward(struct token_sim *s, double t0, double t1, double burned)
   token_books_move(&s->books, BOOK_OPERATORS, BOOK_VESTING, locked);
   double released = vesting_stream_step(s->vest, locked);
   token_books_move(&s->books, BOOK_VESTING, BOOK_OPERATORS, released);
-  sell(s, BOOK_OPERATORS, s->c.sell_fraction * (given * immediate + released));
+  double protocol = fund_protocol_rewards(s);
+  sell(s, BOOK_OPERATORS, s->c.sell_fraction * (given * immediate + released + protocol));
   return given;
 }
 
@@ -307,7 +324,16 @@ static void record(struct token_sim *s, double t1, double given, double burned, 
   e->treasury_tokens = b->balance[BOOK_TREASURY];
   e->treasury_usd = s->tr.usd;
   e->runway_s = treasury_runway_s(&s->tr, e->treasury_tokens, e->price);
-  e->apr = e->staked > 0 ? given * (EMISSION_YEAR_S / s->c.epoch_s) / e->staked : 0;
+  double protocol = 0;
+  for (int r = 0; r < TOKEN_REWARD_SOURCES; r++) {
+    e->protocol_rewards[r] = s->ev_reward[r];
+    protocol += s->ev_reward[r];
+  }
+  e->protocol_fees = s->ev_fee_tokens;
+  e->rewards_minted = s->rewards_minted;
+  e->escrow = b->balance[BOOK_PROTOCOL];
+  /* operators' token yield on stake: the emission and the protocols' rewards alike */
+  e->apr = e->staked > 0 ? (given + protocol) * (EMISSION_YEAR_S / s->c.epoch_s) / e->staked : 0;
   e->utilization = capacity > 0 ? served / capacity : 0;
   e->served_gpu_hours = served;
   e->user_usd_per_gpu_hour = served > 0 ? user_usd / served : 0;
@@ -359,6 +385,9 @@ bool token_sim_step(token_sim_t *s)
     s->group_served[g] = 0;
   }
   s->ev_buyback_usd = s->ev_treasury_usd = s->ev_burn_usd = s->ev_user_usd = 0;
+  s->ev_fee_tokens = s->rewards_minted = 0;
+  for (int r = 0; r < TOKEN_REWARD_SOURCES; r++)
+    s->ev_reward[r] = 0;
   s->entered = 0;
   s->left = s->caught = s->refused = 0;
   s->epoch++;

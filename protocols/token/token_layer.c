@@ -26,6 +26,11 @@ static const struct metric_def token_metrics[] = {
   {"operators_final", UNIT_NUMBER, "operators", "operators (honest and sybil) at the end"},
   {"sybils_final", UNIT_NUMBER, "operators", "sybil operators not yet caught at the end"},
   {"token_conserved", UNIT_NUMBER, "", "1 when minted = held + burned + treasury every epoch"},
+  {"token_rewards_podas", UNIT_NUMBER, "tokens", "PoDAS rewards (DA sampling) paid to operators"},
+  {"token_rewards_pora", UNIT_NUMBER, "tokens", "PoRA rewards (storage mining) paid to operators"},
+  {"token_protocol_fees", UNIT_NUMBER, "tokens", "token fees users paid into the protocols' pools"},
+  {"token_rewards_minted", UNIT_NUMBER, "tokens", "protocol rewards no pool covered, minted"},
+  {"token_escrow_final", UNIT_NUMBER, "tokens", "fees still held by the protocols at the end"},
   {NULL, 0, NULL, NULL},
 };
 

@@ -1,14 +1,28 @@
 /* token_layer.h: the token layer's event API, for other layers to call during a run.
  *
  * The token layer has no actors: while the engine runs, other layers record what the token
- * economy needs (users' payments for jobs, proven faults), and when the run ends the layer
- * replays them into the epoch simulation (token_sim.h) over its horizon. The layer itself is
- * `token_layer` (a const struct depin_layer, listed in sim/world.c). */
+ * economy needs (users' payments for jobs, proven faults, protocol rewards paid in tokens and
+ * the token fees that fund them), and when the run ends the layer replays them into the epoch
+ * simulation (token_sim.h) over its horizon, each in the epoch its time falls in (an event at
+ * the horizon itself, such as a layer's last flush when the run ends, in the last one). The
+ * layer itself is `token_layer` (a const struct depin_layer, listed in sim/world.c).
+ *
+ * Rewards and fees: a protocol that pays operators in tokens out of a pool its users fill
+ * (0G's PoDAS from the blob fee pool, PoRA from the storage endowment) records each payout with
+ * token_record_reward and the fees with token_record_fee. The replay credits a reward to the
+ * provider's operator as token income beside its emission rewards (valued at the simulated
+ * price in its revenue, sold at sell_fraction) and moves the tokens out of the source's escrow;
+ * fees move tokens from the free float into that escrow. The token simulation's fee revenue
+ * and burn (fees.h) are cuts of USD payments for compute, and 0G takes no cut of these token
+ * fees and burns none, so they are escrow, not revenue. Every event is stored until the run
+ * ends (32 bytes each): callers aggregate, one reward per node per sample or mining period and
+ * one fee per period, so a 1-hour run of thousands of nodes stays at tens of thousands. */
 #ifndef DEPINSIM_PROTOCOLS_TOKEN_TOKEN_LAYER_H
 #define DEPINSIM_PROTOCOLS_TOKEN_TOKEN_LAYER_H
 
 #include <stddef.h>
 
+#include "protocols/token/token_sim.h"
 #include "sim/layer.h"
 
 struct world;
@@ -32,5 +46,14 @@ void token_record_payment(struct token_state *st, double t, size_t provider_inde
 /* Records a fault of provider_index at time t. st may be NULL. */
 void token_record_fault(struct token_state *st, double t, size_t provider_index,
                         enum token_fault kind);
+/* Records that source's protocol paid provider provider_index `tokens` (> 0) at time t. st may
+ * be NULL (ignored). Out of memory asserts; bad values (tokens <= 0 or not finite, t < 0, an
+ * unknown source) are ignored, and so is a provider no class holds, at the replay. */
+void token_record_reward(struct token_state *st, double t, size_t provider_index,
+                         enum token_reward_source source, double tokens);
+/* Records that users paid `tokens` (> 0) of fees into source's pool by time t. st may be NULL;
+ * bad values are ignored as for rewards. */
+void token_record_fee(struct token_state *st, double t, enum token_reward_source source,
+                      double tokens);
 
 #endif

@@ -24,11 +24,17 @@ struct token_conf {
   size_t n_multipliers;
 };
 
+enum token_event_kind { TOKEN_EVENT_PAYMENT, TOKEN_EVENT_FAULT, TOKEN_EVENT_REWARD,
+                        TOKEN_EVENT_FEE };
+
+/* 32 bytes: a 1-hour run of thousands of nodes records tens of thousands (rewards and fees
+ * come aggregated per sample or mining period). */
 struct token_event {
   double t;
-  size_t provider;
-  double usd;                   /* payment; < 0 marks a fault */
-  enum token_fault kind;
+  size_t provider;              /* unused for a fee */
+  double amount;                /* USD of a payment, tokens of a reward or a fee */
+  unsigned char kind;           /* enum token_event_kind */
+  unsigned char detail;         /* enum token_fault of a fault, token_reward_source otherwise */
 };
 
 struct token_state {

@@ -59,7 +59,7 @@ void token_record_payment(struct token_state *st, double t, size_t provider_inde
 {
   if (!st || !(usd > 0) || !isfinite(usd) || !(t >= 0))
     return;
-  push_event(st, (struct token_event){t, provider_index, usd, TOKEN_FAULT_PROVEN});
+  push_event(st, (struct token_event){t, provider_index, usd, TOKEN_EVENT_PAYMENT, 0});
 }
 
 void token_record_fault(struct token_state *st, double t, size_t provider_index,
@@ -67,7 +67,33 @@ void token_record_fault(struct token_state *st, double t, size_t provider_index,
 {
   if (!st || !(t >= 0))
     return;
-  push_event(st, (struct token_event){t, provider_index, -1, kind});
+  push_event(st, (struct token_event){t, provider_index, 0, TOKEN_EVENT_FAULT,
+                                      (unsigned char)kind});
+}
+
+static bool valid_tokens(const struct token_state *st, double t,
+                         enum token_reward_source source, double tokens)
+{
+  return st && t >= 0 && tokens > 0 && isfinite(tokens) &&
+         (unsigned)source < TOKEN_REWARD_SOURCES;
+}
+
+void token_record_reward(struct token_state *st, double t, size_t provider_index,
+                         enum token_reward_source source, double tokens)
+{
+  if (!valid_tokens(st, t, source, tokens))
+    return;
+  push_event(st, (struct token_event){t, provider_index, tokens, TOKEN_EVENT_REWARD,
+                                      (unsigned char)source});
+}
+
+void token_record_fee(struct token_state *st, double t, enum token_reward_source source,
+                      double tokens)
+{
+  if (!valid_tokens(st, t, source, tokens))
+    return;
+  push_event(st, (struct token_event){t, SIZE_MAX, tokens, TOKEN_EVENT_FEE,
+                                      (unsigned char)source});
 }
 
 static int by_time(const void *a, const void *b)
@@ -114,6 +140,7 @@ struct recorder {
   const struct scenario *sc;
   size_t stride;
   double user_usd, served, burned, minted;
+  double fees, rewards[TOKEN_REWARD_SOURCES], rewards_minted;
   bool conserved;
 };
 
@@ -125,6 +152,7 @@ static const struct table_column token_columns[] = {
   {"treasury_usd", COL_DOUBLE, "USD"}, {"operators", COL_INT64, ""},
   {"sybils", COL_INT64, ""},          {"apr", COL_DOUBLE, ""},
   {"utilization", COL_DOUBLE, ""},    {"user_cost", COL_DOUBLE, "USD/h"},
+  {"protocol_rewards", COL_DOUBLE, "tokens"}, {"escrow", COL_DOUBLE, "tokens"},
 };
 #define TOKEN_COLUMNS (sizeof token_columns / sizeof token_columns[0])
 
@@ -150,6 +178,13 @@ static void record_epoch(const struct token_epoch *e, void *ctx)
   r->burned += e->burned;
   r->minted += e->minted;
   r->conserved &= e->conserved;
+  r->fees += e->protocol_fees;
+  r->rewards_minted += e->rewards_minted;
+  double protocol = 0;
+  for (int k = 0; k < TOKEN_REWARD_SOURCES; k++) {
+    r->rewards[k] += e->protocol_rewards[k];
+    protocol += e->protocol_rewards[k];
+  }
   if (e->index % r->stride != 0)
     return;
   metrics_series_push(r->m, "token_price", "USD", e->t_s, e->price);
@@ -168,30 +203,41 @@ static void record_epoch(const struct token_epoch *e, void *ctx)
     {.d = e->t_s}, {.d = e->price}, {.d = e->supply}, {.d = e->circulating},
     {.d = e->staked}, {.d = e->minted}, {.d = e->burned}, {.d = e->treasury_tokens},
     {.d = e->treasury_usd}, {.i = e->operators}, {.i = e->sybils}, {.d = e->apr},
-    {.d = e->utilization}, {.d = e->user_usd_per_gpu_hour}};
+    {.d = e->utilization}, {.d = e->user_usd_per_gpu_hour}, {.d = protocol}, {.d = e->escrow}};
   table_append(r->table, row);
 }
 
-/* Runs the epochs, applying each recorded event in the epoch it falls in. */
+static void apply(token_sim_t *sim, const struct scenario *sc, const struct token_event *ev)
+{
+  if (ev->kind == TOKEN_EVENT_FEE) {
+    token_sim_fee(sim, (enum token_reward_source)ev->detail, ev->amount);
+    return;
+  }
+  size_t op = operator_of(sc, ev->provider);
+  if (op == SIZE_MAX)
+    return;
+  if (ev->kind == TOKEN_EVENT_PAYMENT) {
+    token_sim_payment(sim, op, ev->amount);
+  } else if (ev->kind == TOKEN_EVENT_REWARD) {
+    token_sim_reward(sim, op, (enum token_reward_source)ev->detail, ev->amount);
+  } else {
+    token_sim_fault(sim, op);
+    if (ev->detail == TOKEN_FAULT_FAKE_GPU)
+      token_sim_evict(sim, op);
+  }
+}
+
+/* Runs the epochs, applying each recorded event in the epoch it falls in; the last epoch also
+ * takes events at its very end (what layers record as the run ends, at the horizon). */
 static void replay(token_sim_t *sim, const struct token_state *st, const struct scenario *sc,
                    double epoch_s, struct recorder *r)
 {
-  size_t next = 0;
-  for (size_t e = 0; e < token_sim_epoch_count(sim); e++) {
+  size_t next = 0, n = token_sim_epoch_count(sim);
+  for (size_t e = 0; e < n; e++) {
     double end = (double)(e + 1) * epoch_s;
-    for (; next < st->n_events && st->events[next].t < end; next++) {
-      const struct token_event *ev = &st->events[next];
-      size_t op = operator_of(sc, ev->provider);
-      if (op == SIZE_MAX)
-        continue;
-      if (ev->usd > 0) {
-        token_sim_payment(sim, op, ev->usd);
-      } else {
-        token_sim_fault(sim, op);
-        if (ev->kind == TOKEN_FAULT_FAKE_GPU)
-          token_sim_evict(sim, op);
-      }
-    }
+    for (; next < st->n_events && (st->events[next].t < end ||
+                                   (e + 1 == n && st->events[next].t <= end)); next++)
+      apply(sim, sc, &st->events[next]);
     token_sim_step(sim);
     record_epoch(token_sim_last(sim), r);
   }
@@ -219,6 +265,14 @@ static void summarise(token_sim_t *sim, const struct token_config *c, struct rec
   metrics_summary_set(m, "operators_final", (double)e->operators, "operators");
   metrics_summary_set(m, "sybils_final", (double)e->sybils, "operators");
   metrics_summary_set(m, "token_conserved", r->conserved ? 1 : 0, "");
+  char name[64];
+  for (int k = 0; k < TOKEN_REWARD_SOURCES; k++) {
+    snprintf(name, sizeof name, "token_rewards_%s", token_reward_source_names[k]);
+    metrics_summary_set(m, name, r->rewards[k], "tokens");
+  }
+  metrics_summary_set(m, "token_protocol_fees", r->fees, "tokens");
+  metrics_summary_set(m, "token_rewards_minted", r->rewards_minted, "tokens");
+  metrics_summary_set(m, "token_escrow_final", e->escrow, "tokens");
   metrics_summary_set(m, "cost_reference_aws_v100", TOKEN_AWS_V100_USD_PER_GPU_HOUR, "USD/h");
   metrics_summary_set(m, "cost_reference_gensyn", TOKEN_GENSYN_PROJECTED_USD_PER_GPU_HOUR,
                       "USD/h");

@@ -226,6 +226,34 @@ void token_sim_payment(token_sim_t *s, size_t op, double usd)
   s->ops->groups[s->ops->cohorts[s->ops->cohort[op]].group].epoch_usd += provider;
 }
 
+void token_sim_fee(token_sim_t *s, enum token_reward_source source, double tokens)
+{
+  if (!(tokens > 0) || !isfinite(tokens) || (unsigned)source >= TOKEN_REWARD_SOURCES)
+    return;
+  double held = fmin(tokens, s->books.balance[BOOK_MARKET]), bought = 0;
+  token_books_move(&s->books, BOOK_MARKET, BOOK_PROTOCOL, held);
+  if (held < tokens) { /* users short of tokens buy the rest, as BME users do */
+    double usd = amm_quote_buy(&s->pool, tokens - held);
+    if (isfinite(usd))
+      bought = fmin(amm_buy(&s->pool, usd), s->books.balance[BOOK_POOL]);
+    token_books_move(&s->books, BOOK_POOL, BOOK_PROTOCOL, bought);
+  }
+  s->escrow[source] += held + bought;
+  s->ev_fee_tokens += held + bought;
+}
+
+double token_sim_reward(token_sim_t *s, size_t op, enum token_reward_source source,
+                        double tokens)
+{
+  if (!known(s, op) || !(tokens > 0) || !isfinite(tokens) ||
+      (unsigned)source >= TOKEN_REWARD_SOURCES)
+    return 0;
+  operators_credit_tokens(s->ops, op, tokens);
+  s->ops->groups[s->ops->cohorts[s->ops->cohort[op]].group].epoch_tokens += tokens;
+  s->ev_reward[source] += tokens;
+  return tokens;
+}
+
 void token_sim_leave(token_sim_t *s, size_t i, double t)
 {
   operators_remove(s->ops, i, t);

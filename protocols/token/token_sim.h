@@ -16,7 +16,18 @@
  * treasury pays its cash burn; sybils are caught; cohorts whose trailing revenue stayed below
  * cost for the patience window leave, and new operators join while revenue per GPU-hour
  * exceeds their cost. Every number without a published source is a parameter whose default
- * token_config_default documents as [unsourced]. */
+ * token_config_default documents as [unsourced].
+ *
+ * Protocol rewards (0G's PoDAS and PoRA) are a second kind of operator income beside the
+ * emission: users pay fees in tokens into a protocol's pool (the DA blob fee pool, the storage
+ * endowment) and the protocol pays them out, in tokens, to the operators whose nodes answered.
+ * The fees are neither revenue nor burn here (fees.h takes a cut of USD payments for compute;
+ * 0G keeps no cut of these and burns none): they move from the free float into BOOK_PROTOCOL,
+ * out of circulation, and rewards move them on to BOOK_OPERATORS. A reward is the operator's
+ * own (its per-operator tokens, so Gini and Nakamoto see it), counts in its class's revenue at
+ * the epoch's price and in APR, and is sold at sell_fraction like the emission it stands
+ * beside. A reward its pool cannot fund (DA's base_reward, or fees never recorded) is minted
+ * and counted apart (rewards_minted): the schedule did not emit it. */
 #ifndef DEPINSIM_PROTOCOLS_TOKEN_TOKEN_SIM_H
 #define DEPINSIM_PROTOCOLS_TOKEN_TOKEN_SIM_H
 
@@ -48,6 +59,12 @@ extern const char *const token_alloc_names[];
 struct token_allocation {
   double share, cliff_s, vesting_s;
 };
+
+/* The protocols whose users pay fees in tokens into a pool that pays rewards out: 0G's PoDAS
+ * (DA sampling, paid from the blob fee pool) and PoRA (storage mining, paid from the
+ * endowment). One escrow each, so one protocol's rewards never draw on another's fees. */
+enum token_reward_source { TOKEN_REWARD_PODAS, TOKEN_REWARD_PORA, TOKEN_REWARD_SOURCES };
+extern const char *const token_reward_source_names[]; /* "podas", "pora"; NULL-terminated */
 
 enum token_control { TOKEN_CONTROL_NONE, TOKEN_CONTROL_APR, TOKEN_CONTROL_UTILIZATION };
 extern const char *const token_control_names[]; /* "none", "apr", "utilization" */
@@ -104,6 +121,10 @@ struct token_epoch {
   double minted, burned, burn_mint_ratio;  /* this epoch */
   double treasury_tokens, treasury_usd, runway_s;
   double apr, utilization, user_usd_per_gpu_hour, served_gpu_hours;
+  double protocol_fees;            /* tokens users paid into the protocols' pools */
+  double protocol_rewards[TOKEN_REWARD_SOURCES]; /* tokens the protocols paid operators */
+  double rewards_minted;           /* of those, what the pools could not fund */
+  double escrow;                   /* tokens the pools hold after the epoch (BOOK_PROTOCOL) */
   long operators, sybils, entered, left, caught;
   long refused;                    /* entrants turned away: table full or no stake to buy */
   const double *class_nodes, *class_revenue_usd_per_gpu_h, *class_profit_usd_per_gpu_h;
@@ -125,6 +146,15 @@ void token_sim_free(token_sim_t *s);
  * are ignored. Cannot fail. */
 void token_sim_payment(token_sim_t *s, size_t op, double usd);
 void token_sim_fault(token_sim_t *s, size_t op);
+/* Users pay `tokens` of fees into source's pool (a blob fee, a storage endowment): from the
+ * free float (BOOK_MARKET, where users' tokens are), the rest bought through the market; what
+ * the market cannot supply is not paid. Non-positive or non-finite amounts are ignored. */
+void token_sim_fee(token_sim_t *s, enum token_reward_source source, double tokens);
+/* Source's protocol pays operator op `tokens` (PoDAS answers, PoRA claims): credited to op now,
+ * moved out of source's pool when the epoch runs. Returns the tokens credited: 0 for an unknown
+ * or departed operator, a bad source or a non-positive or non-finite amount. */
+double token_sim_reward(token_sim_t *s, size_t op, enum token_reward_source source,
+                        double tokens);
 /* Removes operator op (a proven fake, after its slash); its stake left unstakes. */
 void token_sim_evict(token_sim_t *s, size_t op);
 

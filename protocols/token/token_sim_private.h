@@ -38,6 +38,10 @@ struct token_sim {
   int32_t *catch_head, *catch_next; /* sybils caught per epoch */
   /* this epoch's events from other layers */
   double ev_buyback_usd, ev_treasury_usd, ev_burn_usd, ev_user_usd;
+  double ev_fee_tokens;         /* protocol fees that reached a pool */
+  double ev_reward[TOKEN_REWARD_SOURCES]; /* protocol rewards credited, funded at the step */
+  double escrow[TOKEN_REWARD_SOURCES];    /* each pool's share of BOOK_PROTOCOL */
+  double rewards_minted;        /* this epoch's rewards no pool could fund */
   double unstaking;             /* tokens entering the cooldown this epoch */
   long caught, left, refused;
   /* outputs */
