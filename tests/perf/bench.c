@@ -49,6 +49,7 @@ struct bench {
   long sizes[BENCH_MAX_SIZES];
   int n_sizes;
   long actors, rounds;
+  int quick;                        /* --quick: the layers' benchmarks at a tenth of their size */
   struct scale_row scale[BENCH_MAX_SIZES];
   int n_scale;
   struct program_row programs[16];
@@ -204,14 +205,19 @@ static int draw(const struct bench *b)
 }
 
 /* Each protocol layer's own benchmark at its default size (their header comments say what each
- * runs), its output echoed. Returns how many failed. */
+ * runs), or a tenth of it under --quick, its output echoed. Returns how many failed. */
 static int run_layer_benchmarks(struct bench *b, const char *out)
 {
   static char *const none[] = {NULL};
-  static const char *const layers[] = {"market", "token_bench", "verify_bench", "da_bench"};
+  static char *const tasks_10k[] = {"10000", NULL}, *const ten_minutes[] = {"10min", NULL};
+  static const struct {
+    const char *name;
+    char *const *quick_args;
+  } layers[] = {{"market", none}, {"token_bench", none}, {"verify_bench", tasks_10k},
+                {"da_bench", ten_minutes}};
   int failed = 0;
   for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
-    failed += run_program(b, layers[i], none, out) < 0;
+    failed += run_program(b, layers[i].name, b->quick ? layers[i].quick_args : none, out) < 0;
     FILE *f = fopen(out, "r"); /* their own figures, shown as they printed them */
     char line[512];
     while (f && fgets(line, sizeof line, f))
@@ -233,7 +239,7 @@ int main(int argc, char **argv)
   b.perf_dir = perf_dir;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quick")) {
-      b.duration = "10min", b.actors = 2000, b.rounds = 2;
+      b.duration = "10min", b.actors = 2000, b.rounds = 2, b.quick = 1;
       b.sizes[0] = 1000, b.sizes[1] = 10000, b.n_sizes = 2;
     } else if (!strcmp(argv[i], "--duration") && i + 1 < argc) {
       b.duration = argv[++i];
