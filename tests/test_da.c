@@ -509,6 +509,27 @@ static void test_da_bad_section_is_refused_with_positions(void **state)
   assert_refused(BAD_DA("per-slice", ""), 2, validate);
 }
 
+/* A run longer than an epoch is not refused, but warned that quorums are not re-formed. */
+static void test_da_run_past_an_epoch_is_warned(void **state)
+{
+  (void)state;
+  static const char text[] = BAD_DA("aggregate", "  epoch: 30s\n");
+  char *fixed = strdup(text);
+  char *signers = strstr(fixed, "[da-nodes]");
+  memcpy(signers, "[da-node] ", 10); /* a valid signer class */
+  char *size = strstr(fixed, "2MB");
+  memcpy(size, "1MB", 3);            /* a blob the coding holds */
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", fixed, NULL, 0, diag, &sc), DEPIN_OK);
+  assert_int_equal(diag_count(diag), 1);
+  assert_non_null(strstr(diag_line(diag, 0), "da.epoch: warning: the run (60 s) is longer than "
+                                             "an epoch (30 s)"));
+  scenario_free(sc);
+  diag_free(diag);
+  free(fixed);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -517,6 +538,7 @@ int main(void)
     cmocka_unit_test(test_da_erasure_lost_rows_are_rebuilt),
     cmocka_unit_test(test_da_quorum_slots_follow_votes),
     cmocka_unit_test(test_da_quorum_shuffle_is_per_epoch),
+    cmocka_unit_test(test_da_run_past_an_epoch_is_warned),
     cmocka_unit_test(test_da_accept_edge_2047_vs_2048),
     cmocka_unit_test(test_da_frontier_counts_ranges),
     cmocka_unit_test(test_da_geometry_matches_0g),

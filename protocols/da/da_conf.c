@@ -298,6 +298,13 @@ bool da_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
               c->quorum_slots);
     ok = false;
   }
+  if (sc->duration_s > c->epoch_s) {
+    struct cfg_node epoch;
+    cfg_get(cfg, section, "epoch", &epoch, false);
+    cfg_warning(cfg, epoch.node ? epoch : section, "the run (%g s) is longer than an epoch (%g s), "
+                "but quorums are formed once: later epochs keep the first epoch's quorums",
+                sc->duration_s, c->epoch_s);
+  }
   return ok;
 }
 
