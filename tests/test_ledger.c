@@ -31,28 +31,35 @@ static const char link_limited[] =
   "ledger: {validators: 2, block_time: 100ms, max_block_bytes: 1MB,\n"
   "         dissemination: {kind: direct}, round_timeout: 1h}\n";
 
+/* Runs a scenario given as text (plus extra command-line arguments) in a fresh folder and
+ * returns its run file's path (free it). The run may miss its targets, nothing worse. */
+static char *run_text(const char *text, const char *extra)
+{
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "scenario.yaml", text);
+  char *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  free(args);
+  free(scenario);
+  free(dir);
+  return h5;
+}
+
 static void test_ledger_tps_limited_by_one_link(void **state)
 {
   (void)state;
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "link.yaml", link_limited);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  int code = test_run_depinsim(args, NULL);
-  assert_in_range(code, 0, 1);
-  double tps, bound;
+  char *h5 = run_text(link_limited, "");
+  double tps, backlog;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   double closed_form = 125000.0 / 1000.0;
   printf("link-limited TPS %.3f, closed form %.3f (%.2f%%)\n", tps, closed_form,
          100 * (tps - closed_form) / closed_form);
   assert_true(fabs(tps - closed_form) / closed_form < 0.02);
-  assert_int_equal(test_read_summary(h5, "backlog_final", &bound), 0);
-  assert_true(bound > 0); /* the offered load exceeded the link */
-  free(args);
+  assert_int_equal(test_read_summary(h5, "backlog_final", &backlog), 0);
+  assert_true(backlog > 0); /* the offered load exceeded the link */
   free(h5);
-  free(scenario);
-  free(dir);
 }
 
 /* Four validators that each fail every 3 minutes on average for 20 s: a block needs 3 of
@@ -77,12 +84,7 @@ static const char failing_validators[] =
 static void test_ledger_validators_rejoin_after_failures(void **state)
 {
   (void)state;
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "failing.yaml", failing_validators);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  char *h5 = run_text(failing_validators, "");
   double tps, failed, availability;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
@@ -92,10 +94,7 @@ static void test_ledger_validators_rejoin_after_failures(void **state)
   assert_true(availability < 0.97); /* hosts did fail */
   assert_true(failed > 0);          /* and rounds were lost to it */
   assert_true(tps > 80);            /* yet the backlog drains once validators are back */
-  free(args);
   free(h5);
-  free(scenario);
-  free(dir);
 }
 
 /* Gossip along a chain (fan-out 1) of ten validators on 10 Mbps uplinks, each block ~0.4 s
@@ -119,22 +118,14 @@ static const char failing_gossip[] =
 static void test_ledger_gossip_survives_failures_mid_transfer(void **state)
 {
   (void)state;
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "gossip.yaml", failing_gossip);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  char *h5 = run_text(failing_gossip, "");
   double tps, failed;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
   printf("failing gossip chain: failed rounds %.0f, TPS %.1f of 2000\n", failed, tps);
   assert_true(failed > 0);
   assert_true(tps > 0);
-  free(args);
   free(h5);
-  free(scenario);
-  free(dir);
 }
 
 /* A chain (gossip fan-out 1) of five validators on 10 Mbps uplinks, every validator needed
@@ -160,19 +151,13 @@ static const char gossip_chain[] =
 
 static double chain_propagation(const char *part_size)
 {
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "chain.yaml", gossip_chain);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s --set ledger.dissemination.part_size=%s",
-                       scenario, dir, part_size) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  char *extra = NULL;
+  assert_true(asprintf(&extra, "--set ledger.dissemination.part_size=%s", part_size) > 0);
+  char *h5 = run_text(gossip_chain, extra);
   double p50;
   assert_int_equal(test_read_summary(h5, "block_propagation_p50", &p50), 0);
-  free(args);
   free(h5);
-  free(scenario);
-  free(dir);
+  free(extra);
   return p50;
 }
 
