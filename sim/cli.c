@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "depinsim_revision.h"
 #include "gpu/calibrate.h"
 #include "sim/check.h"
 #include "sim/diag.h"

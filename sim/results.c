@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "depinsim_revision.h"
 #include "sim/paths.h"
 
 struct writer {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <xbt/asserts.h>
 
+#include "depinsim_revision.h"
 #include "sim/scenario.h"
 
 #define SWEEP_TEXT_WIDTH 64   /* swept text values and run file names */

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "depinsim_revision.h"
 #include "sim/gnuplot.h"
 #include "sim/progress.h"
 
