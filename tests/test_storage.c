@@ -117,6 +117,32 @@ static void test_storage_write_throughput_against_n_times_disk(void **state)
   assert_double_equal(light, offered, 0.02 * offered);
 }
 
+/* Nodes that fail every minute on average for 10 s (availability 6/7) catch up on what they
+ * missed once they are back: at 40% load the disks have room, so what the nodes write in the
+ * window stays within 5% of what was offered (writes caught in the run's last failures still
+ * owed), where dropping the missed copies would lose 1/7 of them. */
+static void test_storage_nodes_catch_up_after_failures(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir(), *text = NULL, *args = NULL, *h5 = NULL;
+  assert_true(asprintf(&text, STORAGE_SCENARIO("  writes: {rate: 67/s, size: 4MiB}\n")) > 0);
+  char *yaml = test_write_file(dir, "st.yaml", text);
+  assert_true(asprintf(&args, "run -q %s -o %s --set 'providers.disk.availability={mtbf: 1min, "
+                              "mttr: 10s}'", yaml, dir) > 0);
+  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  double written, resynced, availability, offered = 67 * 4 * 1048576.0;
+  assert_int_equal(test_read_summary(h5, "storage_write_throughput", &written), 0);
+  assert_int_equal(test_read_summary(h5, "storage_chunks_resynced", &resynced), 0);
+  assert_int_equal(test_read_summary(h5, "availability", &availability), 0);
+  print_message("availability %.3f: wrote %.1f of %.1f MB/s offered, %.0f chunks resynced\n",
+                availability, written / 1e6, offered / 1e6, resynced);
+  assert_true(availability < 0.9);
+  assert_true(resynced > 0);
+  assert_double_equal(written, offered, 0.05 * offered);
+  free(h5), free(args), free(yaml), free(text), free(dir);
+}
+
 /* The difficulty holds PoRA near its target of 5 valid submissions a period (16 periods after
  * warm-up). 0G's rule settles where E[5 / actual] = 1, which for Poisson counts (and a doubling
  * after an empty period) lies above 5: between 5 and 10, not at 5. */
@@ -138,6 +164,7 @@ int main(void)
     cmocka_unit_test(test_storage_replicas_on_distinct_nodes),
     cmocka_unit_test(test_storage_bad_section_is_refused_with_positions),
     cmocka_unit_test(test_storage_write_throughput_against_n_times_disk),
+    cmocka_unit_test(test_storage_nodes_catch_up_after_failures),
     cmocka_unit_test(test_storage_pora_reaches_its_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,8 +37,7 @@ static void deploy_nodes(struct storage *st)
     sg_host_t host = w->providers[provider].host;
     *n = (struct storage_node){.st = st, .provider = provider};
     snprintf(name, sizeof(name), "storage-w-%s", sg_host_get_name(host));
-    n->writes = sg_mailbox_by_name(name);
-    actors_start(name, host, n, storage_node_actor, true);
+    actors_start(name, host, n, storage_node_actor, true); /* it opens n->writes */
     snprintf(name, sizeof(name), "storage-r-%s", sg_host_get_name(host));
     n->reads = sg_mailbox_by_name(name);
     if (st->conf->read_rate_per_s > 0)
@@ -89,6 +88,8 @@ static void storage_state_free(void *state)
   gsl_rng_free(st->rng_writes);
   gsl_rng_free(st->rng_reads);
   gsl_rng_free(st->rng_mining);
+  for (size_t j = 0; j < st->n_nodes; j++)
+    free(st->nodes[j].writing); /* a write the run ended in */
   free(st->nodes);
   free(st->seg_fee);
   free(st->seg_start);
@@ -105,7 +106,8 @@ static const struct metric_def storage_metrics[] = {
   {"storage_read_latency_p99", UNIT_TIME, "s", "read latency, 99th percentile"},
   {"storage_reads_failed", UNIT_NUMBER, "", "reads with every copy's node down"},
   {"storage_cost_per_gib", UNIT_NUMBER, "tokens", "fees paid per GiB of data written"},
-  {"storage_chunks_lost", UNIT_NUMBER, "", "chunk copies not made: node down at the flush"},
+  {"storage_chunks_resynced", UNIT_NUMBER, "", "chunk copies a node missed while down, sent once it was back"},
+  {"storage_chunks_behind", UNIT_NUMBER, "", "chunk copies still owed at the end (nodes down or writing)"},
   {"pora_valid", UNIT_NUMBER, "", "valid PoRA submissions after warm-up"},
   {"pora_per_period", UNIT_NUMBER, "", "valid PoRA submissions per mining period"},
   {"mining_paid", UNIT_NUMBER, "tokens", "endowment claimed by PoRA"},

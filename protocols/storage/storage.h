@@ -24,7 +24,8 @@
  *    clamped to x0.5..x2 (a period without submissions doubles it).
  * Simplifications: no sealing/scratchpad work is charged (an exec of 64 Blake2b hashes per try
  * is noise beside the disk); the KV layer is not modelled; nodes never fill (no shard
- * halving); the writer's own uplink is the control host's (unbounded): the bound is the
+ * halving); a node that was down catches up on what it missed with its next flush after it is
+ * back (0G nodes sync from peers; here the log writer resends); the writer's own uplink is the control host's (unbounded): the bound is the
  * nodes' side. */
 #ifndef DEPINSIM_PROTOCOLS_STORAGE_STORAGE_H
 #define DEPINSIM_PROTOCOLS_STORAGE_STORAGE_H

@@ -21,6 +21,13 @@ static int node_up(const struct storage *st, const struct storage_node *n)
   return world_provider_is_up(st->world, n->provider);
 }
 
+/* Whether n can take a batch: up, and its actor restarted (with a fresh mailbox) since it
+ * came back. */
+static int node_listening(const struct storage *st, const struct storage_node *n)
+{
+  return node_up(st, n) && n->listening_since >= st->world->providers[n->provider].up_since;
+}
+
 /* ---------------------------------------------------------------- the log writer */
 
 /* How many p in [a, b) have p mod n == r (0 <= r < n). */
@@ -71,22 +78,48 @@ static void append(struct storage *st, double count)
   st->bytes_appended += count * c->write_bytes;
 }
 
+/* A batch that did not reach its node's disk (the node failed first): owed again, so the
+ * node catches up once it is back, as a 0G node syncs what it missed. */
+static void owe_again(struct storage_batch *b)
+{
+  b->node->owed_bytes += b->bytes;
+  b->node->owed_chunks += b->chunks;
+  b->node->missed_chunks += b->chunks;
+  free(b);
+}
+
+/* SimGrid's clean-up of a detached transfer that failed (its receiver went down). */
+static void batch_not_delivered(void *payload)
+{
+  owe_again(payload);
+}
+
 static void flush(struct storage *st)
 {
   for (size_t j = 0; j < st->n_nodes; j++) {
     struct storage_node *n = &st->nodes[j];
     if (n->owed_chunks <= 0)
       continue;
-    if (!node_up(st, n)) {
-      n->chunks_lost += n->owed_chunks; /* the copy is not made; 0G would re-upload later */
-    } else {
-      struct storage_batch *b = malloc(sizeof(*b));
-      xbt_assert(b, "out of memory");
-      *b = (struct storage_batch){.bytes = n->owed_bytes, .chunks = n->owed_chunks};
-      sg_comm_detach(sg_mailbox_put_init(n->writes, b, (long)b->bytes), free);
-      world_count_activity(st->world, 1);
+    if (!node_listening(st, n)) { /* kept until it is back */
+      n->missed_chunks = n->owed_chunks;
+      continue;
     }
-    n->owed_bytes = n->owed_chunks = 0;
+    /* At most two intervals of disk time a flow: a node catching up after a failure gets
+     * its backlog at its disk's pace, not as one flow its disk waits for. */
+    double cap = 2 * st->conf->write_bandwidth_Bps * st->conf->interval_s;
+    double share = fmin(1, cap / n->owed_bytes);
+    struct storage_batch *b = malloc(sizeof(*b));
+    xbt_assert(b, "out of memory");
+    *b = (struct storage_batch){.node = n, .bytes = n->owed_bytes * share,
+                                .chunks = n->owed_chunks * share};
+    sg_comm_detach(sg_mailbox_put_init(n->writes, b, (long)b->bytes), batch_not_delivered);
+    world_count_activity(st->world, 1);
+    n->chunks_resynced += n->missed_chunks * share;
+    n->owed_bytes -= b->bytes;
+    n->owed_chunks -= b->chunks;
+    n->missed_chunks -= n->missed_chunks * share;
+    if (share == 1) /* exact zeros, not rounding residue */
+      n->owed_bytes = n->owed_chunks = n->missed_chunks = 0;
   }
 }
 
@@ -109,24 +142,48 @@ void storage_writer_actor(int argc, char **argv)
 
 /* ---------------------------------------------------------------- nodes */
 
-/* Writes what the log writer sends, in order, through its disk (a FIFO at write_bandwidth). */
+/* Writes at most one interval's worth of b through n's disk (a FIFO at write_bandwidth) and
+ * takes it off b: a node that fails in a long catch-up write keeps what it wrote. */
+static void write_piece(struct storage_node *n, struct storage_batch *b)
+{
+  const struct storage_conf *c = n->st->conf;
+  double bytes = fmin(b->bytes, c->write_bandwidth_Bps * c->interval_s);
+  double chunks = b->chunks * bytes / b->bytes;
+  double done = fmax(simgrid_get_clock(), n->disk_free_at) + bytes / c->write_bandwidth_Bps;
+  n->disk_free_at = done;
+  sg_actor_sleep_until(done);
+  b->bytes -= bytes;
+  b->chunks -= chunks;
+  n->chunks_held += chunks;
+  if (metrics_in_window(n->st->world->metrics, done))
+    n->bytes_written_in_window += bytes;
+}
+
+/* Writes what the log writer sends, in order, through its disk. */
 void storage_node_actor(int argc, char **argv)
 {
   struct storage_node *n = actors_state(argc, argv);
-  struct storage *st = n->st;
-  sg_mailbox_set_receiver(sg_mailbox_get_name(n->writes));
-  n->disk_free_at = simgrid_get_clock();
+  /* A new mailbox for each start: transfers to the actor that died with the host fail in
+   * the old one (and are owed again); sharing it, SimGrid matched the new actor's receive
+   * with such a transfer and never completed it, so a node that came back never wrote
+   * again. */
+  char name[128];
+  snprintf(name, sizeof(name), "%s-%u", sg_actor_self_get_name(), n->incarnation++);
+  n->writes = sg_mailbox_by_name(name);
+  sg_mailbox_set_receiver(name);
+  n->disk_free_at = n->listening_since = simgrid_get_clock();
+  if (n->writing) { /* the node failed while writing it: that copy was not made */
+    owe_again(n->writing);
+    n->writing = NULL;
+  }
   for (;;) {
     struct storage_batch *b = actors_receive(n->writes);
     if (!b)
       continue;
-    double done = fmax(simgrid_get_clock(), n->disk_free_at) +
-                  b->bytes / st->conf->write_bandwidth_Bps;
-    n->disk_free_at = done;
-    sg_actor_sleep_until(done);
-    n->chunks_held += b->chunks;
-    if (metrics_in_window(st->world->metrics, done))
-      n->bytes_written_in_window += b->bytes;
+    n->writing = b;
+    while (b->bytes > 0) /* what is written stays written if the node fails */
+      write_piece(n, b);
+    n->writing = NULL;
     free(b);
   }
 }

@@ -22,20 +22,22 @@ static double read_floor(const struct storage *st)
   return best;
 }
 
-static void report_nodes(const struct storage *st, double *written, double *lost)
+static void report_nodes(const struct storage *st, double *written, double *resynced,
+                         double *behind)
 {
   static const struct table_column cols[] = {
     {"provider", COL_INT64, ""}, {"chunks", COL_DOUBLE, ""}, {"written", COL_DOUBLE, "B"},
-    {"lost", COL_DOUBLE, ""},    {"mined", COL_DOUBLE, "tokens"},
+    {"resynced", COL_DOUBLE, ""}, {"mined", COL_DOUBLE, "tokens"},
   };
   table_t *t = metrics_table(st->world->metrics, "storage_nodes", sizeof(cols) / sizeof(cols[0]),
                              cols);
   for (size_t j = 0; j < st->n_nodes; j++) {
     const struct storage_node *n = &st->nodes[j];
     *written += n->bytes_written_in_window;
-    *lost += n->chunks_lost;
+    *resynced += n->chunks_resynced;
+    *behind += n->owed_chunks + (n->writing ? n->writing->chunks : 0);
     union table_cell row[] = {{.i = (int64_t)n->provider}, {.d = n->chunks_held},
-                              {.d = n->bytes_written_in_window}, {.d = n->chunks_lost},
+                              {.d = n->bytes_written_in_window}, {.d = n->chunks_resynced},
                               {.d = n->mined}};
     table_append(t, row);
   }
@@ -46,9 +48,9 @@ void storage_report(void *state, struct world *w)
   struct storage *st = state;
   const struct storage_conf *c = st->conf;
   metrics_t *m = w->metrics;
-  double window = w->sc->duration_s - w->sc->warmup_s, written = 0, lost = 0;
+  double window = w->sc->duration_s - w->sc->warmup_s, written = 0, resynced = 0, behind = 0;
   storage_record_fees(st); /* those since the last period: the token layer finishes after */
-  report_nodes(st, &written, &lost);
+  report_nodes(st, &written, &resynced, &behind);
   const struct provider_class *pc = &w->sc->classes[c->node_class];
   double n = (double)st->n_nodes, per_node = fmin(c->write_bandwidth_Bps, pc->downlink_Bps);
   double offered = c->write_rate_per_s * ceil(c->write_bytes / c->chunk_bytes) *
@@ -70,7 +72,8 @@ void storage_report(void *state, struct world *w)
   metrics_bound_set(m, "storage_cost_per_gib",
                     c->price_per_sector * 1024.0 * 1024 * 1024 / STORAGE_SECTOR_BYTES, "tokens",
                     "price_per_sector x 4,194,304 sectors (writes round up to a sector)");
-  metrics_summary_set(m, "storage_chunks_lost", lost, "");
+  metrics_summary_set(m, "storage_chunks_resynced", resynced, "");
+  metrics_summary_set(m, "storage_chunks_behind", behind, "");
   metrics_summary_set(m, "pora_valid", st->valid, "");
   metrics_summary_set(m, "pora_per_period", st->periods > 0 ? st->valid / st->periods : 0, "");
   metrics_bound_set(m, "pora_per_period", c->target_submissions, "",

@@ -18,14 +18,20 @@ struct storage_node {
   struct storage *st;
   size_t provider;
   sg_mailbox_t writes, reads;
-  double owed_bytes, owed_chunks; /* appended for it since the last flush */
+  double owed_bytes, owed_chunks; /* appended for it and not yet sent (or sent and lost) */
+  double missed_chunks;           /* of owed_chunks, those due while it was down */
   double disk_free_at;
-  double chunks_held, bytes_written_in_window, chunks_lost;
+  double listening_since;         /* when its node actor last opened `writes` */
+  unsigned incarnation;           /* node actor starts so far: each opens a new `writes` */
+  struct storage_batch *writing;  /* received, being written; lost if the node fails */
+  double chunks_held, bytes_written_in_window, chunks_resynced;
   double mined;                   /* tokens its PoRA submissions claimed */
 };
 
-/* What the log writer sends a node: chunks and their bytes. Owned by the receiver. */
+/* What the log writer sends a node: chunks and their bytes. Owned by the receiver; one that
+ * never arrives or is not written is owed to the node again. */
 struct storage_batch {
+  struct storage_node *node;
   double bytes, chunks;
 };
 
