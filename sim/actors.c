@@ -26,6 +26,14 @@ void *actors_state(int argc, char **argv)
   return p;
 }
 
+sg_mailbox_t actors_open_mailbox(unsigned *starts)
+{
+  char name[160];
+  snprintf(name, sizeof(name), "%s#%u", sg_actor_self_get_name(), (*starts)++);
+  sg_mailbox_set_receiver(name);
+  return sg_mailbox_by_name(name);
+}
+
 void *actors_receive(sg_mailbox_t box)
 {
   void *data = NULL;

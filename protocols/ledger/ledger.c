@@ -36,12 +36,14 @@ static double mempool_tick(const struct ledger_conf *c)
   return fmin(c->block_time_s / 10, 0.05);
 }
 
-/* Whether validator `to` of b's shard can receive: one whose host is down gets nothing (its
- * mailbox's permanent receiver is gone, and SimGrid refuses a transfer to a host that is
- * off); it catches up on later blocks. */
+/* Whether validator `to` of b's shard can receive: one whose host is down, or whose actor has
+ * not restarted since it came back, gets nothing (SimGrid refuses a transfer to a host that
+ * is off, and the mailbox is the new actor's); it catches up on later blocks. */
 static bool reachable(const struct world *w, const struct block *b, unsigned to)
 {
-  return sg_host_is_on(w->providers[b->shard->validators[to].provider].host);
+  const struct validator *v = &b->shard->validators[to];
+  const struct provider *p = &w->providers[v->provider];
+  return sg_host_is_on(p->host) && v->listening_since >= p->up_since;
 }
 
 static void send_part(struct world *w, struct block_part *part, unsigned to)
@@ -142,7 +144,8 @@ static void validator_actor(int argc, char **argv)
   struct validator *v = actors_state(argc, argv);
   /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
    * waiting in the mailbox for the next get (SimGrid's rendezvous). */
-  sg_mailbox_set_receiver(sg_mailbox_get_name(v->mailbox));
+  v->mailbox = actors_open_mailbox(&v->starts);
+  v->listening_since = simgrid_get_clock();
   for (;;) {
     struct block_part *part = actors_receive(v->mailbox); /* NULL: sender failed mid-way */
     if (part)
@@ -318,9 +321,9 @@ static void start_validator(struct shard *s, unsigned i, size_t provider)
   struct world *w = s->ledger->world;
   struct validator *v = &s->validators[i];
   char name[64];
-  *v = (struct validator){.shard = s, .index = i, .provider = provider};
+  *v = (struct validator){.shard = s, .index = i, .provider = provider,
+                          .listening_since = -INFINITY}; /* until its actor runs */
   snprintf(name, sizeof(name), "ledger-s%u-v%u", s->id, i);
-  v->mailbox = sg_mailbox_by_name(name);
   actors_start(name, w->providers[provider].host, v, validator_actor, true);
 }
 

@@ -42,7 +42,9 @@ struct validator {
   struct shard *shard;
   unsigned index;
   size_t provider;
-  sg_mailbox_t mailbox;
+  sg_mailbox_t mailbox;     /* its actor's current one (actors_open_mailbox) */
+  unsigned starts;
+  double listening_since;   /* when its actor last opened it */
 };
 
 struct shard {

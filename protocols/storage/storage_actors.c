@@ -163,14 +163,8 @@ static void write_piece(struct storage_node *n, struct storage_batch *b)
 void storage_node_actor(int argc, char **argv)
 {
   struct storage_node *n = actors_state(argc, argv);
-  /* A new mailbox for each start: transfers to the actor that died with the host fail in
-   * the old one (and are owed again); sharing it, SimGrid matched the new actor's receive
-   * with such a transfer and never completed it, so a node that came back never wrote
-   * again. */
-  char name[128];
-  snprintf(name, sizeof(name), "%s-%u", sg_actor_self_get_name(), n->incarnation++);
-  n->writes = sg_mailbox_by_name(name);
-  sg_mailbox_set_receiver(name);
+  /* transfers to the start that died fail in its mailbox (and are owed again) */
+  n->writes = actors_open_mailbox(&n->starts);
   n->disk_free_at = n->listening_since = simgrid_get_clock();
   if (n->writing) { /* the node failed while writing it: that copy was not made */
     owe_again(n->writing);

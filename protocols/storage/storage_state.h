@@ -22,7 +22,7 @@ struct storage_node {
   double missed_chunks;           /* of owed_chunks, those due while it was down */
   double disk_free_at;
   double listening_since;         /* when its node actor last opened `writes` */
-  unsigned incarnation;           /* node actor starts so far: each opens a new `writes` */
+  unsigned starts;                /* of its node actor, each with a new `writes` */
   struct storage_batch *writing;  /* received, being written; lost if the node fails */
   double chunks_held, bytes_written_in_window, chunks_resynced;
   double mined;                   /* tokens its PoRA submissions claimed */
