@@ -33,7 +33,7 @@ struct ledger_conf {
   double part_bytes;           /* gossip: blocks travel in parts of this size, default 64 KiB */
   double quorum;               /* fraction of validators, default 2/3 */
   long shards;                 /* default 1 */
-  double round_timeout_s;      /* default 10 s */
+  double round_timeout_s;      /* default 3 s (CometBFT's timeout_propose) */
   double tx_rate_per_s;        /* from workload.transactions */
   double tx_bytes;
 };

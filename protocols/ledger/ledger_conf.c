@@ -11,7 +11,10 @@
 #define LEDGER_DEFAULT_FANOUT 8
 /* CometBFT's BlockPartSizeBytes (types/params.go): blocks are gossiped in 64 KiB parts. */
 #define LEDGER_DEFAULT_PART_BYTES 65536.0
-#define LEDGER_DEFAULT_ROUND_TIMEOUT_S 10.0
+/* CometBFT's default timeout_propose (config.toml: 3s): how long validators wait for a proposal
+ * before moving to the next round. [our reading: the same wait bounds a round missing its
+ * quorum, where CometBFT adds prevote and precommit timeouts of 1 s each] */
+#define LEDGER_DEFAULT_ROUND_TIMEOUT_S 3.0
 
 static const char *const ledger_keys[] = {"validators", "block_time", "max_block_bytes",
                                           "dissemination", "quorum", "shards",
