@@ -31,26 +31,10 @@ static const char link_limited[] =
   "ledger: {validators: 2, block_time: 100ms, max_block_bytes: 1MB,\n"
   "         dissemination: {kind: direct}, round_timeout: 1h}\n";
 
-/* Runs a scenario given as text (plus extra command-line arguments) in a fresh folder and
- * returns its run file's path (free it). The run may miss its targets, nothing worse. */
-static char *run_text(const char *text, const char *extra)
-{
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "scenario.yaml", text);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
-  free(args);
-  free(scenario);
-  free(dir);
-  return h5;
-}
-
 static void test_ledger_tps_limited_by_one_link(void **state)
 {
   (void)state;
-  char *h5 = run_text(link_limited, "");
+  char *h5 = test_run_text(link_limited, "");
   double tps, backlog;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   double closed_form = 125000.0 / 1000.0;
@@ -84,7 +68,7 @@ static const char failing_validators[] =
 static void test_ledger_validators_rejoin_after_failures(void **state)
 {
   (void)state;
-  char *h5 = run_text(failing_validators, "");
+  char *h5 = test_run_text(failing_validators, "");
   double tps, failed, availability;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
@@ -118,7 +102,7 @@ static const char failing_gossip[] =
 static void test_ledger_gossip_survives_failures_mid_transfer(void **state)
 {
   (void)state;
-  char *h5 = run_text(failing_gossip, "");
+  char *h5 = test_run_text(failing_gossip, "");
   double tps, failed;
   assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
   assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
@@ -153,7 +137,7 @@ static double chain_propagation(const char *part_size)
 {
   char *extra = NULL;
   assert_true(asprintf(&extra, "--set ledger.dissemination.part_size=%s", part_size) > 0);
-  char *h5 = run_text(gossip_chain, extra);
+  char *h5 = test_run_text(gossip_chain, extra);
   double p50;
   assert_int_equal(test_read_summary(h5, "block_propagation_p50", &p50), 0);
   free(h5);

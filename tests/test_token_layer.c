@@ -107,12 +107,7 @@ static void test_token_layer_run_matches_closed_form(void **state)
     "  staking: {multiplier: {dc-h100: 10}}\n"
     "  epoch: 1d\n"
     "  horizon: 365d\n";
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, "token.yaml", text);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  char *h5 = test_run_text(text, "");
   double minted, burned, supply, conserved, gini, nakamoto, cost;
   assert_int_equal(test_read_summary(h5, "token_minted_total", &minted), 0);
   assert_int_equal(test_read_summary(h5, "token_burned_total", &burned), 0);
@@ -130,10 +125,7 @@ static void test_token_layer_run_matches_closed_form(void **state)
   /* users pay cost x (1 + markup 0.2) x (1 + reservation 0.25%) of the classes serving */
   print_message("cost per GPU-hour %.4f USD\n", cost);
   assert_true(cost >= 0.28 * 1.2 * 1.0025 - 1e-9 && cost <= 2.10 * 1.2 * 1.0025 + 1e-9);
-  free(args);
   free(h5);
-  free(scenario);
-  free(dir);
 }
 
 /* Protocol rewards and fees through the event API: 100 tokens of fees into the PoDAS pool
@@ -257,11 +249,7 @@ static void test_token_layer_protocol_rewards_match_da_and_storage(void **state)
     "  emission: {kind: custom, rate_per_year: 0}\n"
     "  demand: {gpu_hours_per_hour: 0}\n"
     "  epoch: 30s\n";
-  char *dir = test_tmpdir(), *scenario = test_write_file(dir, "rewards.yaml", text);
-  char *args = NULL, *h5 = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s", scenario, dir) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_in_range(test_run_depinsim(args, NULL), 0, 1);
+  char *h5 = test_run_text(text, "");
   double podas, pora, sampling_paid, mining_paid, fees, minted, escrow, conserved;
   assert_int_equal(test_read_summary(h5, "token_rewards_podas", &podas), 0);
   assert_int_equal(test_read_summary(h5, "token_rewards_pora", &pora), 0);
@@ -280,10 +268,7 @@ static void test_token_layer_protocol_rewards_match_da_and_storage(void **state)
   assert_double_equal(minted, 0, 1e-9 * fees);
   assert_double_equal(escrow, fees - podas - pora, 1e-9 * fees);
   assert_true(conserved == 1.0);
-  free(args);
   free(h5);
-  free(scenario);
-  free(dir);
 }
 
 int main(void)

@@ -61,6 +61,28 @@ static inline int test_run_depinsim(const char *args, const char *log)
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Runs "depinsim run" on a scenario given as text (plus extra arguments) in a fresh folder and
+ * returns its run file's path (owned); aborts the test unless the run exited 0 or 1 (targets
+ * met or missed). */
+static inline char *test_run_text(const char *text, const char *extra)
+{
+  char *dir = test_tmpdir();
+  char *scenario = test_write_file(dir, "scenario.yaml", text);
+  char *args = NULL, *h5 = NULL;
+  if (asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) < 0 ||
+      asprintf(&h5, "%s/run.h5", dir) < 0)
+    abort();
+  int code = test_run_depinsim(args, NULL);
+  if (code != 0 && code != 1) {
+    fprintf(stderr, "depinsim %s: exit %d\n", args, code);
+    abort();
+  }
+  free(args);
+  free(scenario);
+  free(dir);
+  return h5;
+}
+
 /* Reads the /summary attribute `name` of a run file; returns 0 on success. */
 static inline int test_read_summary(const char *h5, const char *name, double *value)
 {
