@@ -74,9 +74,9 @@ static void deploy_nodes(struct da *d)
       struct da_node *n = &d->nodes[d->n_nodes];
       size_t provider = d->signer_provider[i];
       *n = (struct da_node){.da = d, .quorum = k, .provider = provider, .slots = slots,
-                            .stores = provider_stores(w, provider), .first_failed_at = -1};
+                            .stores = provider_stores(w, provider), .first_failed_at = -1,
+                            .listening_since = -INFINITY}; /* until its actor runs */
       snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(w->providers[provider].host));
-      n->mailbox = sg_mailbox_by_name(name);
       n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), w->providers[provider].host);
       actors_start(name, w->providers[provider].host, n, da_node_actor, true);
       node_of[i] = d->n_nodes;

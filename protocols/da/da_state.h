@@ -25,7 +25,9 @@ struct da_node {
   size_t provider;
   long slots;
   bool stores;            /* false: lazy or malicious, signs without storing */
-  sg_mailbox_t mailbox;
+  sg_mailbox_t mailbox;   /* its actor's current one (actors_open_mailbox) */
+  unsigned starts;
+  double listening_since; /* when its actor last opened it */
   double rows_owed;       /* rows sent to it (delivered or not) */
   double rows_stored;
   double bytes_written_in_window;

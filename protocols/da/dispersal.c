@@ -117,6 +117,14 @@ static void push_pending(struct da_quorum *q, size_t blob)
   q->pending[(q->pending_head + q->n_pending++) % q->cap_pending] = blob;
 }
 
+/* Whether n can receive: up, and its actor restarted (with a mailbox of its own) since it
+ * came back. */
+static bool node_listening(const struct da *d, const struct da_node *n)
+{
+  const struct provider *p = &d->world->providers[n->provider];
+  return sg_host_is_on(p->host) && n->listening_since >= p->up_since;
+}
+
 /* Per-slice: one flow per row from the submitter to its slot's node. */
 static void disperse_slices(struct da *d, size_t blob)
 {
@@ -124,7 +132,7 @@ static void disperse_slices(struct da *d, size_t blob)
   for (long slot = 0; slot < d->conf->quorum_slots; slot++) {
     struct da_node *n = &d->nodes[q->slot_node[slot]];
     n->rows_owed += 1;
-    if (!sg_host_is_on(d->world->providers[n->provider].host))
+    if (!node_listening(d, n))
       continue; /* the row is lost: the node never gets it */
     sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(blob, blob + 1), (long)d->row_bytes);
     sg_comm_detach(c, NULL);
@@ -304,9 +312,9 @@ void da_node_actor(int argc, char **argv)
   if (n->started)
     da_node_account_loss(n); /* restarted after a failure: its queue died with it */
   n->started = true;
-  n->down_free_at = simgrid_get_clock();
+  n->down_free_at = n->listening_since = simgrid_get_clock();
   /* Rows flow in while earlier ones are verified and written (no rendezvous per transfer). */
-  sg_mailbox_set_receiver(sg_mailbox_get_name(n->mailbox));
+  n->mailbox = actors_open_mailbox(&n->starts);
   for (;;) {
     size_t a, b;
     void *msg = actors_receive(n->mailbox);
@@ -345,7 +353,7 @@ static void dispatch(struct da_quorum *q)
     size_t a = n->next_blob, b = q->dispersed;
     n->next_blob = b;
     n->rows_owed += (double)(b - a) * (double)n->slots;
-    if (!sg_host_is_on(d->world->providers[n->provider].host))
+    if (!node_listening(d, n))
       continue;
     /* A notice without bytes: the node times the rows' arrival on its downlink. */
     sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(a, b), 0);
