@@ -28,6 +28,7 @@
 
 #include "protocols/token/yuma.h"
 #include "protocols/verify/verify_private.h"
+#include "sim/actors.h"
 
 /* subtensor's emission split. */
 #define VERIFY_BT_MINER_SHARE 0.41
@@ -110,11 +111,10 @@ static void query_round(struct verify *v, size_t vi)
   free(q);
 }
 
+/* Queries every tempo; restarted with its host after a failure (sim/actors.h). */
 static void validator_actor(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  const struct validator *me = sg_actor_self_get_data();
+  const struct validator *me = actors_state(argc, argv);
   struct verify *v = me->v;
   double tempo = v->c->bt.tempo_s;
   for (;;) {
@@ -234,9 +234,8 @@ void verify_bt_deploy(struct verify *v)
   for (size_t i = 0; i < bt->n_val; i++) {
     snprintf(name, sizeof name, "verify-validator-%zu", i);
     bt->vals[i] = (struct validator){v, i};
-    sg_actor_t a = sg_actor_init(name, v->w->providers[bt->validators[i]].host);
-    sg_actor_set_data(a, &bt->vals[i]);
-    sg_actor_start(a, validator_actor, 0, NULL);
+    actors_start(name, v->w->providers[bt->validators[i]].host, &bt->vals[i], validator_actor,
+                 true);
   }
   sg_actor_t a = sg_actor_init("verify-subnet", v->storage);
   sg_actor_set_data(a, v);
