@@ -156,11 +156,17 @@ int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
             sweep_valid(opts, sc, &points);
   diag_print(diag, err);
   if (ok) {
-    size_t layers = 0;
+    fprintf(out, "%s: ok (%s: %zu provider%s in %zu class%s; layers", opts->scenario, sc->name,
+            sc->n_providers, sc->n_providers == 1 ? "" : "s", sc->n_classes,
+            sc->n_classes == 1 ? "" : "es");
+    const char *sep = " ";
     for (size_t i = 0; i < world_layer_count; i++)
-      layers += sc->layer_conf[i] != NULL;
-    fprintf(out, "%s: ok (%s: %zu providers in %zu classes, %zu layers, %zu targets", opts->scenario,
-            sc->name, sc->n_providers, sc->n_classes, layers, sc->n_targets);
+      if (sc->layer_conf[i]) {
+        fprintf(out, "%s%s", sep, world_layers[i]->name);
+        sep = ", ";
+      }
+    fprintf(out, "%s; %zu target%s", *sep == ' ' ? " none" : "", sc->n_targets,
+            sc->n_targets == 1 ? "" : "s");
     if (points)
       fprintf(out, "; a sweep of %zu runs", points);
     fprintf(out, ")\n");
