@@ -13,11 +13,8 @@
 #include <simgrid/mailbox.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-#include "sim/progress.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "perf_world.h"
 
 struct peer {
   struct world *w;
@@ -54,23 +51,11 @@ int main(int argc, char **argv)
                DEPINSIM_SOURCE_DIR, n) < 0)
     return 1;
   diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  if (scenario_load_string("actors", text, NULL, 0, diag, &sc) != DEPIN_OK) {
-    diag_print(diag, stderr);
+  struct scenario *sc = perf_load_text("actors", text, diag);
+  struct perf_world p; /* SimGrid options from argv[3], e.g. --cfg=contexts/stack-size:16 */
+  if (!sc || perf_world_new(&p, sc, diag, argc, argv, 3) != 0)
     return 1;
-  }
-  int engine_argc = 1;
-  char **engine_argv = calloc((size_t)argc + 1, sizeof(char *));
-  engine_argv[0] = argv[0];
-  for (int i = 3; i < argc; i++)
-    engine_argv[engine_argc++] = argv[i]; /* SimGrid options, e.g. --cfg=contexts/stack-size:16 */
-  double start = progress_wall_now();
-  struct world *w = world_new(sc, &engine_argc, engine_argv, diag);
-  if (!w) {
-    diag_print(diag, stderr);
-    return 1;
-  }
-  double loaded = progress_wall_now();
+  struct world *w = p.w;
   struct peer *peers = calloc((size_t)n, sizeof(*peers));
   char name[64];
   for (long i = 0; i < n; i++) {
@@ -83,19 +68,14 @@ int main(int argc, char **argv)
     sg_actor_set_data(a, &peers[i]);
     sg_actor_start(a, peer_actor, 0, NULL);
   }
-  w->progress_mode = PROGRESS_QUIET;
-  world_run(w);
-  double end = progress_wall_now();
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
+  perf_world_run(&p, false);
   printf("actors %ld, rounds %d: platform %.1f s, run %.1f s, peak RSS %.0f MiB, "
-         "%.3g actor-rounds/s\n", n, rounds, loaded - start, end - loaded,
-         usage.ru_maxrss / 1024.0, n * rounds / (end - loaded));
-  world_free(w);
+         "%.3g actor-rounds/s\n", n, rounds, p.built - p.started, p.ended - p.built,
+         perf_peak_rss_mib(), n * rounds / (p.ended - p.built));
+  perf_world_free(&p);
   free(peers);
   scenario_free(sc);
   diag_free(diag);
   free(text);
-  free(engine_argv);
   return 0;
 }

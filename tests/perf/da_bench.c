@@ -8,18 +8,8 @@
  *   build/perf/da_bench [DURATION] [BLOB_RATE] [--cfg=...]     (defaults: 1h 1538/s) */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-#include "sim/progress.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
-
-static double summary(const struct world *w, const char *name)
-{
-  double v = 0;
-  metrics_summary_get(w->metrics, name, &v);
-  return v;
-}
+#include "perf_world.h"
 
 int main(int argc, char **argv)
 {
@@ -38,38 +28,24 @@ int main(int argc, char **argv)
     diag_print(diag, stderr);
     return 1;
   }
-  int engine_argc = 1;
-  char **engine_argv = calloc((size_t)argc + 1, sizeof(char *));
-  engine_argv[0] = argv[0];
-  for (int i = 3; i < argc; i++)
-    engine_argv[engine_argc++] = argv[i];
-  double start = progress_wall_now();
-  struct world *w = world_new(sc, &engine_argc, engine_argv, diag);
-  if (!w) {
-    diag_print(diag, stderr);
+  struct perf_world p;
+  if (perf_world_new(&p, sc, diag, argc, argv, 3) != 0)
     return 1;
-  }
-  w->progress_mode = PROGRESS_QUIET;
-  world_run(w);
-  world_finish(w);
-  double wall = progress_wall_now() - start;
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  double flows = summary(w, "da_flows");
+  perf_world_run(&p, true);
+  double wall = p.ended - p.started, flows = perf_summary(&p, "da_flows");
   printf("0g-da %s at %s: wall %.1f s, peak RSS %.0f MiB, %.0f DA flows (%.0f per wall s, "
          "%.0f per simulated s), %.0f SimGrid activities (%.0f per wall s)\n", duration, rate,
-         wall, usage.ru_maxrss / 1024.0, flows, flows / wall, flows / sc->duration_s,
-         w->activities, w->activities / wall);
+         wall, perf_peak_rss_mib(), flows, flows / wall, flows / sc->duration_s,
+         p.w->activities, p.w->activities / wall);
   printf("da_throughput %.4g GB/s (bound %.4g), acceptance p50 %.3f s p99 %.3f s, write per "
          "node %.4g MB/s, blobs accepted %.0f, retried %.0f\n",
-         summary(w, "da_throughput") / 1e9, summary(w, "da_limit_submitters") / 1e9,
-         summary(w, "blob_acceptance_p50"), summary(w, "blob_acceptance_p99"),
-         summary(w, "da_write_per_node") / 1e6, summary(w, "blobs_accepted"),
-         summary(w, "blobs_retried"));
-  world_free(w);
+         perf_summary(&p, "da_throughput") / 1e9, perf_summary(&p, "da_limit_submitters") / 1e9,
+         perf_summary(&p, "blob_acceptance_p50"), perf_summary(&p, "blob_acceptance_p99"),
+         perf_summary(&p, "da_write_per_node") / 1e6, perf_summary(&p, "blobs_accepted"),
+         perf_summary(&p, "blobs_retried"));
+  perf_world_free(&p);
   scenario_free(sc);
   diag_free(diag);
-  free(engine_argv);
   free(path);
   free(o_duration);
   free(o_rate);

@@ -10,11 +10,8 @@
  *   build/perf/market [PROVIDERS] [REQUESTS] [--cfg=...] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-#include "sim/progress.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "perf_world.h"
 
 int main(int argc, char **argv)
 {
@@ -37,43 +34,20 @@ int main(int argc, char **argv)
                DEPINSIM_SOURCE_DIR, n, requests / 3600, n) < 0)
     return 1;
   diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  if (scenario_load_string("market-scale", text, NULL, 0, diag, &sc) != DEPIN_OK) {
-    diag_print(diag, stderr);
+  struct scenario *sc = perf_load_text("market-scale", text, diag);
+  struct perf_world p;
+  if (!sc || perf_world_new(&p, sc, diag, argc, argv, 3) != 0)
     return 1;
-  }
-  int engine_argc = 1;
-  char **engine_argv = calloc((size_t)argc + 1, sizeof(char *));
-  engine_argv[0] = argv[0];
-  for (int i = 3; i < argc; i++)
-    engine_argv[engine_argc++] = argv[i];
-  double start = progress_wall_now();
-  struct world *w = world_new(sc, &engine_argc, engine_argv, diag);
-  if (!w) {
-    diag_print(diag, stderr);
-    return 1;
-  }
-  double loaded = progress_wall_now();
-  w->progress_mode = PROGRESS_QUIET;
-  world_run(w);
-  world_finish(w);
-  double end = progress_wall_now();
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  double placed = 0, leases = 0, p50 = 0, p99 = 0, failed = 0;
-  metrics_summary_get(w->metrics, "inference_requests", &placed);
-  metrics_summary_get(w->metrics, "leases", &leases);
-  metrics_summary_get(w->metrics, "leases_failed", &failed);
-  metrics_summary_get(w->metrics, "inference_latency_p50", &p50);
-  metrics_summary_get(w->metrics, "inference_latency_p99", &p99);
+  perf_world_run(&p, true);
   printf("providers %ld, requests %.0f placed (%.0f offered), leases %.0f (%.0f closed by "
          "failures): platform %.1f s, run %.1f s, peak RSS %.0f MiB; latency p50 %.3f s, "
-         "p99 %.3f s\n", n, placed, requests, leases, failed, loaded - start, end - loaded,
-         usage.ru_maxrss / 1024.0, p50, p99);
-  world_free(w);
+         "p99 %.3f s\n", n, perf_summary(&p, "inference_requests"), requests,
+         perf_summary(&p, "leases"), perf_summary(&p, "leases_failed"), p.built - p.started,
+         p.ended - p.built, perf_peak_rss_mib(), perf_summary(&p, "inference_latency_p50"),
+         perf_summary(&p, "inference_latency_p99"));
+  perf_world_free(&p);
   scenario_free(sc);
   diag_free(diag);
   free(text);
-  free(engine_argv);
   return 0;
 }

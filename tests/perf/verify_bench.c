@@ -12,18 +12,8 @@
  *   build/perf/verify_bench [TASKS] [PROVIDERS] [RATE_PER_S] [--cfg=...] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-#include "sim/progress.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
-
-static double summary(const struct world *w, const char *name)
-{
-  double v = 0;
-  metrics_summary_get(w->metrics, name, &v);
-  return v;
-}
+#include "perf_world.h"
 
 int main(int argc, char **argv)
 {
@@ -50,39 +40,20 @@ int main(int argc, char **argv)
                tasks / rate, DEPINSIM_SOURCE_DIR, n, rate) < 0)
     return 1;
   diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  if (scenario_load_string("verify-scale", text, NULL, 0, diag, &sc) != DEPIN_OK) {
-    diag_print(diag, stderr);
+  struct scenario *sc = perf_load_text("verify-scale", text, diag);
+  struct perf_world p;
+  if (!sc || perf_world_new(&p, sc, diag, argc, argv, 4) != 0)
     return 1;
-  }
-  int engine_argc = 1;
-  char **engine_argv = calloc((size_t)argc + 1, sizeof(char *));
-  engine_argv[0] = argv[0];
-  for (int i = 4; i < argc; i++)
-    engine_argv[engine_argc++] = argv[i];
-  double start = progress_wall_now();
-  struct world *w = world_new(sc, &engine_argc, engine_argv, diag);
-  if (!w) {
-    diag_print(diag, stderr);
-    return 1;
-  }
-  double loaded = progress_wall_now();
-  w->progress_mode = PROGRESS_QUIET;
-  world_run(w);
-  world_finish(w);
-  double end = progress_wall_now();
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
+  perf_world_run(&p, true);
   printf("providers %ld, tasks %.0f submitted, %.0f settled, %.0f disputes, detection %.3f, "
          "overhead %.3f, %.3g activities: platform %.1f s, run %.1f s, peak RSS %.0f MiB\n", n,
-         summary(w, "verify_tasks_submitted"), summary(w, "verify_tasks_completed"),
-         summary(w, "disputes"), summary(w, "detection_prob"),
-         summary(w, "verification_overhead"), w->activities, loaded - start, end - loaded,
-         usage.ru_maxrss / 1024.0);
-  world_free(w);
+         perf_summary(&p, "verify_tasks_submitted"), perf_summary(&p, "verify_tasks_completed"),
+         perf_summary(&p, "disputes"), perf_summary(&p, "detection_prob"),
+         perf_summary(&p, "verification_overhead"), p.w->activities, p.built - p.started,
+         p.ended - p.built, perf_peak_rss_mib());
+  perf_world_free(&p);
   scenario_free(sc);
   diag_free(diag);
   free(text);
-  free(engine_argv);
   return 0;
 }
