@@ -46,6 +46,29 @@ static void test_ledger_tps_limited_by_one_link(void **state)
   free(h5);
 }
 
+/* The link-limited chain with 1-second round timeouts: a full 1 MB block needs 8 s on a
+ * 1 Mbps uplink, so round 0 always times out. CometBFT lengthens each further round's
+ * timeout (round_timeout_delta), so a later round commits; without the delta no round ever
+ * would. */
+static void test_ledger_rounds_lengthen_until_a_block_fits(void **state)
+{
+  (void)state;
+  const char *fast = "--set ledger.round_timeout=1s --set ledger.round_timeout_delta=1s";
+  char *h5 = test_run_text(link_limited, fast);
+  double tps, failed;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  assert_int_equal(test_read_summary(h5, "failed_rounds", &failed), 0);
+  printf("1 s rounds growing by 1 s: TPS %.1f, failed rounds %.0f\n", tps, failed);
+  assert_true(failed > 0);
+  assert_true(tps > 0);
+  free(h5);
+  h5 = test_run_text(link_limited, "--set ledger.round_timeout=1s "
+                                   "--set ledger.round_timeout_delta=0s");
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  assert_float_equal(tps, 0, 0);
+  free(h5);
+}
+
 /* Four validators that each fail every 3 minutes on average for 20 s: a block needs 3 of
  * them, which holds 0.9^4 + 4 x 0.9^3 x 0.1 = 95% of the time. Each restarted validator must
  * take up its place again (SimGrid restarts it without its actor data): were it lost, a
@@ -227,6 +250,7 @@ int main(void)
     cmocka_unit_test(test_ledger_mempool_arrivals_are_poisson),
     cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
     cmocka_unit_test(test_ledger_tps_limited_by_one_link),
+    cmocka_unit_test(test_ledger_rounds_lengthen_until_a_block_fits),
     cmocka_unit_test(test_ledger_gossip_pipelines_block_parts),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),
     cmocka_unit_test(test_ledger_gossip_survives_failures_mid_transfer),

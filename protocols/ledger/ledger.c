@@ -30,6 +30,13 @@ XBT_LOG_NEW_DEFAULT_CATEGORY(ledger, "ledger layer");
  * (measured on scenarios/default.yaml: see the README). */
 #define LEDGER_SIMULATED_PARTS 16.0
 
+/* How long round `round` of a height waits for its quorum (CometBFT's timeout_propose grows
+ * by timeout_propose_delta each round). */
+static double round_timeout(const struct ledger_conf *c, int round)
+{
+  return c->round_timeout_s + round * c->round_timeout_delta_s;
+}
+
 /* Mempool tick: fine enough that arrival times are known to a tenth of a block. */
 static double mempool_tick(const struct ledger_conf *c)
 {
@@ -161,7 +168,7 @@ static void proposer_actor(int argc, char **argv)
   struct block *b = sg_actor_self_get_data();
   struct shard *s = b->shard;
   struct world *w = s->ledger->world;
-  double deadline = simgrid_get_clock() + s->ledger->conf->round_timeout_s;
+  double deadline = simgrid_get_clock() + round_timeout(s->ledger->conf, b->round);
   /* Votes must travel in parallel: without a permanent receiver each would wait in the
    * mailbox for the next get and cross the network one after another. */
   sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
@@ -265,7 +272,7 @@ static bool run_round(struct shard *s, long height, int round)
   if (!sg_host_is_on(w->providers[v->provider].host)) {
     b->decided = true;
     b->proposed_at = simgrid_get_clock();
-    sg_actor_sleep_for(s->ledger->conf->round_timeout_s);
+    sg_actor_sleep_for(round_timeout(s->ledger->conf, round));
     return false;
   }
   fill_block(s, b);

@@ -9,7 +9,8 @@
  * each validator checks the block's signatures once it holds every part (an exec priced by the calibration profile's Ed25519 rate) and
  * votes back; the block commits when a quorum of validators has voted. The next height
  * starts when the previous one committed and block_time has passed since its proposal. A
- * proposer that is down or misses the quorum within round_timeout loses the round: its
+ * proposer that is down or misses the quorum within the round's timeout (round_timeout, plus
+ * round_timeout_delta for each earlier round of the height) loses the round: its
  * transactions go back to the mempool and the next validator proposes. Shards are
  * independent chains with their own validators, each carrying rate / shards. */
 #ifndef DEPINSIM_PROTOCOLS_LEDGER_LEDGER_H
@@ -33,7 +34,10 @@ struct ledger_conf {
   double part_bytes;           /* gossip: blocks travel in parts of this size, default 64 KiB */
   double quorum;               /* fraction of validators, default 2/3 */
   long shards;                 /* default 1 */
-  double round_timeout_s;      /* default 3 s (CometBFT's timeout_propose) */
+  double round_timeout_s;      /* round 0's; default 3 s (CometBFT's timeout_propose) */
+  double round_timeout_delta_s; /* added per round of a height; default 0.5 s (CometBFT's
+                                   timeout_propose_delta), so a block too big for the first
+                                   timeout commits in a later round instead of never */
   double tx_rate_per_s;        /* from workload.transactions */
   double tx_bytes;
 };

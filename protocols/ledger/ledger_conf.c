@@ -15,10 +15,13 @@
  * before moving to the next round. [our reading: the same wait bounds a round missing its
  * quorum, where CometBFT adds prevote and precommit timeouts of 1 s each] */
 #define LEDGER_DEFAULT_ROUND_TIMEOUT_S 3.0
+/* CometBFT's default timeout_propose_delta (config.toml: 500ms): each further round of a
+ * height waits this much longer. */
+#define LEDGER_DEFAULT_ROUND_TIMEOUT_DELTA_S 0.5
 
 static const char *const ledger_keys[] = {"validators", "block_time", "max_block_bytes",
                                           "dissemination", "quorum", "shards",
-                                          "round_timeout", NULL};
+                                          "round_timeout", "round_timeout_delta", NULL};
 static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", NULL};
 static const char *const dissemination_kinds[] = {"direct", "gossip", NULL};
 
@@ -51,6 +54,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
     .quorum = 2.0 / 3.0,
     .shards = 1,
     .round_timeout_s = LEDGER_DEFAULT_ROUND_TIMEOUT_S,
+    .round_timeout_delta_s = LEDGER_DEFAULT_ROUND_TIMEOUT_DELTA_S,
   };
   bool ok = cfg_check_keys(cfg, section, ledger_keys);
   ok &= cfg_get_int(cfg, section, "validators", &c->validators, 1, 100000, false);
@@ -63,6 +67,8 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   ok &= cfg_get_int(cfg, section, "shards", &c->shards, 1, 10000, false);
   ok &= cfg_get_quantity(cfg, section, "round_timeout", UNIT_TIME, 1e-6, 1e9,
                          &c->round_timeout_s, false);
+  ok &= cfg_get_quantity(cfg, section, "round_timeout_delta", UNIT_TIME, 0, 1e9,
+                         &c->round_timeout_delta_s, false);
   if (!ok) {
     free(c);
     return NULL;
