@@ -60,29 +60,21 @@ static void send_part(struct world *w, struct block_part *part, unsigned to)
   world_count_activity(w, 1);
 }
 
-/* The validators below position `from` in b's gossip tree, into children (room for the
- * fan-out); returns how many. */
-static unsigned gossip_children(const struct block *b, unsigned from, unsigned *children)
+/* Sends part to the validators below position `from` in its block's gossip tree that can
+ * receive; returns how many it went to. A relay calls it as soon as it has a part (detached:
+ * the relay goes on receiving; parts queued on its uplink share it and leave in order). */
+static unsigned send_to_children(struct world *w, struct block_part *part, unsigned from)
 {
-  unsigned n = b->shard->n_validators, fanout = (unsigned)b->shard->ledger->conf->fanout;
-  unsigned long pos = b->position[from], count = 0;
-  for (unsigned k = 1; k <= fanout; k++) {
-    unsigned long child = pos * fanout + k;
-    if (child < n)
-      children[count++] = b->order[child];
-  }
-  return (unsigned)count;
-}
-
-/* A relay passes a part on to its children as soon as it has it (detached: the relay goes on
- * receiving; parts queued on its uplink share it and leave in order). */
-static void forward_part(struct world *w, struct block_part *part, unsigned from)
-{
-  unsigned children[part->block->shard->ledger->conf->fanout];
-  unsigned count = gossip_children(part->block, from, children);
-  for (unsigned i = 0; i < count; i++)
-    if (reachable(w, part->block, children[i]))
-      send_part(w, part, children[i]);
+  const struct block *b = part->block;
+  unsigned long n = b->shard->n_validators, fanout = (unsigned long)b->shard->ledger->conf->fanout;
+  unsigned long first = b->position[from] * fanout + 1;
+  unsigned sent = 0;
+  for (unsigned long child = first; child < first + fanout && child < n; child++)
+    if (reachable(w, b, b->order[child])) {
+      send_part(w, part, b->order[child]);
+      sent++;
+    }
+  return sent;
 }
 
 /* The proposer sends b: whole to every validator (direct), or part after part to its gossip
@@ -101,15 +93,8 @@ static void propose_block(struct world *w, struct block *b)
   }
   const struct provider *p = &w->providers[b->shard->validators[b->proposer].provider];
   double uplink = w->sc->classes[p->class_index].uplink_Bps;
-  unsigned children[b->shard->ledger->conf->fanout];
-  unsigned count = gossip_children(b, b->proposer, children);
   for (unsigned i = 0; i < b->n_parts; i++) {
-    unsigned sent = 0;
-    for (unsigned c = 0; c < count; c++)
-      if (reachable(w, b, children[c])) {
-        send_part(w, &b->parts[i], children[c]);
-        sent++;
-      }
+    unsigned sent = send_to_children(w, &b->parts[i], b->proposer);
     if (i + 1 < b->n_parts)
       sg_actor_sleep_for(b->parts[i].bytes * sent / uplink);
   }
@@ -130,7 +115,7 @@ static void validator_handle(struct validator *v, struct block_part *part)
   if (b->decided)
     return;
   if (b->shard->ledger->conf->dissemination == LEDGER_GOSSIP)
-    forward_part(w, part, v->index);
+    send_to_children(w, part, v->index);
   if (++b->parts_held[v->index] < b->n_parts)
     return;
   b->received++;
