@@ -1,8 +1,8 @@
 /* da_bench.c: scenarios/0g-da.yaml at scale: by default one simulated hour at the 50 GB/s
  * blob rate (1,538 blobs of 32,505,852 B a second) on one quorum of 3,072 nodes.
  *
- * Warm-up 30 s (the first blobs' ramp), samples every 10 s. Prints wall time, peak RSS, the DA layer's flows (uploads, notices, shares) per second of
- * wall time and per simulated second, and what the run measured, so a regression in the
+ * Warm-up 30 s (the first blobs' ramp), samples every 10 s. Prints wall time, peak RSS, the DA
+ * layer's flows (uploads, notices, shares) per second of wall time and per simulated second, and what the run measured, so a regression in the
  * aggregate dispersal path shows.
  *
  *   build/perf/da_bench [DURATION] [BLOB_RATE] [--cfg=...]     (defaults: 1h 1538/s) */
