@@ -124,9 +124,10 @@ int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_r
   return code;
 }
 
-/* Whether the sweep section, if any, expands and every one of its values loads; *points is
- * how many runs it makes. Problems go to diag (the scenario's). */
-static bool sweep_valid(const struct run_opts *opts, const struct scenario *sc, size_t *points)
+/* Whether sc's sweep section, if any, expands and every one of its values loads after the
+ * run's overrides; *points is how many runs it makes. Problems go to the scenario's diag. */
+static bool sweep_valid(const struct scenario *sc, const char *const overrides[], size_t n,
+                        size_t *points)
 {
   *points = 0;
   if (!sc->sweep.node)
@@ -134,12 +135,8 @@ static bool sweep_valid(const struct run_opts *opts, const struct scenario *sc, 
   struct sweep_spec *spec = NULL;
   if (sweep_spec_read(sc, &spec) != DEPIN_OK)
     return false;
-  char seed_text[64];
-  size_t n;
-  const char **overrides = run_overrides(opts, seed_text, &n);
   bool ok = sweep_spec_check_values(sc, spec, overrides, n) == DEPIN_OK;
   *points = spec->n_points;
-  free(overrides);
   sweep_spec_free(spec);
   return ok;
 }
@@ -153,7 +150,7 @@ int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
   const char **overrides = run_overrides(opts, seed_text, &n);
   xbt_assert(diag, "out of memory");
   bool ok = scenario_load(opts->scenario, overrides, n, diag, &sc) == DEPIN_OK &&
-            sweep_valid(opts, sc, &points);
+            sweep_valid(sc, overrides, n, &points);
   diag_print(diag, err);
   if (ok) {
     fprintf(out, "%s: ok (%s: %zu provider%s in %zu class%s; layers", opts->scenario, sc->name,
