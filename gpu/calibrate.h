@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "gpu/profile.h"
-#include "sim/diag.h"
-#include "sim/status.h"
+#include "sim/base/diag.h"
+#include "sim/base/status.h"
+#include "sim/device/profile.h"
 
 enum calibrate_device {
   CALIBRATE_AUTO, /* the GPU when one is usable, else the CPU */

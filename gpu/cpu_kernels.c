@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gpu/rs.h"
+#include "sim/erasure/rs.h"
 
 /* Relative tolerance of an fp32 product against float64: k products of terms in [0.5, 1.5)
  * accumulate at most ~k x 2^-24 relative error each; 1e-4 holds for k <= 16384 with margin. */

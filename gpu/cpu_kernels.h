@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/diag.h"
-#include "sim/status.h"
+#include "sim/base/diag.h"
+#include "sim/base/status.h"
 
 /* Fills buf with random bytes, none of them zero (libsodium's generator). Cannot fail. */
 void cpu_random_nonzero_bytes(unsigned char *buf, size_t len);

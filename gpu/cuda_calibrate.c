@@ -19,7 +19,7 @@
 #include "gpu/cublas_loader.h"
 #include "gpu/cuda_kernels.h"
 #include "gpu/fill.h"
-#include "gpu/rs.h"
+#include "sim/erasure/rs.h"
 
 /* Inputs are +-(1..32)/8, exact in every precision, and fp32 accumulation of n <= 16384 such
  * products is off float64 by far less than this, relative to the sum of |products|. */

@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gpu/profile.h"
-#include "sim/diag.h"
-#include "sim/status.h"
+#include "sim/base/diag.h"
+#include "sim/base/status.h"
+#include "sim/device/profile.h"
 
 typedef struct cuda_bench cuda_bench_t;
 

@@ -11,8 +11,8 @@
 
 #include "gpu/cuda_kernels.h"
 #include "gpu/fill.h"
-#include "gpu/gf256.h"
-#include "gpu/rs_word.h"
+#include "sim/erasure/gf256.h"
+#include "sim/erasure/rs_word.h"
 
 #define RS_THREADS 256
 

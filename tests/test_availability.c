@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/availability.h"
-#include "sim/scenario.h"
+#include "sim/engine/availability.h"
+#include "sim/scenario/scenario.h"
 
 /* One class of n providers with the given MTBF and MTTR, built by hand. */
 static struct scenario *one_class(long n, double mtbf, double mttr)

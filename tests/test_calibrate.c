@@ -14,7 +14,7 @@
 
 #include "gpu/calibrate.h"
 #include "gpu/cpu_kernels.h"
-#include "gpu/rs.h"
+#include "sim/erasure/rs.h"
 #ifdef DEPINSIM_HAVE_CUDA
 #include "gpu/cublas_loader.h"
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cfg.h"
+#include "sim/base/cfg.h"
 
 struct fixture {
   diag_t *diag;

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "sim/check.h"
+#include "sim/run/check.h"
 #include "testutil.h"
 
 /* Two simulated seconds of the default scenario: enough for blocks and both targets. */

@@ -13,7 +13,7 @@
 
 #include "gpu/calibrate.h"
 #include "gpu/cpu_kernels.h"
-#include "gpu/rs.h"
+#include "sim/erasure/rs.h"
 #ifdef DEPINSIM_HAVE_CUDA
 #include "gpu/cuda_calibrate.h"
 #endif

@@ -16,10 +16,11 @@
 #include "protocols/da/frontier.h"
 #include "protocols/da/quorum.h"
 #include "protocols/da/sampling.h"
-#include "sim/diag.h"
-#include "sim/scenario.h"
-#include "sim/rng.h"
+#include "sim/base/diag.h"
+#include "sim/base/rng.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
+#include "sim/cli/registry.h"
 
 static unsigned char *random_bytes(gsl_rng *rng, size_t n)
 {
@@ -481,7 +482,7 @@ static void assert_refused(const char *text, size_t n, const char *const lines[]
 {
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
   for (size_t i = 0; i < diag_count(diag); i++)
     print_message("%s\n", diag_line(diag, i));
   assert_int_equal(diag_count(diag), n);
@@ -521,7 +522,7 @@ static void test_da_run_past_an_epoch_is_warned(void **state)
   memcpy(size, "1MB", 3);            /* a blob the coding holds */
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", fixed, NULL, 0, diag, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("s.yaml", fixed, NULL, 0, registry_layers(), diag, &sc), DEPIN_OK);
   assert_int_equal(diag_count(diag), 1);
   assert_non_null(strstr(diag_line(diag, 0), "da.epoch: warning: the run (60 s) is longer than "
                                              "an epoch (30 s)"));

@@ -11,7 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "sim/hist.h"
+#include "sim/results/hist.h"
 #include "testutil.h"
 
 #define N_DRAWS 100000

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "sim/inspect.h"
-#include "sim/results.h"
+#include "sim/cli/inspect.h"
+#include "sim/results/results.h"
 
 static void test_inspect_lists_every_part(void **state)
 {

@@ -8,8 +8,8 @@
 #include <math.h>
 
 #include "protocols/ledger/ledger.h"
-#include "protocols/ledger/mempool.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
+#include "sim/engine/arrivals.h"
 #include "testutil.h"
 
 /* Two validators on 1 Mbps uplinks (125,000 B/s) with direct dissemination: every block
@@ -209,12 +209,12 @@ static void test_ledger_mempool_arrivals_are_poisson(void **state)
 {
   (void)state;
   gsl_rng *rng = rng_stream(1, "test", 0);
-  mempool_t *m = mempool_new(1000, 0.01, rng);
-  mempool_fill(m, 1000);
+  arrivals_t *m = arrivals_new(1000, 0.01, rng);
+  arrivals_fill(m, 1000);
   /* 1e6 expected arrivals: Poisson standard deviation 1000, so 5 sigma is 0.5%. */
-  assert_true(fabs(mempool_arrived(m) - 1e6) < 5000);
-  assert_float_equal(mempool_backlog(m), mempool_arrived(m), 1e-6);
-  mempool_free(m);
+  assert_true(fabs(arrivals_arrived(m) - 1e6) < 5000);
+  assert_float_equal(arrivals_backlog(m), arrivals_arrived(m), 1e-6);
+  arrivals_free(m);
   gsl_rng_free(rng);
 }
 
@@ -222,24 +222,24 @@ static void test_ledger_mempool_take_and_return_keep_fifo_order(void **state)
 {
   (void)state;
   gsl_rng *rng = rng_stream(2, "test", 0);
-  mempool_t *m = mempool_new(100, 0.1, rng);
-  mempool_fill(m, 10);
-  double before = mempool_backlog(m);
-  struct tx_batch *b = NULL;
+  arrivals_t *m = arrivals_new(100, 0.1, rng);
+  arrivals_fill(m, 10);
+  double before = arrivals_backlog(m);
+  struct arrival_batch *b = NULL;
   size_t n = 0, cap = 0;
-  double taken = mempool_take(m, 150, &b, &n, &cap);
+  double taken = arrivals_take(m, 150, &b, &n, &cap);
   assert_float_equal(taken, 150, 1e-9);
-  assert_float_equal(mempool_backlog(m), before - 150, 1e-9);
+  assert_float_equal(arrivals_backlog(m), before - 150, 1e-9);
   for (size_t i = 1; i < n; i++)
     assert_true(b[i].arrival >= b[i - 1].arrival);
   double first = b[0].arrival;
-  mempool_return(m, b, n);
-  assert_float_equal(mempool_backlog(m), before, 1e-9);
+  arrivals_return(m, b, n);
+  assert_float_equal(arrivals_backlog(m), before, 1e-9);
   size_t n2 = 0;
-  mempool_take(m, 1, &b, &n2, &cap);
+  arrivals_take(m, 1, &b, &n2, &cap);
   assert_float_equal(b[0].arrival, first, 0); /* the oldest comes out first again */
   free(b);
-  mempool_free(m);
+  arrivals_free(m);
   gsl_rng_free(rng);
 }
 

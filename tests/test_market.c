@@ -11,9 +11,10 @@
 #include "protocols/market/auction.h"
 #include "protocols/market/escrow.h"
 #include "protocols/market/queueing.h"
-#include "sim/rng.h"
-#include "sim/scenario.h"
+#include "sim/base/rng.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
+#include "sim/cli/registry.h"
 
 static void test_market_auction_picks_by_policy(void **state)
 {
@@ -102,7 +103,7 @@ static void test_market_bad_section_reports_every_error(void **state)
   (void)state;
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bad.yaml", bad_market, NULL, 0, diag, &sc),
+  assert_int_equal(scenario_load_string("bad.yaml", bad_market, NULL, 0, registry_layers(), diag, &sc),
                    DEPIN_EINVAL);
   assert_null(sc);
   assert_true(diag_contains(diag, "bad.yaml:9:10: market.max_bid: unknown key 'max_bid' (did "
@@ -131,7 +132,7 @@ static void test_market_model_must_fit_gpu_memory(void **state)
   (void)state;
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("unfit.yaml", unfit, NULL, 0, diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
   assert_true(diag_contains(diag, "unfit.yaml:8:15: workload.inference: no provider class offers "
                                   "1 GPU(s) per node and 140 GB of memory a node"));
   assert_true(diag_contains(diag, "unfit.yaml:9:14: workload.training: no provider class offers "
@@ -139,7 +140,7 @@ static void test_market_model_must_fit_gpu_memory(void **state)
   diag_free(diag);
   diag = diag_new();
   const char *fits[] = {"workload.inference.model.params=8e9", "workload.training.model.params=1e9"};
-  assert_int_equal(scenario_load_string("unfit.yaml", unfit, fits, 2, diag, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, fits, 2, registry_layers(), diag, &sc), DEPIN_OK);
   scenario_free(sc);
   diag_free(diag);
 }

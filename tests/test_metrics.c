@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 
-#include "sim/metrics.h"
+#include "sim/results/metrics.h"
 #include "testutil.h"
 
 static double read_double(void *ctx)

@@ -9,10 +9,11 @@
 #include <math.h>
 #include <simgrid/host.h>
 
-#include "sim/platform.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/engine/platform.h"
+#include "sim/engine/world.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
+#include "sim/cli/registry.h"
 
 static const char two_regions[] =
   "name: two-regions\n"
@@ -30,7 +31,7 @@ static struct scenario *load(const char *name, const char *text)
 {
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  if (scenario_load_string(name, text, NULL, 0, diag, &sc) != DEPIN_OK)
+  if (scenario_load_string(name, text, NULL, 0, registry_layers(), diag, &sc) != DEPIN_OK)
     diag_print(diag, stderr);
   diag_free(diag);
   return sc;

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "sim/plot.h"
-#include "sim/results.h"
+#include "plots/plot.h"
+#include "sim/results/results.h"
 
 struct fixture {
   char dir[64], run[128], out[128];

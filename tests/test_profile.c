@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gpu/profile.h"
+#include "sim/device/profile.h"
 
 static const char *const shipped[] = {
   "gpu/profiles/h100-sxm.yaml", "gpu/profiles/h200.yaml",     "gpu/profiles/a100-80gb.yaml",

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "sim/results.h"
-#include "sim/runfile.h"
+#include "sim/results/results.h"
+#include "sim/results/runfile.h"
 
 #include "testutil.h"
 

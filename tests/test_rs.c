@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "gpu/cpu_kernels.h"
-#include "gpu/gf256.h"
-#include "gpu/rs.h"
-#include "gpu/rs_word.h"
+#include "sim/erasure/gf256.h"
+#include "sim/erasure/rs.h"
+#include "sim/erasure/rs_word.h"
 
 static void test_rs_field_matches_isal(void **state)
 {

@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/scenario.h"
+#include "protocols/ledger/ledger.h"
+#include "sim/cli/registry.h"
+#include "sim/scenario/scenario.h"
 
 struct fixture {
   diag_t *diag;
@@ -59,7 +61,7 @@ static struct scenario *load_ok(void **state, const char *text, const char *cons
                                 size_t n_set)
 {
   struct fixture *f = *state;
-  enum depin_status st = scenario_load_string("s.yaml", text, set, n_set, f->diag, &f->sc);
+  enum depin_status st = scenario_load_string("s.yaml", text, set, n_set, registry_layers(), f->diag, &f->sc);
   if (st != DEPIN_OK)
     print_diag(f->diag);
   assert_int_equal(st, DEPIN_OK);
@@ -73,7 +75,7 @@ static void load_fails(void **state, const char *text, const char *const set[], 
 {
   struct fixture *f = *state;
   struct scenario *sc = (struct scenario *)0x1;
-  assert_int_equal(scenario_load_string("s.yaml", text, set, n_set, f->diag, &sc), st);
+  assert_int_equal(scenario_load_string("s.yaml", text, set, n_set, registry_layers(), f->diag, &sc), st);
   assert_ptr_equal(sc, (struct scenario *)0x1);
   if (diag_count(f->diag) != n)
     print_diag(f->diag);
@@ -187,7 +189,7 @@ static void test_scenario_full_in_base_units(void **state)
 {
   struct fixture *f = *state;
   const char *path = write_full(f);
-  assert_int_equal(scenario_load(path, NULL, 0, f->diag, &f->sc), DEPIN_OK);
+  assert_int_equal(scenario_load(path, NULL, 0, registry_layers(), f->diag, &f->sc), DEPIN_OK);
   const struct scenario *sc = f->sc;
   assert_string_equal(sc->name, "mixed-network");
   assert_string_equal(sc->file, path);
@@ -228,8 +230,9 @@ static void test_scenario_full_in_base_units(void **state)
   assert_int_equal(dc->first_provider, 0);
   assert_int_equal(home->first_provider, 500);
   assert_int_equal(sc->n_providers, 20500);
-  assert_true(sc->workload.transactions.rate_per_s == 11000);
-  assert_true(sc->workload.transactions.size_bytes == 250);
+  const struct ledger_conf *ledger = scenario_layer_conf(sc, "ledger");
+  assert_true(ledger->tx_rate_per_s == 11000); /* workload.transactions, read by its layer */
+  assert_true(ledger->tx_bytes == 250);
   assert_int_equal(sc->n_targets, 3);
   assert_string_equal(sc->targets[0].metric, "tps");
   assert_int_equal(sc->targets[0].op, TARGET_GE);
@@ -249,7 +252,11 @@ static void test_scenario_full_in_base_units(void **state)
   assert_int_equal(scenario_class_index(sc, "home-4090"), 1);
   assert_int_equal(scenario_class_index(sc, "x"), -1);
   assert_non_null(strstr(sc->text, "name: mixed-network"));
-  assert_int_equal(diag_count(f->diag), 0);
+  /* Its blobs, inference, training and rendering have no layer enabled to read them. */
+  assert_int_equal(diag_error_count(f->diag), 0);
+  assert_int_equal(diag_count(f->diag), 4);
+  assert_true(diag_contains(f->diag, "workload.blobs: warning: workload.blobs is read by the da "
+                                     "layer, which this scenario does not enable: it is ignored"));
 }
 
 static void test_scenario_defaults(void **state)
@@ -259,7 +266,6 @@ static void test_scenario_defaults(void **state)
   assert_true(sc->efficiency == SCENARIO_DEFAULT_EFFICIENCY);
   assert_true(sc->classes[0].mtbf_s == 0 && sc->classes[0].latency_s == 0);
   assert_true(sc->classes[0].behavior[BEHAVIOR_HONEST] == 1);
-  assert_true(sc->workload.transactions.rate_per_s == 0);
   assert_int_equal(sc->n_targets, 0);
   assert_null(sc->sweep.node);
   assert_null(scenario_layer_conf(sc, "ledger"));
@@ -281,7 +287,7 @@ static void test_scenario_missing_file(void **state)
 {
   struct fixture *f = *state;
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load("/nonexistent/s.yaml", NULL, 0, f->diag, &sc), DEPIN_ENOENT);
+  assert_int_equal(scenario_load("/nonexistent/s.yaml", NULL, 0, registry_layers(), f->diag, &sc), DEPIN_ENOENT);
   assert_null(sc);
   assert_int_equal(diag_count(f->diag), 1);
   assert_string_equal(diag_line(f->diag, 0), "/nonexistent/s.yaml: no such scenario file");
@@ -379,13 +385,14 @@ static void test_scenario_wrong_types(void **state)
     "s.yaml:1:7: seed: expected an integer, got 'many'",
     "s.yaml:2:13: efficiency: '1.5' is out of range (allowed: > 0 and <= 1)",
     "s.yaml:3:19: workload.blobs: expected a mapping or a sequence, got a scalar",
+    "s.yaml:4:9: sweep: expected a mapping of key.path: values",
+    /* the ledger reads its workload itself, with its section */
     "s.yaml:3:43: workload.transactions.rate: '100': a rate needs a unit (allowed: /s /min /h "
     "/d)",
-    "s.yaml:4:9: sweep: expected a mapping of key.path: values",
   };
   load_fails(state,
              "seed: many\nefficiency: 1.5\nworkload: {blobs: 5, transactions: {rate: 100, "
-             "size: 250B}}\nsweep: [a]\n" MINIMAL,
+             "size: 250B}}\nsweep: [a]\n" MINIMAL "ledger: {validators: 1}\n",
              NULL, 0, DEPIN_EINVAL, 5, lines);
 }
 
@@ -520,7 +527,7 @@ static void test_scenario_over_machine_memory(void **state)
   struct fixture *f = *state;
   const char *set[] = {"providers.dc.count=1000000000000"};
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", MINIMAL, set, 1, f->diag, &sc), DEPIN_ENOMEM);
+  assert_int_equal(scenario_load_string("s.yaml", MINIMAL, set, 1, registry_layers(), f->diag, &sc), DEPIN_ENOMEM);
   assert_null(sc);
   assert_int_equal(diag_count(f->diag), 1);
   const char *line = diag_line(f->diag, 0);
@@ -592,7 +599,7 @@ static void test_scenario_every_error_reported(void **state)
   };
   struct fixture *f = *state;
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, f->diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), f->diag, &sc), DEPIN_EINVAL);
   if (diag_count(f->diag) != 8)
     print_diag(f->diag);
   assert_int_equal(diag_count(f->diag), 8);
@@ -610,7 +617,7 @@ static void test_scenario_layer_validate(void **state)
   const char *text = MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                              "ledger: {validators: 100}\n";
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, f->diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), f->diag, &sc), DEPIN_EINVAL);
   assert_null(sc);
   assert_int_equal(diag_error_count(f->diag), 1);
   assert_non_null(strstr(diag_line(f->diag, 0), "s.yaml:16:10: ledger: "));
@@ -630,10 +637,12 @@ static void test_scenario_overrides(void **state)
   const char *set[] = {"duration=2h", "providers.dc.count=1234", "warmup=1min",
                        "latency.us-east.eu-west=5ms", "providers.dc.availability={mtbf: 10h, "
                        "mttr: 1h}", "providers.dc.availability.mttr=30min",
-                       "workload={transactions: {rate: 5/min, size: 32MiB}}"};
-  struct scenario *sc = load_ok(state, MINIMAL, set, 7);
-  assert_true(sc->workload.transactions.size_bytes == 33554432);
-  assert_true(sc->workload.transactions.rate_per_s == 5.0 / 60);
+                       "workload={transactions: {rate: 5/min, size: 32MiB}}",
+                       "ledger={validators: 4, max_block_bytes: 64MiB}"};
+  struct scenario *sc = load_ok(state, MINIMAL, set, 8);
+  const struct ledger_conf *ledger = scenario_layer_conf(sc, "ledger");
+  assert_true(ledger->tx_bytes == 33554432);
+  assert_true(ledger->tx_rate_per_s == 5.0 / 60);
   assert_true(sc->duration_s == 7200);
   assert_int_equal(sc->n_providers, 1234);
   assert_true(sc->warmup_s == 60);

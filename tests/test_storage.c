@@ -10,9 +10,10 @@
 #include <string.h>
 
 #include "protocols/storage/storage.h"
-#include "sim/diag.h"
-#include "sim/scenario.h"
+#include "sim/base/diag.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
+#include "sim/cli/registry.h"
 
 /* A segment endowed with 120 tokens over 12 s releases 10 a second, then stops. */
 static void test_storage_endowment_releases_linearly(void **state)
@@ -74,7 +75,7 @@ static void test_storage_bad_section_is_refused_with_positions(void **state)
   const char *text = STORAGE_SCENARIO("  writes: {rate: 10/s, size: 4MiB}\n"
                                       "  replicas: 0\n"
                                       "  lifetim: 1d\n");
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
   assert_int_equal(diag_count(diag), 2);
   assert_string_equal(diag_line(diag, 0), "s.yaml:17:3: storage.lifetim: unknown key 'lifetim' "
                                            "(did you mean 'lifetime'?)");
@@ -85,7 +86,7 @@ static void test_storage_bad_section_is_refused_with_positions(void **state)
   diag = diag_new();
   const char *set[] = {"storage.nodes=disks"};
   text = STORAGE_SCENARIO("  writes: {rate: 10/s, size: 4MiB}\n");
-  assert_int_equal(scenario_load_string("s.yaml", text, set, 1, diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, set, 1, registry_layers(), diag, &sc), DEPIN_EINVAL);
   assert_int_equal(diag_count(diag), 1);
   assert_string_equal(diag_line(diag, 0), "--set storage.nodes=disks: storage.nodes: unknown "
                                            "provider class 'disks' (did you mean 'disk'?)");

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "sim/runfile.h"
+#include "sim/results/runfile.h"
 #include "testutil.h"
 
 /* The default scenario shortened; points of a few simulated seconds. */

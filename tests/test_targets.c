@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "sim/targets.h"
+#include "sim/results/targets.h"
 
 static struct target make(const char *metric, enum target_op op, double value, const char *text)
 {

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 static double parse_ok(const char *text, enum unit_kind kind)
 {

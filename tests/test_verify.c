@@ -15,8 +15,9 @@
 
 #include "protocols/verify/pinpoint.h"
 #include "protocols/verify/verify_game.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
+#include "sim/cli/registry.h"
 
 #define VERIFY_P 0.3
 #define VERIFY_K 2
@@ -275,7 +276,7 @@ static void test_verify_bad_input_names_every_problem(void **state)
   (void)state;
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bad.yaml", bad_text, NULL, 0, d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("bad.yaml", bad_text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
   assert_null(sc);
   assert_true(diag_contains(d, "bad.yaml:8:9: verify.kind: unknown value 'gensin' (did you "
                                "mean 'gensyn'?)"));
@@ -305,7 +306,7 @@ static void test_verify_bittensor_needs_miners(void **state)
     "verify: {kind: bittensor, bittensor: {validators: 4}}\n";
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bt.yaml", text, NULL, 0, d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("bt.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
   assert_true(diag_contains(d, "bt.yaml:7:51: verify.bittensor.validators: bittensor "
                                "(validators + 1 miner) verification needs at least 5 "
                                "providers, the scenario has 4"));

@@ -8,7 +8,7 @@
 #include <math.h>
 
 #include "protocols/verify/verify_books.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 #include "testutil.h"
 
 /* A solver's deposit of 20 slashed at 50%, split 50/25/25: 5 burned, 2.5 to the challenger,

@@ -8,7 +8,7 @@
 #include <math.h>
 
 #include "protocols/verify/verify_game.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 #include "testutil.h"
 
 /* Sampling k slots filled with probability p, each catching with probability q, over

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpu/rs.h"
+#include "sim/erasure/rs.h"
 
 /* 0g-da-encoder zero-pads the data and ends the frame with its length, 4 bytes little-endian. */
 #define CODING_LENGTH_BYTES 4

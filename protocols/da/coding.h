@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/status.h"
+#include "sim/base/status.h"
 
 typedef struct coding_blob coding_blob_t;
 

@@ -14,7 +14,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/da/da_state.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 /* Whether provider i stores what it signs: its class's honest fraction, drawn per provider. */
 static bool provider_stores(const struct world *w, size_t i)
@@ -136,7 +136,7 @@ static void deploy_submitters(struct da *d)
     *lane = (struct da_lane){.da = d, .id = l, .quorum = l % d->n_quorums,
                              .submitter = s->provider};
     lane->rng = rng_stream(w->sc->seed, "da-blobs", l);
-    lane->arrivals = mempool_new(d->conf->blob_rate_per_s / (double)lanes, tick, lane->rng);
+    lane->arrivals = arrivals_new(d->conf->blob_rate_per_s / (double)lanes, tick, lane->rng);
     xbt_assert(lane->arrivals, "out of memory");
     s->lanes[s->n_lanes++] = l;
   }
@@ -204,7 +204,7 @@ static void da_state_free(void *state)
     free(q->pending);
   }
   for (unsigned l = 0; d->lanes && l < d->n_lanes; l++) {
-    mempool_free(d->lanes[l].arrivals);
+    arrivals_free(d->lanes[l].arrivals);
     gsl_rng_free(d->lanes[l].rng);
   }
   for (size_t s = 0; d->submitters && s < d->n_submitters; s++) {
@@ -251,9 +251,15 @@ static const struct metric_def da_metrics[] = {
   {NULL, 0, NULL, NULL},
 };
 
+/* DA publishes each blob's acceptance through the ledger's state when it has one. */
+static const char *const da_consumes[] = {"ledger", NULL};
+static const char *const da_workload[] = {"blobs", NULL};
+
 const struct depin_layer da_layer = {
   .name = "da",
   .metrics = da_metrics,
+  .consumes = da_consumes,
+  .workload_keys = da_workload,
   .parse = da_conf_parse,
   .validate = da_conf_validate,
   .conf_free = da_conf_free,

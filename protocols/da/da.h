@@ -47,7 +47,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/layer.h"
+#include "sim/scenario/layer.h"
 
 extern const struct depin_layer da_layer;
 

@@ -6,7 +6,7 @@
 
 #include "protocols/da/da.h"
 #include "protocols/da/quorum.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 /* reference/0g.md, "DA signers and quorums" and "DA encoding". */
 #define DA_DEFAULT_QUORUM_SLOTS 3072

@@ -171,8 +171,8 @@ void da_report(void *state, struct world *w)
   hist_t *acceptance = metrics_hist(m, "blob_acceptance", "s");
   report_blobs(d, acceptance, &accepted);
   for (unsigned l = 0; l < d->n_lanes; l++) {
-    mempool_fill(d->lanes[l].arrivals, simgrid_get_clock());
-    backlog += mempool_backlog(d->lanes[l].arrivals);
+    arrivals_fill(d->lanes[l].arrivals, simgrid_get_clock());
+    backlog += arrivals_backlog(d->lanes[l].arrivals);
   }
   hist_t *dispersal = metrics_hist(m, "dispersal", "s");
   for (size_t i = 0; i < d->n_blobs; i++) {

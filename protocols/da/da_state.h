@@ -12,9 +12,9 @@
 #include "protocols/da/frontier.h"
 #include "protocols/da/quorum.h"
 #include "protocols/ledger/ledger.h"
-#include "protocols/ledger/mempool.h"
-#include "sim/actors.h"
-#include "sim/world.h"
+#include "sim/engine/actors.h"
+#include "sim/engine/arrivals.h"
+#include "sim/engine/world.h"
 
 struct da;
 
@@ -57,7 +57,7 @@ struct da_lane {
   struct da *da;
   unsigned id, quorum;
   size_t submitter;       /* provider index */
-  mempool_t *arrivals;    /* blobs as Poisson counts per tick */
+  arrivals_t *arrivals;    /* blobs as Poisson counts per tick */
   gsl_rng *rng;
 };
 
@@ -68,7 +68,7 @@ struct da_submitter {
   unsigned *lanes;
   unsigned n_lanes, next_lane;
   unsigned streams;       /* parallel flows of an upload (dispersal.c: upload_streams) */
-  struct tx_batch *taken; /* scratch for mempool_take */
+  struct arrival_batch *taken; /* scratch for arrivals_take */
   size_t cap_taken;
 };
 

@@ -37,7 +37,7 @@ struct da_share {
 /* What a submitter uploads to the hub in the aggregate grain. */
 struct da_upload {
   unsigned lane;
-  struct tx_batch *batches;
+  struct arrival_batch *batches;
   size_t n_batches;
 };
 
@@ -76,11 +76,11 @@ static int take_one(struct da_submitter *s, double *arrival)
   double now = simgrid_get_clock();
   for (unsigned k = 0; k < s->n_lanes; k++) {
     struct da_lane *l = &s->da->lanes[s->lanes[(s->next_lane + k) % s->n_lanes]];
-    mempool_fill(l->arrivals, now);
-    if (mempool_backlog(l->arrivals) < 1 - 1e-9)
+    arrivals_fill(l->arrivals, now);
+    if (arrivals_backlog(l->arrivals) < 1 - 1e-9)
       continue;
     size_t n = 0;
-    mempool_take(l->arrivals, 1, &s->taken, &n, &s->cap_taken);
+    arrivals_take(l->arrivals, 1, &s->taken, &n, &s->cap_taken);
     *arrival = s->taken[0].arrival;
     s->next_lane = (s->next_lane + k + 1) % s->n_lanes;
     return (int)l->id;
@@ -192,8 +192,8 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
     double now = simgrid_get_clock(), total = 0;
     for (unsigned k = 0; k < s->n_lanes; k++) {
       struct da_lane *l = &d->lanes[s->lanes[k]];
-      mempool_fill(l->arrivals, now);
-      total += floor(mempool_backlog(l->arrivals) + 1e-9);
+      arrivals_fill(l->arrivals, now);
+      total += floor(arrivals_backlog(l->arrivals) + 1e-9);
     }
     if (total < 1) {
       sg_actor_sleep_for(tick_s);
@@ -207,14 +207,14 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
     world_count_activity(d->world, 1);
     for (unsigned k = 0; k < s->n_lanes; k++) {
       struct da_lane *l = &d->lanes[s->lanes[k]];
-      double n = floor(mempool_backlog(l->arrivals) + 1e-9);
+      double n = floor(arrivals_backlog(l->arrivals) + 1e-9);
       if (n < 1)
         continue;
       struct da_upload *u = calloc(1, sizeof(*u));
       size_t cap = 0;
       xbt_assert(u, "out of memory");
       u->lane = l->id;
-      mempool_take(l->arrivals, n, &u->batches, &u->n_batches, &cap);
+      arrivals_take(l->arrivals, n, &u->batches, &u->n_batches, &cap);
       upload_streams(s, d->quorums[l->quorum].uploads, u, n * d->encoded_bytes);
       d->bytes_dispersed += n * d->encoded_bytes;
       world_count_activity(d->world, s->streams);
@@ -450,8 +450,8 @@ static void advance(struct da_quorum *q)
 /* Gives a blob up and queues it again at its lane, with its first arrival time. */
 static void retry(struct da *d, unsigned lane, double arrival)
 {
-  struct tx_batch again = {arrival, 1};
-  mempool_return(d->lanes[lane].arrivals, &again, 1);
+  struct arrival_batch again = {arrival, 1};
+  arrivals_return(d->lanes[lane].arrivals, &again, 1);
   d->blobs_retried++;
 }
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 struct da_quorums {
   size_t n_quorums, n_signers;

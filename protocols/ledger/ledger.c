@@ -18,8 +18,8 @@
 #include <xbt/log.h>
 
 #include "protocols/ledger/ledger_state.h"
-#include "sim/actors.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
+#include "sim/engine/actors.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(ledger, "ledger layer");
 
@@ -230,8 +230,8 @@ static void fill_block(struct shard *s, struct block *b)
 {
   const struct ledger_conf *c = s->ledger->conf;
   double capacity = floor((c->max_block_bytes - LEDGER_HEADER_BYTES) / c->tx_bytes);
-  mempool_fill(s->mempool, simgrid_get_clock());
-  b->n_tx = mempool_take(s->mempool, capacity, &b->batches, &b->n_batches, &b->cap_batches);
+  arrivals_fill(s->mempool, simgrid_get_clock());
+  b->n_tx = arrivals_take(s->mempool, capacity, &b->batches, &b->n_batches, &b->cap_batches);
   b->bytes = LEDGER_HEADER_BYTES + b->n_tx * c->tx_bytes;
   cut_parts(b);
 }
@@ -272,7 +272,7 @@ static bool run_round(struct shard *s, long height, int round)
     record_commit(s, b);
     return true;
   }
-  mempool_return(s->mempool, b->batches, b->n_batches);
+  arrivals_return(s->mempool, b->batches, b->n_batches);
   b->n_batches = 0;
   return false;
 }
@@ -330,7 +330,7 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   s->validators = calloc(s->n_validators, sizeof(*s->validators));
   s->mempool_rng = rng_stream(w->sc->seed, "ledger-mempool", id);
   s->gossip_rng = rng_stream(w->sc->seed, "ledger-gossip", id);
-  s->mempool = mempool_new(c->tx_rate_per_s / c->shards, mempool_tick(c), s->mempool_rng);
+  s->mempool = arrivals_new(c->tx_rate_per_s / c->shards, mempool_tick(c), s->mempool_rng);
   xbt_assert(s->validators && s->mempool, "out of memory");
   snprintf(name, sizeof(name), "ledger-s%u-votes", id);
   s->votes = sg_mailbox_by_name(name);
@@ -384,7 +384,7 @@ static void ledger_state_free(void *state)
     free(s->cumulative);
     free(s->cumulative_at);
     free(s->validators);
-    mempool_free(s->mempool);
+    arrivals_free(s->mempool);
     gsl_rng_free(s->mempool_rng);
     gsl_rng_free(s->gossip_rng);
   }
@@ -409,9 +409,12 @@ static const struct metric_def ledger_metrics[] = {
   {NULL, 0, NULL, NULL},
 };
 
+static const char *const ledger_workload[] = {"transactions", NULL};
+
 const struct depin_layer ledger_layer = {
   .name = "ledger",
   .metrics = ledger_metrics,
+  .workload_keys = ledger_workload,
   .parse = ledger_conf_parse,
   .validate = ledger_conf_validate,
   .conf_free = ledger_conf_free,

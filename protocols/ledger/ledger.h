@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "sim/layer.h"
+#include "sim/scenario/layer.h"
 
 extern const struct depin_layer ledger_layer;
 
@@ -38,7 +38,7 @@ struct ledger_conf {
   double round_timeout_delta_s; /* added per round of a height; default 0.5 s (CometBFT's
                                    timeout_propose_delta), so a block too big for the first
                                    timeout commits in a later round instead of never */
-  double tx_rate_per_s;        /* from workload.transactions */
+  double tx_rate_per_s;        /* workload.transactions, read by the ledger */
   double tx_bytes;
 };
 

@@ -1,8 +1,10 @@
-/* ledger_conf.c: the `ledger` section of a scenario: reading, defaults and checks. */
+/* ledger_conf.c: the `ledger` section of a scenario and the workload it carries
+ * (workload.transactions): reading, defaults and checks. */
+#include <float.h>
 #include <stdlib.h>
 
 #include "protocols/ledger/ledger.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 /* 0G's per-shard figure: 50 validators, 500 ms blocks (reference/0g.md). */
 #define LEDGER_DEFAULT_VALIDATORS 50
@@ -24,6 +26,25 @@ static const char *const ledger_keys[] = {"validators", "block_time", "max_block
                                           "round_timeout", "round_timeout_delta", NULL};
 static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", NULL};
 static const char *const dissemination_kinds[] = {"direct", "gossip", NULL};
+static const char *const transaction_keys[] = {"rate", "size", NULL};
+
+/* workload.transactions: rate and size, read here (the core only checks it is a mapping); its
+ * absence is reported by ledger_conf_validate. */
+static bool read_transactions(cfg_t *cfg, struct ledger_conf *c)
+{
+  struct cfg_node workload, tx = {0};
+  cfg_get(cfg, cfg_root(cfg), "workload", &workload, false);
+  if (workload.node)
+    cfg_get(cfg, workload, "transactions", &tx, false);
+  if (!tx.node)
+    return true;
+  if (!cfg_check_keys(cfg, tx, transaction_keys))
+    return false;
+  bool ok = cfg_get_quantity(cfg, tx, "rate", UNIT_RATE, CFG_POSITIVE, DBL_MAX,
+                             &c->tx_rate_per_s, true);
+  ok &= cfg_get_quantity(cfg, tx, "size", UNIT_SIZE, CFG_POSITIVE, DBL_MAX, &c->tx_bytes, true);
+  return ok;
+}
 
 static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledger_conf *c)
 {
@@ -69,6 +90,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
                          &c->round_timeout_s, false);
   ok &= cfg_get_quantity(cfg, section, "round_timeout_delta", UNIT_TIME, 0, 1e9,
                          &c->round_timeout_delta_s, false);
+  ok &= read_transactions(cfg, c);
   if (!ok) {
     free(c);
     return NULL;
@@ -82,8 +104,6 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
   struct cfg_node section;
   cfg_get(cfg, cfg_root(cfg), "ledger", &section, true);
   bool ok = true;
-  c->tx_rate_per_s = sc->workload.transactions.rate_per_s;
-  c->tx_bytes = sc->workload.transactions.size_bytes;
   if (c->tx_rate_per_s <= 0 || c->tx_bytes <= 0) {
     cfg_error(cfg, section, "the ledger needs workload.transactions with a rate and a size");
     ok = false;

@@ -21,8 +21,8 @@ double ledger_backlog(void *state)
   struct ledger *l = state;
   double n = 0;
   for (unsigned i = 0; i < l->n_shards; i++) {
-    mempool_fill(l->shards[i].mempool, simgrid_get_clock());
-    n += mempool_backlog(l->shards[i].mempool);
+    arrivals_fill(l->shards[i].mempool, simgrid_get_clock());
+    n += arrivals_backlog(l->shards[i].mempool);
   }
   return n;
 }

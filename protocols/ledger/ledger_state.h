@@ -8,8 +8,8 @@
 #include <stdbool.h>
 
 #include "protocols/ledger/ledger.h"
-#include "protocols/ledger/mempool.h"
-#include "sim/world.h"
+#include "sim/engine/arrivals.h"
+#include "sim/engine/world.h"
 
 struct shard;
 
@@ -29,7 +29,7 @@ struct block {
   double last_received_at;
   unsigned received, votes;
   bool decided;             /* committed or abandoned: late messages are ignored */
-  struct tx_batch *batches; /* the transactions it carries, by arrival batch */
+  struct arrival_batch *batches; /* the transactions it carries, by arrival batch */
   size_t n_batches, cap_batches;
   unsigned *order;          /* gossip order: order[0] is the proposer */
   unsigned *position;       /* inverse of order */
@@ -52,7 +52,7 @@ struct shard {
   unsigned id;
   struct validator *validators;
   unsigned n_validators, quorum_count;
-  mempool_t *mempool;
+  arrivals_t *mempool;
   gsl_rng *mempool_rng, *gossip_rng;
   sg_mailbox_t votes;
   struct block **blocks;

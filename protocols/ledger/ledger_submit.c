@@ -19,9 +19,9 @@ struct ledger_ticket ledger_submit(void *ledger_state, double n_tx, double bytes
   struct shard *s = &l->shards[l->next_submit_shard++ % l->n_shards];
   double slots = fmax(n_tx, ceil(bytes / l->conf->tx_bytes - 1e-9));
   double now = simgrid_get_clock();
-  mempool_fill(s->mempool, now);
-  mempool_push(s->mempool, now, slots);
-  return (struct ledger_ticket){.shard = s->id, .position = mempool_arrived(s->mempool)};
+  arrivals_fill(s->mempool, now);
+  arrivals_push(s->mempool, now, slots);
+  return (struct ledger_ticket){.shard = s->id, .position = arrivals_arrived(s->mempool)};
 }
 
 /* Extends the shard's cumulative committed counts with the blocks decided since last time. */

@@ -18,7 +18,7 @@
 #include <xbt/log.h>
 
 #include "protocols/market/market_state.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market, "market layer");
 
@@ -299,9 +299,15 @@ static void market_state_free(void *state)
   free(m);
 }
 
+/* The market settles leases in the ledger's blocks (its block time, read at validate). */
+static const char *const market_consumes[] = {"ledger", NULL};
+static const char *const market_workload[] = {"inference", "training", "rendering", NULL};
+
 const struct depin_layer market_layer = {
   .name = "market",
   .metrics = market_metrics,
+  .consumes = market_consumes,
+  .workload_keys = market_workload,
   .parse = market_conf_parse,
   .validate = market_conf_validate,
   .conf_free = market_conf_free,

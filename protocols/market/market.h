@@ -39,9 +39,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gpu/profile.h"
 #include "protocols/market/auction.h"
-#include "sim/layer.h"
+#include "sim/device/profile.h"
+#include "sim/scenario/layer.h"
 
 extern const struct depin_layer market_layer;
 

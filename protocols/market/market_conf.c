@@ -11,7 +11,7 @@
 
 #include "protocols/ledger/ledger.h"
 #include "protocols/market/market.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 #define MARKET_DEFAULT_BID_MARGIN 0.2
 #define MARKET_DEFAULT_FUNDING_S (24 * 3600.0)

@@ -11,7 +11,7 @@
 #include "protocols/market/escrow.h"
 #include "protocols/market/market.h"
 #include "protocols/market/pqueue.h"
-#include "sim/world.h"
+#include "sim/engine/world.h"
 
 enum lease_end { LEASE_OPEN, LEASE_DONE, LEASE_FUNDS, LEASE_FAILURE, LEASE_END_COUNT };
 extern const char *const market_lease_end_names[]; /* "open", "done", "insufficient-funds", "failure" */

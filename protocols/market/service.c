@@ -19,7 +19,7 @@
 #include <xbt/asserts.h>
 #include <xbt/log.h>
 
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market_service, "market: inference and rendering");
 

@@ -26,7 +26,7 @@
 #include <xbt/log.h>
 
 #include "protocols/market/queueing.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market_training, "market: training jobs");
 

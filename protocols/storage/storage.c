@@ -12,7 +12,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/storage/storage_state.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 static double series_written(void *state)
 {
@@ -55,7 +55,7 @@ static void *storage_deploy(struct world *w, const void *conf)
   st->rng_writes = rng_stream(w->sc->seed, "storage-writes", 0);
   st->rng_reads = rng_stream(w->sc->seed, "storage-reads", 0);
   st->rng_mining = rng_stream(w->sc->seed, "storage-mining", 0);
-  st->writes = mempool_new(c->write_rate_per_s, fmin(0.01, 0.1 / c->write_rate_per_s),
+  st->writes = arrivals_new(c->write_rate_per_s, fmin(0.01, 0.1 / c->write_rate_per_s),
                            st->rng_writes);
   st->read_latency = metrics_hist(w->metrics, "storage_read_latency", "s");
   xbt_assert(st->writes, "out of memory");
@@ -66,7 +66,7 @@ static void *storage_deploy(struct world *w, const void *conf)
   actors_start("storage-writer", hub, st, storage_writer_actor, false);
   actors_start("storage-miner", hub, st, storage_miner_actor, false);
   if (c->read_rate_per_s > 0) {
-    st->reads = mempool_new(c->read_rate_per_s, fmin(0.01, 0.1 / c->read_rate_per_s),
+    st->reads = arrivals_new(c->read_rate_per_s, fmin(0.01, 0.1 / c->read_rate_per_s),
                             st->rng_reads);
     xbt_assert(st->reads, "out of memory");
     st->sink = sg_mailbox_by_name("storage-sink");
@@ -83,8 +83,8 @@ static void storage_state_free(void *state)
   struct storage *st = state;
   if (!st)
     return;
-  mempool_free(st->writes);
-  mempool_free(st->reads);
+  arrivals_free(st->writes);
+  arrivals_free(st->reads);
   gsl_rng_free(st->rng_writes);
   gsl_rng_free(st->rng_reads);
   gsl_rng_free(st->rng_mining);

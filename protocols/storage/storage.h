@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/layer.h"
+#include "sim/scenario/layer.h"
 
 extern const struct depin_layer storage_layer;
 

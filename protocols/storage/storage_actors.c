@@ -129,11 +129,11 @@ void storage_writer_actor(int argc, char **argv)
   struct storage *st = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(st->conf->interval_s);
-    mempool_fill(st->writes, simgrid_get_clock());
-    double waiting = floor(mempool_backlog(st->writes) + 1e-9);
+    arrivals_fill(st->writes, simgrid_get_clock());
+    double waiting = floor(arrivals_backlog(st->writes) + 1e-9);
     if (waiting >= 1) {
       size_t n = 0;
-      mempool_take(st->writes, waiting, &st->taken, &n, &st->cap_taken);
+      arrivals_take(st->writes, waiting, &st->taken, &n, &st->cap_taken);
       append(st, waiting);
     }
     flush(st);
@@ -218,12 +218,12 @@ void storage_reader_actor(int argc, char **argv)
   double tick = fmin(0.01, 0.1 / st->conf->read_rate_per_s);
   for (;;) {
     sg_actor_sleep_for(tick);
-    mempool_fill(st->reads, simgrid_get_clock());
-    double waiting = floor(mempool_backlog(st->reads) + 1e-9);
+    arrivals_fill(st->reads, simgrid_get_clock());
+    double waiting = floor(arrivals_backlog(st->reads) + 1e-9);
     if (waiting < 1 || st->log_chunks < 1)
       continue;
     size_t got = 0;
-    mempool_take(st->reads, waiting, &st->taken, &got, &st->cap_taken);
+    arrivals_take(st->reads, waiting, &st->taken, &got, &st->cap_taken);
     for (double i = 0; i < waiting; i++) {
       struct storage_node *n = holder(st);
       if (!n) {

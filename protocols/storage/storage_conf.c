@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "protocols/storage/storage.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 #define STORAGE_DEFAULT_CHUNK_BYTES (256.0 * 1024)  /* chunk / PoRA load, reference/0g.md */
 #define STORAGE_DEFAULT_WRITE_BPS 35e6              /* "N nodes give N x 35 MB/s" (a claim) */

@@ -6,11 +6,11 @@
 #include <gsl/gsl_rng.h>
 #include <simgrid/forward.h>
 
-#include "protocols/ledger/mempool.h"
 #include "protocols/storage/storage.h"
-#include "sim/actors.h"
-#include "sim/hist.h"
-#include "sim/world.h"
+#include "sim/engine/actors.h"
+#include "sim/engine/arrivals.h"
+#include "sim/engine/world.h"
+#include "sim/results/hist.h"
 
 struct storage;
 
@@ -45,7 +45,7 @@ struct storage {
   const struct storage_conf *conf;
   struct storage_node *nodes;
   size_t n_nodes;
-  mempool_t *writes, *reads;      /* arrivals, Poisson counts per tick */
+  arrivals_t *writes, *reads;      /* arrivals, Poisson counts per tick */
   gsl_rng *rng_writes, *rng_reads, *rng_mining;
   sg_mailbox_t sink;
   double log_chunks;              /* positions appended so far */
@@ -56,7 +56,7 @@ struct storage {
   double fees_recorded;           /* of fees, recorded with the token layer so far */
   double target, valid, periods, paid;
   hist_t *read_latency;           /* owned by metrics */
-  struct tx_batch *taken;         /* scratch for mempool_take */
+  struct arrival_batch *taken;         /* scratch for arrivals_take */
   size_t cap_taken;
 };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "protocols/token/token_layer_private.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 static const struct metric_def token_metrics[] = {
   {"token_price_final", UNIT_NUMBER, "USD", "token price at the end of the horizon"},
@@ -34,9 +34,14 @@ static const struct metric_def token_metrics[] = {
   {NULL, 0, NULL, NULL},
 };
 
+/* The layers that record payments, faults, rewards and fees with the token layer during the
+ * run: the token layer settles after them, so their events are all in when it replays them. */
+static const char *const token_consumes[] = {"da", "storage", "verify", NULL};
+
 const struct depin_layer token_layer = {
   .name = "token",
   .metrics = token_metrics,
+  .consumes = token_consumes,
   .parse = token_layer_parse,
   .validate = token_layer_validate,
   .conf_free = token_layer_conf_free,

@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "protocols/token/token_sim.h"
-#include "sim/layer.h"
+#include "sim/scenario/layer.h"
 
 struct world;
 struct token_state;

@@ -41,6 +41,7 @@ struct token_state {
   const struct token_conf *conf; /* borrowed from the scenario */
   struct token_event *events;
   size_t n_events, cap_events;
+  bool settled;                 /* finish has replayed the events: no more may come */
 };
 
 void *token_layer_parse(cfg_t *cfg, struct cfg_node section);

@@ -14,7 +14,7 @@
 #include <xbt/log.h>
 
 #include "protocols/token/token_layer_private.h"
-#include "sim/world.h"
+#include "sim/engine/world.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(token, "token layer");
 
@@ -45,6 +45,10 @@ void token_layer_state_free(void *state)
 
 static void push_event(struct token_state *st, struct token_event ev)
 {
+  /* A layer that records with the token layer must be in its `consumes` list, which makes it
+   * finish first; an event after the settlement would be silently lost. */
+  xbt_assert(!st->settled, "a token event (kind %d) was recorded after the token layer settled: "
+             "the recording layer is missing from token_layer.consumes", ev.kind);
   if (st->n_events == st->cap_events) {
     size_t cap = st->cap_events ? 2 * st->cap_events : 1024;
     struct token_event *e = realloc(st->events, cap * sizeof *e);
@@ -296,6 +300,7 @@ static void summarise(token_sim_t *sim, const struct token_config *c, struct rec
 void token_layer_finish(void *state, struct world *w)
 {
   struct token_state *st = state;
+  st->settled = true;
   const struct scenario *sc = w->sc;
   struct token_class *classes = classes_of(sc, st->conf);
   struct token_config c = st->conf->c;

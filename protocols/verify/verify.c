@@ -8,7 +8,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/verify/verify_private.h"
-#include "sim/rng.h"
+#include "sim/base/rng.h"
 
 /* Draws of a random idle provider before giving up (the task then waits in the queue). */
 #define VERIFY_PICK_TRIES 64
@@ -16,9 +16,13 @@
 static void *verify_deploy(struct world *w, const void *conf);
 static void verify_state_free(void *state);
 
+/* Verification submits its disputes and settlements to the ledger when it has one. */
+static const char *const verify_consumes[] = {"ledger", NULL};
+
 const struct depin_layer verify_layer = {
   .name = "verify",
   .metrics = verify_metrics,
+  .consumes = verify_consumes,
   .parse = verify_conf_parse,
   .validate = verify_conf_validate,
   .conf_free = verify_conf_free,

@@ -62,9 +62,9 @@
 
 #include <stdbool.h>
 
-#include "gpu/profile.h"
 #include "protocols/token/staking.h"
-#include "sim/layer.h"
+#include "sim/device/profile.h"
+#include "sim/scenario/layer.h"
 
 extern const struct depin_layer verify_layer;
 

@@ -28,7 +28,7 @@
 
 #include "protocols/token/yuma.h"
 #include "protocols/verify/verify_private.h"
-#include "sim/actors.h"
+#include "sim/engine/actors.h"
 
 /* subtensor's emission split. */
 #define VERIFY_BT_MINER_SHARE 0.41

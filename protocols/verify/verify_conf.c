@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "protocols/verify/verify.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 static const char *const verify_keys[] = {
   "kind", "verify_prob", "verifiers", "forced_error_rate", "jackpot", "slash_fraction",

@@ -17,9 +17,9 @@
 
 #include "protocols/verify/verify.h"
 #include "protocols/verify/verify_books.h"
-#include "sim/hist.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/engine/world.h"
+#include "sim/results/hist.h"
+#include "sim/scenario/scenario.h"
 
 struct verify;
 struct verify_bt;

@@ -29,8 +29,8 @@
 #include <unistd.h>
 
 #include "depinsim_revision.h"
-#include "sim/gnuplot.h"
-#include "sim/progress.h"
+#include "plots/gnuplot.h"
+#include "sim/engine/progress.h"
 
 #define BENCH_MAX_SIZES 16
 

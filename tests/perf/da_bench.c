@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "perf_world.h"
+#include "sim/cli/registry.h"
 
 int main(int argc, char **argv)
 {
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
                              "targets.da_throughput=\">= 50GB/s\""};
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  if (scenario_load(path, overrides, 5, diag, &sc) != DEPIN_OK) {
+  if (scenario_load(path, overrides, 5, registry_layers(), diag, &sc) != DEPIN_OK) {
     diag_print(diag, stderr);
     return 1;
   }

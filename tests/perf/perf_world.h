@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
-#include "sim/progress.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/world.h"
+#include "sim/scenario/scenario.h"
+#include "sim/cli/registry.h"
 
 struct perf_world {
   struct world *w;
@@ -23,7 +24,7 @@ struct perf_world {
 static inline struct scenario *perf_load_text(const char *name, const char *text, diag_t *diag)
 {
   struct scenario *sc = NULL;
-  if (scenario_load_string(name, text, NULL, 0, diag, &sc) != DEPIN_OK) {
+  if (scenario_load_string(name, text, NULL, 0, registry_layers(), diag, &sc) != DEPIN_OK) {
     diag_print(diag, stderr);
     return NULL;
   }

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/progress.h"
+#include "sim/engine/progress.h"
 
 static const char scenario_template[] =
   "name: scale-%ld\n"

@@ -1,0 +1,36 @@
+/* gnuplot.h: drawing figures with the gnuplot scripts in plots/: a session that finds gnuplot
+ * and the scripts, keeps a private temporary folder for data files, runs one script per figure
+ * and collects the PNG and SVG it wrote. Used by sweep plots and the benchmark runner. */
+#ifndef DEPINSIM_PLOTS_GNUPLOT_H
+#define DEPINSIM_PLOTS_GNUPLOT_H
+
+#include <stddef.h>
+
+#include "sim/base/diag.h"
+
+typedef struct gnuplot gnuplot_t;
+
+/* Finds gnuplot on $PATH and the scripts in $DEPINSIM_PLOTS (else the source tree's plots/),
+ * creates outdir and a temporary folder. `source` names the input in messages. On failure
+ * reports to diag (borrowed; must outlive the session) and returns NULL. Free with
+ * gnuplot_free (NULL: no-op), which removes the temporary folder. */
+gnuplot_t *gnuplot_new(const char *outdir, const char *source, diag_t *diag);
+void gnuplot_free(gnuplot_t *g);
+
+/* The temporary folder for data files (borrowed until gnuplot_free); names without quotes. */
+const char *gnuplot_tmpdir(const gnuplot_t *g);
+const char *gnuplot_outdir(const gnuplot_t *g);
+
+/* Runs `gnuplot -e params plots/<script>`; the script must write outbase.png and .svg, which
+ * are then recorded. Returns 0, or -1 with gnuplot's first lines of output in diag. */
+int gnuplot_draw(gnuplot_t *g, const char *script, const char *params, const char *outbase);
+
+/* The figures drawn so far: an owned array of owned paths (free each and the array); the
+ * session keeps none. */
+char **gnuplot_take_written(gnuplot_t *g, size_t *n);
+
+/* name with every character outside [A-Za-z0-9._-] replaced by '_', for file names and
+ * single-quoted gnuplot strings, into buf of size n. */
+void gnuplot_safe_name(const char *name, char *buf, size_t n);
+
+#endif

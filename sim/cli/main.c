@@ -1,0 +1,7 @@
+/* main.c: the depinsim program. */
+#include "sim/cli/cli.h"
+
+int main(int argc, char **argv)
+{
+  return cli_main(argc, argv);
+}

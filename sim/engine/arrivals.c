@@ -1,0 +1,129 @@
+/* arrivals.c: the batched arrival queue of arrivals.h, a ring buffer of batches. */
+#include "sim/engine/arrivals.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+
+struct arrivals {
+  double rate_per_s, tick_s;
+  gsl_rng *rng;
+  double next_tick_end;
+  struct arrival_batch *ring;
+  size_t head, size, capacity;
+  double backlog, arrived;
+};
+
+arrivals_t *arrivals_new(double rate_per_s, double tick_s, gsl_rng *rng)
+{
+  arrivals_t *m = calloc(1, sizeof(*m));
+  if (!m)
+    return NULL;
+  *m = (struct arrivals){.rate_per_s = rate_per_s, .tick_s = tick_s, .rng = rng,
+                        .next_tick_end = tick_s, .capacity = 64};
+  m->ring = calloc(m->capacity, sizeof(*m->ring));
+  if (!m->ring) {
+    free(m);
+    return NULL;
+  }
+  return m;
+}
+
+void arrivals_free(arrivals_t *m)
+{
+  if (!m)
+    return;
+  free(m->ring);
+  free(m);
+}
+
+static void grow(arrivals_t *m)
+{
+  size_t capacity = 2 * m->capacity;
+  struct arrival_batch *ring = calloc(capacity, sizeof(*ring));
+  xbt_assert(ring, "out of memory growing an arrival queue");
+  for (size_t i = 0; i < m->size; i++)
+    ring[i] = m->ring[(m->head + i) % m->capacity];
+  free(m->ring);
+  m->ring = ring;
+  m->head = 0;
+  m->capacity = capacity;
+}
+
+static void push_back(arrivals_t *m, struct arrival_batch b)
+{
+  if (m->size == m->capacity)
+    grow(m);
+  m->ring[(m->head + m->size++) % m->capacity] = b;
+  m->backlog += b.count;
+}
+
+static void push_front(arrivals_t *m, struct arrival_batch b)
+{
+  if (m->size == m->capacity)
+    grow(m);
+  m->head = (m->head + m->capacity - 1) % m->capacity;
+  m->ring[m->head] = b;
+  m->size++;
+  m->backlog += b.count;
+}
+
+void arrivals_fill(arrivals_t *m, double now)
+{
+  while (m->next_tick_end <= now + 1e-12) {
+    unsigned n = gsl_ran_poisson(m->rng, m->rate_per_s * m->tick_s);
+    if (n > 0) {
+      push_back(m, (struct arrival_batch){m->next_tick_end, n});
+      m->arrived += n;
+    }
+    m->next_tick_end += m->tick_s;
+  }
+}
+
+double arrivals_take(arrivals_t *m, double max, struct arrival_batch **out, size_t *n_out,
+                    size_t *cap_out)
+{
+  double taken = 0;
+  *n_out = 0;
+  while (m->size > 0 && taken < max) {
+    struct arrival_batch *front = &m->ring[m->head];
+    double n = fmin(front->count, max - taken);
+    if (*n_out == *cap_out) {
+      *cap_out = *cap_out ? 2 * *cap_out : 16;
+      *out = realloc(*out, *cap_out * sizeof(**out));
+      xbt_assert(*out, "out of memory");
+    }
+    (*out)[(*n_out)++] = (struct arrival_batch){front->arrival, n};
+    taken += n;
+    front->count -= n;
+    if (front->count <= 0) {
+      m->head = (m->head + 1) % m->capacity;
+      m->size--;
+    }
+  }
+  m->backlog -= taken;
+  return taken;
+}
+
+void arrivals_push(arrivals_t *m, double arrival, double count)
+{
+  push_back(m, (struct arrival_batch){arrival, count});
+  m->arrived += count;
+}
+
+void arrivals_return(arrivals_t *m, const struct arrival_batch *b, size_t n)
+{
+  for (size_t i = n; i-- > 0;)
+    push_front(m, b[i]);
+}
+
+double arrivals_backlog(const arrivals_t *m)
+{
+  return m->backlog;
+}
+
+double arrivals_arrived(const arrivals_t *m)
+{
+  return m->arrived;
+}

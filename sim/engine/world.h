@@ -1,0 +1,87 @@
+/* world.h: one simulation run: the scenario, the platform's providers, the enabled layers and
+ * the metrics registry, passed explicitly to everything (there is no global state but the
+ * SimGrid engine).
+ *
+ * world_new builds the SimGrid platform from the scenario (platform.h) and creates the
+ * availability driver and the metrics sampler; world_run deploys every enabled layer of the
+ * scenario's layer set, in the set's order, and runs the engine in slices until the scenario's
+ * duration, reporting progress; world_finish lets each layer write its summary and tables, in
+ * the same order. The world names no layer: it knows them only through the set. SimGrid allows one engine per process, so one
+ * process runs one world. */
+#ifndef DEPINSIM_SIM_ENGINE_WORLD_H
+#define DEPINSIM_SIM_ENGINE_WORLD_H
+
+#include <simgrid/forward.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/device/profile.h"
+#include "sim/results/metrics.h"
+#include "sim/scenario/layer.h"
+#include "sim/scenario/scenario.h"
+
+/* Summary metrics the engine itself reports (availability, run facts), for the layer set's
+ * core_metrics. Ends with {NULL}. */
+extern const struct metric_def world_metrics[];
+
+/* One provider node: a SimGrid host of its class. */
+struct provider {
+  sg_host_t host;
+  unsigned class_index;
+  unsigned region_index;
+  const struct device_profile *device;
+  double uptime_s;      /* accumulated time up within the window, for /providers */
+  double up_since;      /* when it last came up; negative while down */
+  unsigned failures;
+};
+
+struct world {
+  const struct scenario *sc;       /* borrowed */
+  const profile_set_t *profiles;   /* borrowed from the scenario */
+  metrics_t *metrics;              /* owned */
+  struct provider *providers;      /* owned, sc->n_providers of them */
+  size_t n_providers;
+  void **layer_state;              /* one per layer of sc->layers, NULL when disabled */
+  double activities;               /* SimGrid activities started by layers (comms, execs) */
+  int progress_mode;               /* enum progress_mode, set before world_run */
+  struct availability *availability; /* owned */
+  double wall_s;                   /* wall time world_run took */
+};
+
+/* Initialises SimGrid (argc/argv pass engine options such as --cfg=...), loads the calibration
+ * profiles, writes and loads the platform, and binds providers to hosts. On bad input returns
+ * NULL with the reasons in diag. The scenario must outlive the world. */
+struct world *world_new(const struct scenario *sc, int *argc, char **argv, diag_t *diag);
+/* Deploys the layers and runs the engine to the scenario's duration. */
+void world_run(struct world *w);
+/* Each layer adds its results to w->metrics; the core adds its own. */
+void world_finish(struct world *w);
+void world_free(struct world *w);
+
+/* The run state of the layer of that name, or NULL when it is not enabled: how layers find
+ * each other (the token layer's event API, the ledger for on-chain transactions). */
+void *world_layer_state(const struct world *w, const char *name);
+
+/* Counts one started SimGrid activity (for events/s in progress and benchmarks). */
+static inline void world_count_activity(struct world *w, double n)
+{
+  w->activities += n;
+}
+
+/* FLOPs to pass to sg_actor_execute on provider p's host so that `seconds` of its time go by
+ * (host speed x seconds). Used to charge costs measured in time (signature checks, encoding). */
+double world_exec_amount_for_seconds(const struct world *w, const struct provider *p,
+                                     double seconds);
+/* The same for F FLOPs of a job at precision prec, following profile_compute_seconds. */
+double world_exec_amount_for_flops(const struct world *w, const struct provider *p,
+                                   enum precision prec, double flops);
+
+/* Whether a provider's host is up now. */
+int world_provider_is_up(const struct world *w, size_t i);
+
+/* A host that never fails, for actors that orchestrate rather than compute or send (the
+ * ledger's height driver): the gateway of the first provider's region, or in a user's
+ * platform the host "depinsim-control" if there is one, else the first provider's host. */
+sg_host_t world_control_host(const struct world *w);
+
+#endif

@@ -1,7 +1,0 @@
-/* main.c: the depinsim program. */
-#include "sim/cli.h"
-
-int main(int argc, char **argv)
-{
-  return cli_main(argc, argv);
-}

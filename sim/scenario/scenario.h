@@ -1,0 +1,131 @@
+/* scenario.h: a scenario file, parsed, validated and converted to base units.
+ *
+ * scenario_load reads the YAML (sim/cfg.h), applies --set overrides, reads the core sections
+ * (name, seed, duration, warmup, sample_interval, efficiency, calibration, regions, latency or
+ * platform, providers, workload, targets, sweep) and hands each protocol layer of the given
+ * layer set (layer.h) its own section. The workload section's keys belong to the layers that
+ * declare them; the core checks only that each is known. All errors of the file are reported
+ * at once, and nothing runs when there is one.
+ *
+ * Defaults: seed 0, warmup 0, sample_interval 10s (at most the duration), efficiency 0.4,
+ * calibration every .yaml profile in the source tree's gpu/profiles, gpus_per_node 1, latency 0,
+ * availability always up, cost and stake 0, behavior {honest: 1}, sybil_fraction 0. */
+#ifndef DEPINSIM_SIM_SCENARIO_SCENARIO_H
+#define DEPINSIM_SIM_SCENARIO_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/base/cfg.h"
+#include "sim/base/diag.h"
+#include "sim/base/status.h"
+#include "sim/scenario/layer.h"
+
+/* Provider behaviours (the `behavior` mix of a class); verification reads them. */
+enum behavior { BEHAVIOR_HONEST, BEHAVIOR_LAZY, BEHAVIOR_MALICIOUS, BEHAVIOR_COLLUDING,
+                BEHAVIOR_COUNT };
+extern const char *const scenario_behavior_names[]; /* "honest", "lazy", ... NULL-terminated */
+
+/* Default compute efficiency: the fraction of a GPU's measured dense GEMM rate that whole
+ * jobs reach (model FLOPs utilisation). 0.4 is typical of large-model training and serving
+ * reported by Megatron-LM and PaLM (MFU 38-46%); a scenario sets its own with `efficiency`. */
+#define SCENARIO_DEFAULT_EFFICIENCY 0.4
+
+/* Time-series resolution when `sample_interval` is absent (capped at the duration). */
+#define SCENARIO_DEFAULT_SAMPLE_INTERVAL_S 10.0
+
+/* Memory one provider host costs the platform: a SimGrid host, its two links and its routes.
+ * DESIGN.md measured 500,000 hosts in 1.5 GB (3 KB each) for the bare platform; routing to
+ * regions and the world's per-provider state about double it. scenario_load refuses counts
+ * whose estimate exceeds the machine's physical memory. */
+#define SCENARIO_HOST_MEMORY_BYTES 6144.0
+
+struct region {
+  char *name;
+  double backbone_Bps;  /* the region's shared backbone */
+  double latency_s;     /* latency across the backbone, default 0 */
+};
+
+struct provider_class {
+  char *name;            /* `class` */
+  long count;
+  char *gpu;             /* a device name of the calibration profiles */
+  int gpus_per_node;
+  size_t *regions;       /* indices into scenario.regions; hosts spread evenly over them */
+  size_t n_regions;
+  double uplink_Bps, downlink_Bps;
+  double latency_s;      /* from a host to its region's backbone, each way */
+  double mtbf_s, mttr_s; /* availability; mtbf_s == 0: always up */
+  double cost_per_hour;  /* USD per GPU-hour, the operator's own cost */
+  double stake;          /* tokens per node */
+  double behavior[BEHAVIOR_COUNT]; /* fractions summing to 1 */
+  double sybil_fraction; /* claims GPUs it does not have */
+  size_t first_provider; /* index of its first host in the world's provider array */
+};
+
+enum target_op { TARGET_GE, TARGET_LE, TARGET_GT, TARGET_LT, TARGET_EQ };
+
+struct target {
+  char *metric;     /* a summary metric's name, e.g. "tps", "commit_latency_p99" */
+  enum target_op op;
+  double value;     /* in the metric's base unit */
+  char *text;       /* as written: ">= 11000" */
+  int line, col;    /* where it was written */
+};
+
+struct scenario {
+  char *file;              /* the scenario's path as given */
+  char *text;              /* the document with overrides, as YAML, for /meta */
+  char *name;
+  uint64_t seed;
+  double duration_s, warmup_s, sample_interval_s;
+  double efficiency;       /* see SCENARIO_DEFAULT_EFFICIENCY */
+
+  char **calibration;      /* resolved profile paths */
+  size_t n_calibration;
+  struct profile_set *profiles; /* loaded from them; every class's gpu is in it */
+
+  char *platform_file;     /* a user's SimGrid XML instead of regions (resolved path), or NULL */
+  struct region *regions;
+  size_t n_regions;
+  double *latency_s;       /* n_regions x n_regions one-way latencies, symmetric */
+
+  struct provider_class *classes;
+  size_t n_classes;
+  size_t n_providers;      /* sum of counts */
+
+  struct target *targets;
+  size_t n_targets;
+
+  const struct layer_set *layers; /* borrowed: the layers the scenario was read with */
+  void **layer_conf;       /* one per layer of the set, NULL when its section is absent */
+  cfg_t *cfg;              /* kept for sweeps: the document the scenario came from */
+  struct cfg_node sweep;   /* the `sweep` section, node NULL when absent */
+};
+
+/* Loads and validates a scenario for the given layers (borrowed; they must outlive the
+ * scenario). overrides are "key.path=value" strings (--set), applied in
+ * order before validation. On success returns DEPIN_OK and *out (free with scenario_free).
+ * On bad input returns DEPIN_EINVAL (or DEPIN_ENOENT for a missing file, DEPIN_ENOMEM when
+ * the only problem is provider counts over this machine's memory) with every problem in
+ * diag, and *out untouched. Layers' validate run only when everything else was valid. */
+enum depin_status scenario_load(const char *path, const char *const overrides[],
+                                size_t n_overrides, const struct layer_set *layers,
+                                diag_t *diag, struct scenario **out);
+/* The same from a YAML string; name stands for the file in messages and relative paths
+ * resolve against the current directory. */
+enum depin_status scenario_load_string(const char *name, const char *text,
+                                       const char *const overrides[], size_t n_overrides,
+                                       const struct layer_set *layers, diag_t *diag,
+                                       struct scenario **out);
+void scenario_free(struct scenario *sc);
+
+/* Index of a region or class by name, or -1. */
+long scenario_region_index(const struct scenario *sc, const char *name);
+long scenario_class_index(const struct scenario *sc, const char *name);
+
+/* The layer's parsed configuration, or NULL when its section is absent. */
+const void *scenario_layer_conf(const struct scenario *sc, const char *layer_name);
+
+#endif

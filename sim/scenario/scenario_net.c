@@ -1,0 +1,182 @@
+/* scenario_net.c: the network sections of a scenario: regions, the latency matrix between
+ * them, or a user's SimGrid platform file instead of both. */
+#include "sim/scenario/scenario_private.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const region_keys[] = {"name", "backbone", "latency", NULL};
+
+/* Reads regions[i]; its name stays NULL when missing or bad. */
+static void read_region(cfg_t *cfg, struct cfg_node item, struct region *r)
+{
+  if (!cfg_is_mapping(item)) {
+    cfg_error(cfg, item, "expected a mapping {name, backbone, latency}, got %s",
+              cfg_is_sequence(item) ? "a sequence" : "a scalar");
+    return;
+  }
+  cfg_check_keys(cfg, item, region_keys);
+  cfg_get_string(cfg, item, "name", &r->name, true);
+  cfg_get_quantity(cfg, item, "backbone", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX,
+                   &r->backbone_Bps, true);
+  cfg_get_quantity(cfg, item, "latency", UNIT_TIME, 0, DBL_MAX, &r->latency_s, false);
+}
+
+/* Duplicate names: each repeat is reported where it is written. */
+static void check_region_names(cfg_t *cfg, struct cfg_node regions, struct scenario *sc)
+{
+  for (size_t i = 0; i < sc->n_regions; i++)
+    for (size_t j = 0; j < i && sc->regions[i].name; j++)
+      if (sc->regions[j].name && strcmp(sc->regions[i].name, sc->regions[j].name) == 0) {
+        struct cfg_node name;
+        cfg_get(cfg, cfg_seq_item(regions, i), "name", &name, true);
+        cfg_error(cfg, name, "duplicate region '%s' (first at line %d)", sc->regions[i].name,
+                  cfg_line(cfg_seq_item(regions, j)));
+        break;
+      }
+}
+
+/* Returns false when there is no list of regions to check latencies against. */
+static bool read_regions(cfg_t *cfg, struct cfg_node regions, struct scenario *sc)
+{
+  if (!cfg_is_sequence(regions) || cfg_seq_count(regions) == 0) {
+    cfg_error(cfg, regions, "expected a non-empty sequence of regions "
+                            "(e.g. - {name: us-east, backbone: 100Gbps})");
+    return false;
+  }
+  sc->n_regions = cfg_seq_count(regions);
+  sc->regions = scenario_calloc(sc->n_regions, sizeof(*sc->regions));
+  for (size_t i = 0; i < sc->n_regions; i++)
+    read_region(cfg, cfg_seq_item(regions, i), &sc->regions[i]);
+  check_region_names(cfg, regions, sc);
+  return true;
+}
+
+/* The region names (borrowed, NULL-terminated, owned array) for did-you-mean. */
+static const char **region_names(const struct scenario *sc)
+{
+  const char **names = scenario_calloc(sc->n_regions + 1, sizeof(*names));
+  size_t k = 0;
+  for (size_t i = 0; i < sc->n_regions; i++)
+    if (sc->regions[i].name)
+      names[k++] = sc->regions[i].name;
+  return names;
+}
+
+/* A region named by mapping key i of n, or -1 after reporting. */
+static long latency_region(cfg_t *cfg, struct cfg_node n, size_t i, const struct scenario *sc)
+{
+  const char *key = cfg_map_key(n, i);
+  long r = key ? scenario_region_index(sc, key) : -1;
+  if (r < 0) {
+    const char **names = region_names(sc);
+    cfg_error_unknown(cfg, cfg_map_key_at(n, i), "region", key ? key : "", names);
+    free(names);
+  }
+  return r;
+}
+
+/* Sets latency a<->b from value v; a pair given twice must agree. */
+static void set_latency(cfg_t *cfg, struct cfg_node v, struct scenario *sc, size_t a, size_t b,
+                        double *given)
+{
+  double lat;
+  size_t n = sc->n_regions;
+  if (!cfg_to_quantity(cfg, v, UNIT_TIME, 0, DBL_MAX, &lat))
+    return;
+  if (a == b) {
+    cfg_error(cfg, v, "latency within region '%s' is its own `latency` key, not an entry here",
+              sc->regions[a].name);
+    return;
+  }
+  if (!isnan(given[a * n + b]) && given[a * n + b] != lat) {
+    cfg_error(cfg, v, "latency between '%s' and '%s' is given twice with different values",
+              sc->regions[a].name, sc->regions[b].name);
+    return;
+  }
+  given[a * n + b] = given[b * n + a] = lat;
+}
+
+static void read_latency_row(cfg_t *cfg, struct cfg_node row, struct scenario *sc, size_t a,
+                             double *given)
+{
+  if (!cfg_is_mapping(row)) {
+    cfg_error(cfg, row, "expected a mapping of region: latency, got %s",
+              cfg_is_sequence(row) ? "a sequence" : "a scalar");
+    return;
+  }
+  for (size_t j = 0; j < cfg_map_count(row); j++) {
+    long b = latency_region(cfg, row, j, sc);
+    if (b >= 0)
+      set_latency(cfg, cfg_map_value(row, j), sc, a, (size_t)b, given);
+  }
+}
+
+/* Every pair of distinct regions needs a latency; missing pairs are reported at `where`. */
+static void read_latency(cfg_t *cfg, struct cfg_node latency, struct cfg_node where,
+                         struct scenario *sc)
+{
+  size_t n = sc->n_regions;
+  double *given = scenario_calloc(n * n, sizeof(*given));
+  for (size_t i = 0; i < n * n; i++)
+    given[i] = i % (n + 1) == 0 ? 0 : NAN;
+  if (latency.node && !cfg_is_mapping(latency))
+    cfg_error(cfg, latency, "expected a mapping of region: {region: latency}");
+  for (size_t i = 0; i < cfg_map_count(latency); i++) {
+    long a = latency_region(cfg, latency, i, sc);
+    if (a >= 0)
+      read_latency_row(cfg, cfg_map_value(latency, i), sc, (size_t)a, given);
+  }
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++)
+      if (isnan(given[a * n + b]) && sc->regions[a].name && sc->regions[b].name &&
+          strcmp(sc->regions[a].name, sc->regions[b].name) != 0) /* duplicates: reported */
+        cfg_error(cfg, where, "missing latency between '%s' and '%s'", sc->regions[a].name,
+                  sc->regions[b].name);
+  for (size_t i = 0; i < n * n; i++)
+    if (isnan(given[i]))
+      given[i] = 0;
+  sc->latency_s = given;
+}
+
+static void read_platform(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
+                          const char *base_dir)
+{
+  char *file = NULL;
+  struct cfg_node node;
+  cfg_get(cfg, root, "platform", &node, true);
+  if (!cfg_get_string(cfg, root, "platform", &file, true))
+    return;
+  char *tried = NULL;
+  sc->platform_file = scenario_resolve_path(file, base_dir, &tried);
+  if (!sc->platform_file)
+    cfg_error(cfg, node, "platform file '%s' not found (tried: %s)", file, tried);
+  free(tried);
+  free(file);
+}
+
+void scenario_read_network(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
+                           const char *base_dir)
+{
+  struct cfg_node regions, latency, platform;
+  cfg_get(cfg, root, "regions", &regions, false);
+  cfg_get(cfg, root, "latency", &latency, false);
+  cfg_get(cfg, root, "platform", &platform, false);
+  if (platform.node) {
+    read_platform(cfg, root, sc, base_dir);
+    if (regions.node)
+      cfg_error(cfg, regions, "give either `platform` or `regions`, not both");
+    if (latency.node)
+      cfg_error(cfg, latency, "give either `platform` or `latency`, not both");
+    return;
+  }
+  if (!regions.node) {
+    regions.node = root.node; /* placed at the document's start */
+    cfg_error(cfg, regions, "missing required key (or `platform`: a SimGrid platform file)");
+    return;
+  }
+  if (read_regions(cfg, regions, sc))
+    read_latency(cfg, latency, latency.node ? latency : regions, sc);
+}
