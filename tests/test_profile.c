@@ -148,12 +148,15 @@ static void test_profile_malformed_refused_with_position(void **state)
   diag_print(diag, stdout);
   assert_null(set);
   char want[512];
-  snprintf(want, sizeof want, "%s:8:30: gemm.fp32: unit 'TB/s' is not one of FLOP/s", path);
+  /* the scenario reader's form: file:line:col: key.path: what is wrong (allowed: ...) */
+  snprintf(want, sizeof want, "%s:8:30: devices[0].gemm.fp32.unit: 'TB/s' is not a unit of "
+           "FLOP/s (allowed: FLOP/s GFLOP/s TFLOP/s PFLOP/s)", path);
   assert_true(diag_contains(diag, want));
-  snprintf(want, sizeof want, "%s:9:7: gemm: unknown precision 'fp64' (allowed: fp32, tf32, "
-           "fp16, bf16)", path);
+  snprintf(want, sizeof want, "%s:9:7: devices[0].gemm.fp64: unknown key 'fp64' (did you mean "
+           "'fp32'?)", path);
   assert_true(diag_contains(diag, want));
-  snprintf(want, sizeof want, "%s:10:21: gemm.fp16: '-3' is not a non-negative number", path);
+  snprintf(want, sizeof want, "%s:10:21: devices[0].gemm.fp16.value: '-3' is out of range "
+           "(allowed: >= 0)", path);
   assert_true(diag_contains(diag, want));
   assert_int_equal(diag_error_count(diag), 3);
   unlink(path);
@@ -171,13 +174,15 @@ static void test_profile_missing_keys_and_syntax(void **state)
   diag_print(diag, stdout);
   assert_null(set);
   char want[512];
-  snprintf(want, sizeof want, "%s:3:13: source: 'guessed' is not a source (allowed: measured, "
-           "datasheet)", path);
+  snprintf(want, sizeof want, "%s:3:13: devices[0].source: unknown value 'guessed' (allowed: "
+           "datasheet, measured)", path);
   assert_true(diag_contains(diag, want));
-  snprintf(want, sizeof want, "%s:4:5: bogus: unknown key 'bogus'", path);
+  snprintf(want, sizeof want, "%s:4:5: devices[0].bogus: unknown key 'bogus'", path);
   assert_true(diag_contains(diag, want));
-  assert_true(diag_contains(diag, "Y: missing sig_verify {value: V, unit: 1/s}"));
-  assert_true(diag_contains(diag, "Y: missing gemm.fp32"));
+  snprintf(want, sizeof want, "%s:2:5: devices[0].sig_verify: missing required key", path);
+  assert_true(diag_contains(diag, want));
+  snprintf(want, sizeof want, "%s:2:5: devices[0].gemm: missing required key", path);
+  assert_true(diag_contains(diag, want));
   unlink(path);
   free(path);
   diag_free(diag);
@@ -195,7 +200,8 @@ static void test_profile_missing_keys_and_syntax(void **state)
   diag_print(diag, stdout);
   assert_null(set);
   assert_int_equal(diag_error_count(diag), 1);
-  snprintf(want, sizeof want, "%s:3:1: flow sequence without a closing bracket", path);
+  snprintf(want, sizeof want, "%s:3:1: YAML syntax error: flow sequence without a closing "
+           "bracket", path);
   assert_true(diag_contains(diag, want));
   unlink(path);
   free(path);
@@ -203,7 +209,7 @@ static void test_profile_missing_keys_and_syntax(void **state)
 
   set = load_text("devices:\n  - name: x\n    name: y\n", &diag, &path);
   assert_null(set);
-  snprintf(want, sizeof want, "%s:3:5: duplicate key", path);
+  snprintf(want, sizeof want, "%s:3:5: YAML syntax error: duplicate key", path);
   assert_true(diag_contains(diag, want));
   unlink(path);
   free(path);
@@ -212,7 +218,8 @@ static void test_profile_missing_keys_and_syntax(void **state)
   diag = diag_new();
   const char *missing[] = {"/nonexistent/profile.yaml"};
   assert_null(profile_set_load(missing, 1, diag));
-  assert_true(diag_contains(diag, "/nonexistent/profile.yaml: cannot open the profile"));
+  assert_true(diag_contains(diag, "/nonexistent/profile.yaml: cannot read the file (No such "
+                                  "file or directory)"));
   diag_free(diag);
 }
 

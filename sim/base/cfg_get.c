@@ -145,7 +145,7 @@ static const char *kind_noun(enum unit_kind kind)
   static const char *const nouns[UNIT_KIND_COUNT] = {
     [UNIT_NUMBER] = "a number", [UNIT_TIME] = "a time such as 250ms",
     [UNIT_SIZE] = "a size such as 32MiB", [UNIT_BANDWIDTH] = "a bandwidth such as 10Gbps",
-    [UNIT_RATE] = "a rate such as 100/s",
+    [UNIT_RATE] = "a rate such as 100/s", [UNIT_COMPUTE] = "a compute rate such as 50TFLOP/s",
   };
   return (unsigned)kind < UNIT_KIND_COUNT ? nouns[kind] : "a quantity";
 }

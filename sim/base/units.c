@@ -47,12 +47,18 @@ static const struct unit rate_units[] = {
   {NULL, 0},
 };
 
+static const struct unit compute_units[] = {
+  {"FLOP/s", 1.0}, {"GFLOP/s", 1e9}, {"TFLOP/s", 1e12}, {"PFLOP/s", 1e15},
+  {NULL, 0},
+};
+
 static const struct unit *const unit_tables[UNIT_KIND_COUNT] = {
   [UNIT_NUMBER] = NULL,
   [UNIT_TIME] = time_units,
   [UNIT_SIZE] = size_units,
   [UNIT_BANDWIDTH] = bandwidth_units,
   [UNIT_RATE] = rate_units,
+  [UNIT_COMPUTE] = compute_units,
 };
 
 static const char *const kind_needs_unit[UNIT_KIND_COUNT] = {
@@ -61,6 +67,7 @@ static const char *const kind_needs_unit[UNIT_KIND_COUNT] = {
   [UNIT_SIZE] = "a size needs a unit",
   [UNIT_BANDWIDTH] = "a bandwidth needs a unit",
   [UNIT_RATE] = "a rate needs a unit",
+  [UNIT_COMPUTE] = "a compute rate needs a unit",
 };
 
 static const struct unit *find_unit(const struct unit *table, const char *suffix)
@@ -200,6 +207,7 @@ const char *units_allowed(enum unit_kind kind)
     [UNIT_BANDWIDTH] = "bps Kbps Mbps Gbps Tbps B/s KB/s MB/s GB/s TB/s KiB/s MiB/s GiB/s "
                        "TiB/s Bps KBps MBps GBps TBps KiBps MiBps GiBps TiBps",
     [UNIT_RATE] = "/s /min /h /d",
+    [UNIT_COMPUTE] = "FLOP/s GFLOP/s TFLOP/s PFLOP/s",
   };
   return (unsigned)kind < UNIT_KIND_COUNT ? allowed[kind] : "";
 }
@@ -208,7 +216,7 @@ const char *units_base_symbol(enum unit_kind kind)
 {
   static const char *const base[UNIT_KIND_COUNT] = {
     [UNIT_NUMBER] = "", [UNIT_TIME] = "s", [UNIT_SIZE] = "B", [UNIT_BANDWIDTH] = "B/s",
-    [UNIT_RATE] = "/s",
+    [UNIT_RATE] = "/s", [UNIT_COMPUTE] = "FLOP/s",
   };
   return (unsigned)kind < UNIT_KIND_COUNT ? base[kind] : "";
 }
@@ -259,6 +267,7 @@ char *units_format(double value, enum unit_kind kind, char *buf, size_t n)
   static const char *const sizes_dec[] = {"B", "KB", "MB", "GB", "TB", NULL};
   static const char *const sizes_bin[] = {"B", "KiB", "MiB", "GiB", "TiB", NULL};
   static const char *const bws[] = {"B/s", "KB/s", "MB/s", "GB/s", "TB/s", NULL};
+  static const char *const computes[] = {"FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", NULL};
   if (n == 0)
     return buf;
   const struct unit *u = NULL;
@@ -274,6 +283,9 @@ char *units_format(double value, enum unit_kind kind, char *buf, size_t n)
     break;
   case UNIT_RATE:
     u = &rate_units[0];
+    break;
+  case UNIT_COMPUTE:
+    u = pick_unit(compute_units, computes, value);
     break;
   default:
     break;

@@ -4,7 +4,8 @@
  * those: seconds, bytes, bytes per second, events per second. Bandwidths may be written in
  * bits (bps Kbps Mbps Gbps Tbps, decimal) or bytes (B/s KB/s MB/s GB/s TB/s KiB/s MiB/s GiB/s,
  * and SimGrid's Bps spellings); both become bytes per second. Sizes: B KB MB GB TB (decimal)
- * and KiB MiB GiB TiB (binary). Times: us ms s min h d. Rates: /s /min /h /d. */
+ * and KiB MiB GiB TiB (binary). Times: us ms s min h d. Rates: /s /min /h /d.
+ * Compute rates (calibration profiles): FLOP/s GFLOP/s TFLOP/s PFLOP/s. */
 #ifndef DEPINSIM_SIM_BASE_UNITS_H
 #define DEPINSIM_SIM_BASE_UNITS_H
 
@@ -16,6 +17,7 @@ enum unit_kind {
   UNIT_SIZE,      /* bytes */
   UNIT_BANDWIDTH, /* bytes per second */
   UNIT_RATE,      /* events per second */
+  UNIT_COMPUTE,   /* floating-point operations per second */
   UNIT_KIND_COUNT
 };
 
