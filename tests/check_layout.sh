@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# check_layout.sh: no folder includes a header from a folder above it (docs/layout.md).
+# check_layout.sh: no folder includes a header from a folder above it (docs/layout.md), and no
+# library code uses assert(), which release builds compile out.
 # Each folder may include its own headers and those of the folders listed for it; anything
 # else fails the test with the file, the line and the include. Run from the repository root.
 set -u
@@ -49,5 +50,11 @@ for file in $(git ls-files 'sim/*.[ch]' 'protocols/*.[ch]' 'plots/*.[ch]' 'gpu/*
     esac
   done < <(grep -n '^#include "' "$file" | sed -E 's/^([0-9]+):#include "([^"]+)".*/\1:\2/')
 done
+# Invariants stay checked in release builds: xbt_assert, never assert() (NDEBUG removes it).
+while IFS=: read -r file line _; do
+  echo "$file:$line: includes <assert.h>: use xbt_assert, which release builds keep"
+  bad=$((bad + 1))
+done < <(git grep -n '^#include <assert.h>' -- sim protocols plots gpu)
+
 echo "layout: $checked files checked, $bad problem(s)"
 [ "$bad" -eq 0 ]

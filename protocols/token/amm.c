@@ -1,14 +1,15 @@
 /* amm.c: constant-product pool and fixed-price market (see amm.h). */
 #include "protocols/token/amm.h"
 
-#include <assert.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include <xbt/asserts.h>
 
 void amm_init_pool(struct amm *a, double depth_usd, double price, double fee)
 {
-  assert(depth_usd > 0 && isfinite(depth_usd) && price > 0 && isfinite(price));
+  xbt_assert(depth_usd > 0 && isfinite(depth_usd) && price > 0 && isfinite(price),
+             "a pool of depth %g USD at price %g", depth_usd, price);
   memset(a, 0, sizeof *a);
   a->usd = depth_usd / 2;
   a->tokens = depth_usd / 2 / price;
@@ -17,7 +18,8 @@ void amm_init_pool(struct amm *a, double depth_usd, double price, double fee)
 
 void amm_init_fixed(struct amm *a, double price, double tokens)
 {
-  assert(price > 0 && isfinite(price) && tokens >= 0);
+  xbt_assert(price > 0 && isfinite(price) && tokens >= 0, "a fixed price %g for %g tokens",
+             price, tokens);
   memset(a, 0, sizeof *a);
   a->fixed = true;
   a->fixed_price = price;
@@ -31,7 +33,7 @@ double amm_price(const struct amm *a)
 
 double amm_sell(struct amm *a, double tokens)
 {
-  assert(tokens >= 0 && isfinite(tokens));
+  xbt_assert(tokens >= 0 && isfinite(tokens), "selling %g tokens", tokens);
   double out;
   if (a->fixed) {
     out = tokens * a->fixed_price;
@@ -49,7 +51,7 @@ double amm_sell(struct amm *a, double tokens)
 
 double amm_buy(struct amm *a, double usd)
 {
-  assert(usd >= 0 && isfinite(usd));
+  xbt_assert(usd >= 0 && isfinite(usd), "buying for %g USD", usd);
   double out;
   if (a->fixed) {
     out = fmin(usd / a->fixed_price, a->tokens);

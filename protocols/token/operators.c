@@ -1,8 +1,8 @@
 /* operators.c: the operator table with per-group reward accumulators (see operators.h). */
 #include "protocols/token/operators.h"
 
-#include <assert.h>
 #include <stdlib.h>
+#include <xbt/asserts.h>
 
 operators_t *operators_new(const struct token_class *classes, size_t n_classes,
                            size_t capacity, size_t cost_bins, double cost_spread)
@@ -82,7 +82,7 @@ static inline struct operator_group *group_of(operators_t *o, size_t i)
 
 long operators_add(operators_t *o, size_t c, double t_s, double stake, double required)
 {
-  assert(c < o->n_cohorts);
+  xbt_assert(c < o->n_cohorts, "cohort %zu of %zu", c, o->n_cohorts);
   if (o->n >= o->capacity)
     return -1;
   size_t i = o->n++;

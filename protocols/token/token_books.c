@@ -1,9 +1,9 @@
 /* token_books.c: moves between books and the conservation check. */
 #include "protocols/token/token_books.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stddef.h>
+#include <xbt/asserts.h>
 
 const char *const token_book_names[] = {"market", "operators", "vesting", "staked", "cooldown",
                                         "pool", "allocations", "treasury", "protocol", "burned",
@@ -12,9 +12,10 @@ const char *const token_book_names[] = {"market", "operators", "vesting", "stake
 void token_books_move(struct token_books *b, enum token_book from, enum token_book to,
                       double x)
 {
-  assert(x >= 0 && isfinite(x));
+  xbt_assert(x >= 0 && isfinite(x), "a book move of %g tokens", x);
   double have = b->balance[from];
-  assert(x <= have + 1e-9 * fmax(1.0, fabs(b->minted)) && "move of more than a book holds");
+  xbt_assert(x <= have + 1e-9 * fmax(1.0, fabs(b->minted)),
+             "a move of %g tokens out of %s, which holds %g", x, token_book_names[from], have);
   if (x > have)
     x = have;
   b->balance[from] -= x;
