@@ -15,6 +15,7 @@
 #include <xbt/asserts.h>
 
 #include "sim/base/paths.h"
+#include "sim/base/strfmt.h"
 
 extern char **environ;
 
@@ -146,9 +147,8 @@ int gnuplot_draw(gnuplot_t *g, const char *script, const char *params, const cha
   }
   static const char *const ext[] = {"png", "svg"};
   for (int i = 0; i < 2; i++) {
-    char *path = NULL;
+    char *path = strfmt("%s.%s", outbase, ext[i]);
     struct stat st;
-    xbt_assert(asprintf(&path, "%s.%s", outbase, ext[i]) >= 0, "out of memory");
     if (stat(path, &st) < 0 || st.st_size == 0) {
       diag_add(g->diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: gnuplot did not write %s", g->source,
                path);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "plots/gnuplot.h"
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 
 struct plotter {
@@ -63,8 +64,8 @@ static int plot_series(struct plotter *p, const char *name)
 {
   double *t, *v;
   long n = runfile_series(p->file, name, &t, &v);
-  if (n <= 0)
-    return n < 0 ? failf(p, "cannot read /timeseries/%s", name) : 0; /* nothing to draw */
+  if (n <= 0) /* none: nothing to draw */
+    return n < 0 ? failf(p, "cannot read /" H5_GROUP_TIMESERIES "/%s", name) : 0;
   char data[128], safe[256], outbase[4400], path[512];
   snprintf(data, sizeof(data), "%s/series.dat", gnuplot_tmpdir(p->gp));
   FILE *f = fopen(data, "w");
@@ -75,7 +76,7 @@ static int plot_series(struct plotter *p, const char *name)
     return failf(p, "cannot write %s: %s", data, strerror(errno));
   gnuplot_safe_name(name, safe, sizeof(safe));
   snprintf(outbase, sizeof(outbase), "%s/timeseries-%s", gnuplot_outdir(p->gp), safe);
-  snprintf(path, sizeof(path), "timeseries/%s", name);
+  snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", name);
   char *unit = unit_of(p->file, path), label[256], title[256];
   gp_text(unit, label, sizeof(label));
   free(unit);
@@ -145,7 +146,7 @@ static void distribution_targets(struct plotter *p, const char *name, char *valu
 static int plot_distribution(struct plotter *p, const char *name)
 {
   char path[512], data[128], safe[256], outbase[4400];
-  snprintf(path, sizeof(path), "distributions/%s", name);
+  snprintf(path, sizeof(path), H5_GROUP_DISTRIBUTIONS "/%s", name);
   snprintf(data, sizeof(data), "%s/distribution.dat", gnuplot_tmpdir(p->gp));
   int rc = write_cdf(p, path, data);
   if (rc != 0)
@@ -192,9 +193,9 @@ static int plot_group(struct plotter *p, const char *group,
 /* The targets, if any: a run without targets has an empty or no /targets. */
 static void read_targets(struct plotter *p)
 {
-  p->n_targets = runfile_column_string(p->file, "targets", "metric", &p->target_metric);
-  if (p->n_targets > 0 &&
-      runfile_column_double(p->file, "targets", "target", &p->target_value) != p->n_targets) {
+  p->n_targets = runfile_column_string(p->file, H5_DATASET_TARGETS, "metric", &p->target_metric);
+  if (p->n_targets > 0 && runfile_column_double(p->file, H5_DATASET_TARGETS, "target",
+                                                 &p->target_value) != p->n_targets) {
     runfile_strings_free(p->target_metric, (size_t)p->n_targets);
     p->target_metric = NULL;
     p->n_targets = 0;
@@ -208,18 +209,15 @@ enum depin_status plot_run(const char *run_h5, const char *outdir, char ***writt
 {
   *written = NULL;
   *n_written = 0;
-  H5E_auto2_t old_func;
-  void *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   struct plotter p = {.run_h5 = run_h5, .diag = diag, .file = -1};
   enum depin_status st = runfile_open(run_h5, &p.file, diag);
   if (st == DEPIN_OK) {
     p.gp = gnuplot_new(outdir, run_h5, diag);
     read_targets(&p);
     int rc = p.gp ? 0 : -1;
-    rc = rc ? rc : plot_group(&p, "timeseries", plot_series);
-    rc = rc ? rc : plot_group(&p, "distributions", plot_distribution);
+    rc = rc ? rc : plot_group(&p, H5_GROUP_TIMESERIES, plot_series);
+    rc = rc ? rc : plot_group(&p, H5_GROUP_DISTRIBUTIONS, plot_distribution);
     st = rc ? DEPIN_EIO : DEPIN_OK;
     H5Fclose(p.file);
   }
@@ -230,7 +228,7 @@ enum depin_status plot_run(const char *run_h5, const char *outdir, char ***writt
   gnuplot_free(p.gp);
   runfile_strings_free(p.target_metric, (size_t)(p.n_targets > 0 ? p.n_targets : 0));
   free(p.target_value);
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  h5_quiet_end(quiet);
   if (st != DEPIN_OK) {
     runfile_strings_free(drawn, n_drawn);
     return st;

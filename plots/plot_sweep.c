@@ -10,7 +10,9 @@
 #include <xbt/asserts.h>
 
 #include "plots/gnuplot.h"
+#include "sim/base/strfmt.h"
 #include "sim/base/units.h"
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 
 /* More combinations of the other parameters than this are drawn as one spread. */
@@ -50,13 +52,13 @@ static void table_fini(struct sweep_table *t)
 
 bool plot_sweep_is_sweep(hid_t file)
 {
-  return H5Lexists(file, "points", H5P_DEFAULT) > 0;
+  return h5_exists(file, H5_DATASET_POINTS);
 }
 
 /* A string attribute of /meta, owned, "" when absent. */
 static char *meta_string(hid_t file, const char *name)
 {
-  hid_t g = H5Gopen2(file, "meta", H5P_DEFAULT);
+  hid_t g = H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT);
   char *s = g >= 0 ? runfile_attr_string(g, name) : NULL;
   if (g >= 0)
     H5Gclose(g);
@@ -104,11 +106,11 @@ static int read_table(hid_t file, struct sweep_table *t)
 {
   static const char *const fixed[] = {"id", "sample", "replication", "seed", "pass",
                                       "exit_code", "error", "run_file", NULL};
-  t->rows = runfile_column_double(file, "points", "pass", &t->pass);
+  t->rows = runfile_column_double(file, H5_DATASET_POINTS, "pass", &t->pass);
   if (t->rows < 0)
     return -1;
   char *params = meta_string(file, "parameters");
-  hid_t d = H5Dopen2(file, "points", H5P_DEFAULT), type = H5Dget_type(d);
+  hid_t d = H5Dopen2(file, H5_DATASET_POINTS, H5P_DEFAULT), type = H5Dget_type(d);
   int n = H5Tget_nmembers(type);
   t->params = calloc((size_t)n + 1, sizeof(struct column));
   t->metrics = calloc((size_t)n + 1, sizeof(struct column));
@@ -129,7 +131,7 @@ static int read_table(hid_t file, struct sweep_table *t)
     c->name = strdup(name);
     c->unit = runfile_attr_string(d, unit_attr);
     c->unit = c->unit ? c->unit : strdup("");
-    runfile_column_double(file, "points", name, &c->v);
+    runfile_column_double(file, H5_DATASET_POINTS, name, &c->v);
     H5free_memory(name);
   }
   H5Tclose(type);
@@ -242,11 +244,10 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-vs-%s", gnuplot_outdir(g), safe_m, safe_x);
   if (has_target(t, m->name, &tv))
     snprintf(target, sizeof(target), "; target=%.17g", tv);
-  char *params = NULL;
-  xbt_assert(asprintf(&params, "datafile='%s'; ngroups=%zu; titles='%s'; outbase='%s'; "
-                               "title='%s against %s (mean, min-max over replications)'; "
-                               "xlabel='%s'; ylabel='%s'%s", data, ng, titles, outbase, safe_m,
-                      safe_x, xl, yl, target) >= 0, "out of memory");
+  char *params = strfmt("datafile='%s'; ngroups=%zu; titles='%s'; outbase='%s'; "
+                        "title='%s against %s (mean, min-max over replications)'; "
+                        "xlabel='%s'; ylabel='%s'%s",
+                        data, ng, titles, outbase, safe_m, safe_x, xl, yl, target);
   int rc = gnuplot_draw(g, "sweep-line.gp", params, outbase);
   free(params);
   return rc;
@@ -297,10 +298,9 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
   gnuplot_safe_name(x->name, sx, sizeof(sx));
   gnuplot_safe_name(y->name, sy, sizeof(sy));
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-%s-%s", gnuplot_outdir(g), sm, sx, sy);
-  char *params = NULL;
-  xbt_assert(asprintf(&params, "datafile='%s'; style='%s'; outbase='%s'; title='%s (mean over "
-                               "replications)'; xlabel='%s'; ylabel='%s'; zlabel='%s'", data,
-                      grid ? "boxes" : "points", outbase, sm, xl, yl, zl) >= 0, "out of memory");
+  char *params = strfmt("datafile='%s'; style='%s'; outbase='%s'; title='%s (mean over "
+                        "replications)'; xlabel='%s'; ylabel='%s'; zlabel='%s'",
+                        data, grid ? "boxes" : "points", outbase, sm, xl, yl, zl);
   int rc = gnuplot_draw(g, "sweep-heatmap.gp", params, outbase);
   free(params);
   return rc;
@@ -311,10 +311,7 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***w
 {
   *written = NULL;
   *n_written = 0;
-  H5E_auto2_t func;
-  void *data;
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t file;
   struct sweep_table t = {0};
   gnuplot_t *g = NULL;
@@ -322,7 +319,7 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***w
   if (st != DEPIN_OK)
     goto done;
   if (read_table(file, &t) < 0) {
-    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot read /points", sweep_h5);
+    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot read /" H5_DATASET_POINTS, sweep_h5);
     st = DEPIN_EIO;
   } else if (!(g = gnuplot_new(outdir, sweep_h5, diag))) {
     st = DEPIN_EIO;
@@ -348,6 +345,6 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***w
 done:
   gnuplot_free(g);
   table_fini(&t);
-  H5Eset_auto2(H5E_DEFAULT, func, data);
+  h5_quiet_end(quiet);
   return st;
 }

@@ -7,13 +7,7 @@
 #include <cmocka.h>
 
 #include "protocols/token/amm.h"
-
-static void assert_rel(double got, double want, double tol)
-{
-  double err = fabs(got - want) / fmax(fabs(want), 1e-300);
-  if (err > tol)
-    fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got, want, err, tol);
-}
+#include "testutil.h"
 
 static void test_amm_constant_product(void **state)
 {

@@ -9,13 +9,7 @@
 #include "protocols/token/controller.h"
 #include "protocols/token/fees.h"
 #include "protocols/token/treasury.h"
-
-static void assert_rel(double got, double want, double tol)
-{
-  double err = fabs(got - want) / fmax(fabs(want), 1e-300);
-  if (err > tol)
-    fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got, want, err, tol);
-}
+#include "testutil.h"
 
 /* Plant: a first-order lag y' = (2u - y) / tau with tau = 5, stepped with dt = 1. A PI
  * controller must bring y to the setpoint 3 and hold it there, with no steady-state error. */

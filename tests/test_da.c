@@ -325,13 +325,6 @@ static char *dispersal_run(const char *dir, const char *grain, const char *extra
   return h5;
 }
 
-static double summary(const char *h5, const char *name)
-{
-  double v = NAN;
-  assert_int_equal(test_read_summary(h5, name, &v), 0);
-  return v;
-}
-
 /* Per-slice: first row out to last row in, against rows x row bytes / uplink + latency (two
  * 1 ms links each way), within 2%. At 1 blob/s a dispersal (0.25 s) rarely meets another. */
 static void test_da_dispersal_matches_closed_form(void **state)
@@ -340,7 +333,7 @@ static void test_da_dispersal_matches_closed_form(void **state)
   char *dir = test_tmpdir();
   char *h5 = dispersal_run(dir, "per-slice", "");
   double expect = da_dispersal_seconds(32768, 96, 100e6 / 8, 0.002);
-  assert_double_equal(summary(h5, "dispersal_p50"), expect, 0.02 * expect);
+  assert_double_equal(test_summary(h5, "dispersal_p50"), expect, 0.02 * expect);
   free(h5);
   free(dir);
 }
@@ -355,7 +348,7 @@ static void test_da_aggregate_grain_agrees_with_per_slice(void **state)
   char *slice = dispersal_run(dir, "per-slice", load), *agg = dispersal_run(dir, "aggregate", load);
   const char *metrics[] = {"da_throughput", "blob_acceptance_p50", "blob_acceptance_p99"};
   for (size_t i = 0; i < 3; i++) {
-    double a = summary(agg, metrics[i]), b = summary(slice, metrics[i]);
+    double a = test_summary(agg, metrics[i]), b = test_summary(slice, metrics[i]);
     printf("%s: aggregate %.6g, per-slice %.6g\n", metrics[i], a, b);
     assert_true(b > 0);
     assert_double_equal(a, b, 0.02 * b);
@@ -441,18 +434,18 @@ static void test_da_failures_force_retries(void **state)
   (void)state;
   char *dir = test_tmpdir();
   char *calm = dispersal_run(dir, "per-slice", "");
-  assert_double_equal(summary(calm, "blobs_retried"), 0, 0);
-  assert_true(summary(calm, "blob_acceptance_p99") < 1);
+  assert_double_equal(test_summary(calm, "blobs_retried"), 0, 0);
+  assert_true(test_summary(calm, "blob_acceptance_p99") < 1);
   const char *grains[] = {"per-slice", "aggregate"};
   for (size_t i = 0; i < 2; i++) {
     char *sub = test_tmpdir();
     char *h5 = dispersal_run(sub, grains[i], "--set 'providers.da-node.availability={mtbf: "
                                             "28min, mttr: 12min}'");
     printf("%s: retried %.0f, acceptance p99 %.1f s\n", grains[i],
-           summary(h5, "blobs_retried"), summary(h5, "blob_acceptance_p99"));
-    assert_true(summary(h5, "blobs_retried") > 10);
-    assert_true(summary(h5, "blob_acceptance_p99") > 30);
-    assert_true(summary(h5, "sampling_detected") > 0);
+           test_summary(h5, "blobs_retried"), test_summary(h5, "blob_acceptance_p99"));
+    assert_true(test_summary(h5, "blobs_retried") > 10);
+    assert_true(test_summary(h5, "blob_acceptance_p99") > 30);
+    assert_true(test_summary(h5, "sampling_detected") > 0);
     free(h5);
     free(sub);
   }
@@ -482,7 +475,8 @@ static void assert_refused(const char *text, size_t n, const char *const lines[]
 {
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        diag, &sc), DEPIN_EINVAL);
   for (size_t i = 0; i < diag_count(diag); i++)
     print_message("%s\n", diag_line(diag, i));
   assert_int_equal(diag_count(diag), n);
@@ -522,7 +516,8 @@ static void test_da_run_past_an_epoch_is_warned(void **state)
   memcpy(size, "1MB", 3);            /* a blob the coding holds */
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", fixed, NULL, 0, registry_layers(), diag, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("s.yaml", fixed, NULL, 0, registry_layers(),
+                                        diag, &sc), DEPIN_OK);
   assert_int_equal(diag_count(diag), 1);
   assert_non_null(strstr(diag_line(diag, 0), "da.epoch: warning: the run (60 s) is longer than "
                                              "an epoch (30 s)"));

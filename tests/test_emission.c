@@ -6,13 +6,7 @@
 #include <cmocka.h>
 
 #include "protocols/token/emission.h"
-
-static void assert_rel(double got, double want, double tol)
-{
-  double err = fabs(got - want) / fmax(fabs(want), 1e-300);
-  if (err > tol)
-    fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got, want, err, tol);
-}
+#include "testutil.h"
 
 static double cumulative(enum emission_kind kind, double t)
 {

@@ -103,7 +103,8 @@ static void test_market_bad_section_reports_every_error(void **state)
   (void)state;
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bad.yaml", bad_market, NULL, 0, registry_layers(), diag, &sc),
+  assert_int_equal(scenario_load_string("bad.yaml", bad_market, NULL, 0, registry_layers(),
+                                        diag, &sc),
                    DEPIN_EINVAL);
   assert_null(sc);
   assert_true(diag_contains(diag, "bad.yaml:9:10: market.max_bid: unknown key 'max_bid' (did "
@@ -132,7 +133,8 @@ static void test_market_model_must_fit_gpu_memory(void **state)
   (void)state;
   diag_t *diag = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("unfit.yaml", unfit, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, NULL, 0, registry_layers(),
+                                        diag, &sc), DEPIN_EINVAL);
   assert_true(diag_contains(diag, "unfit.yaml:8:15: workload.inference: no provider class offers "
                                   "1 GPU(s) per node and 140 GB of memory a node"));
   assert_true(diag_contains(diag, "unfit.yaml:9:14: workload.training: no provider class offers "
@@ -140,7 +142,8 @@ static void test_market_model_must_fit_gpu_memory(void **state)
   diag_free(diag);
   diag = diag_new();
   const char *fits[] = {"workload.inference.model.params=8e9", "workload.training.model.params=1e9"};
-  assert_int_equal(scenario_load_string("unfit.yaml", unfit, fits, 2, registry_layers(), diag, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("unfit.yaml", unfit, fits, 2, registry_layers(),
+                                        diag, &sc), DEPIN_OK);
   scenario_free(sc);
   diag_free(diag);
 }
@@ -175,13 +178,6 @@ static char *run_scenario(const char *name, const char *text)
   return run_scenario_with(name, text, "");
 }
 
-static double summary(const char *h5, const char *name)
-{
-  double v = NAN;
-  assert_int_equal(test_read_summary(h5, name, &v), 0);
-  return v;
-}
-
 /* Four identical H100s (one GPU, efficiency 0.5: 494.7 TFLOP/s) serve requests of
  * 2 x 1e9 x 247,350 FLOPs: a mean service of 1 s, exponential; Poisson arrivals at 3/s, so
  * rho = 0.75. Links are fast and without latency so the network adds nothing to the wait.
@@ -203,18 +199,18 @@ static void test_market_mmc_wait_matches_erlang_c(void **state)
 {
   (void)state;
   char *h5 = run_scenario("mmc.yaml", mmc);
-  double wait = summary(h5, "inference_wait_mean");
+  double wait = test_summary(h5, "inference_wait_mean");
   double closed = queueing_mmc_wait(3, 1, 4);
   printf("M/M/4 rho 0.75: mean wait %.4f s, Erlang C %.4f s (%+.2f%%)\n", wait, closed,
          100 * (wait - closed) / closed);
   assert_true(fabs(wait - closed) / closed < 0.05);
-  double lambda = summary(h5, "inference_arrival_rate");
-  double queue = summary(h5, "inference_queue_mean");
+  double lambda = test_summary(h5, "inference_arrival_rate");
+  double queue = test_summary(h5, "inference_queue_mean");
   printf("Little: sampled queue %.4f, lambda x W %.4f (lambda %.4f/s)\n", queue, lambda * wait,
          lambda);
   assert_true(fabs(lambda - 3) / 3 < 0.01);
   assert_true(fabs(queue - lambda * wait) / (lambda * wait) < 0.05);
-  assert_true(summary(h5, "leases") == 4);
+  assert_true(test_summary(h5, "leases") == 4);
   free(h5);
 }
 
@@ -241,21 +237,21 @@ static void test_market_ring_allreduce_matches_closed_form(void **state)
 {
   (void)state;
   char *h5 = run_scenario_with("ring.yaml", ring, "--cfg=network/crosstraffic:0");
-  double measured = summary(h5, "training_allreduce_time");
+  double measured = test_summary(h5, "training_allreduce_time");
   double closed = queueing_ring_allreduce_s(4, 2e8, 125e6, 20e-6);
   printf("ring all-reduce over 4 nodes: %.5f s, closed form %.5f s (%+.2f%%)\n", measured,
          closed, 100 * (measured - closed) / closed);
   assert_true(fabs(measured - closed) / closed < 0.02);
   /* 20 steps of 6e14 FLOPs at 989.4 TFLOP/s x 0.4 / 4 nodes, then the all-reduce. */
-  assert_true(summary(h5, "training_jobs_done") == 1);
-  assert_true(summary(h5, "training_steps") == 20);
+  assert_true(test_summary(h5, "training_jobs_done") == 1);
+  assert_true(test_summary(h5, "training_steps") == 20);
   double compute = 6e14 / 4 / (989.4e12 * 0.4);
-  double fraction = summary(h5, "training_comm_fraction");
+  double fraction = test_summary(h5, "training_comm_fraction");
   assert_true(fabs(fraction - closed / (closed + compute)) < 0.01);
   free(h5);
   h5 = run_scenario("ring.yaml", ring);
   double acked = queueing_ring_allreduce_s(4, 2e8, 125e6 / 1.05, 20e-6);
-  measured = summary(h5, "training_allreduce_time");
+  measured = test_summary(h5, "training_allreduce_time");
   printf("with cross-traffic: %.5f s, closed form at bandwidth / 1.05 %.5f s\n", measured, acked);
   assert_true(fabs(measured - acked) / acked < 0.02);
   free(h5);
@@ -282,10 +278,10 @@ static void test_market_run_leases_what_the_policy_picks(void **state)
 {
   (void)state;
   char *h5 = run_scenario("regional.yaml", regional);
-  assert_float_equal(summary(h5, "price_per_gpu_hour"), 0.24, 1e-9);
+  assert_float_equal(test_summary(h5, "price_per_gpu_hour"), 0.24, 1e-9);
   free(h5);
   h5 = run_scenario_with("regional.yaml", regional, "--set market.selection=cheapest-in-region");
-  assert_float_equal(summary(h5, "price_per_gpu_hour"), 0.60, 1e-9);
+  assert_float_equal(test_summary(h5, "price_per_gpu_hour"), 0.60, 1e-9);
   free(h5);
 }
 
@@ -307,15 +303,15 @@ static void test_market_leases_close_on_insufficient_funds_and_relist(void **sta
 {
   (void)state;
   char *h5 = run_scenario("funds.yaml", funds);
-  double closed = summary(h5, "leases_insufficient_funds");
-  double leases = summary(h5, "leases"), paid = summary(h5, "provider_revenue");
-  double deposits = summary(h5, "tenant_deposits");
+  double closed = test_summary(h5, "leases_insufficient_funds");
+  double leases = test_summary(h5, "leases"), paid = test_summary(h5, "provider_revenue");
+  double deposits = test_summary(h5, "tenant_deposits");
   printf("leases %g, closed for funds %g, paid %g of %g deposited\n", leases, closed, paid,
          deposits);
   assert_true(closed >= 10);
   assert_true(leases >= closed + 2);
   assert_true(paid <= deposits + 1e-9);
-  assert_true(summary(h5, "frames") > 400);
+  assert_true(test_summary(h5, "frames") > 400);
   free(h5);
 }
 
@@ -337,10 +333,12 @@ static void test_market_failures_roll_back_to_checkpoints(void **state)
 {
   (void)state;
   char *h5 = run_scenario("failing.yaml", failing);
-  double restarts = summary(h5, "training_restarts"), lost = summary(h5, "training_lost_work");
-  double steps = summary(h5, "training_steps"), ckpt = summary(h5, "training_checkpoints");
-  double heads = summary(h5, "training_head_failures");
-  double repl = summary(h5, "training_replacements");
+  double restarts = test_summary(h5, "training_restarts");
+  double lost = test_summary(h5, "training_lost_work");
+  double steps = test_summary(h5, "training_steps");
+  double ckpt = test_summary(h5, "training_checkpoints");
+  double heads = test_summary(h5, "training_head_failures");
+  double repl = test_summary(h5, "training_replacements");
   printf("restarts %g (head %g, workers replaced %g), lost %g FLOP, steps %g, checkpoints %g\n",
          restarts, heads, repl, lost, steps, ckpt);
   assert_true(restarts >= 2);
@@ -348,7 +346,7 @@ static void test_market_failures_roll_back_to_checkpoints(void **state)
   assert_true(ckpt >= 1 && steps > 0);
   assert_true(heads + repl >= restarts);
   assert_true(heads >= 1 && repl >= 1); /* both paths: re-formed cluster, replaced worker */
-  assert_true(summary(h5, "leases_failed") >= 1);
+  assert_true(test_summary(h5, "leases_failed") >= 1);
   free(h5);
 }
 

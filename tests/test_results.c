@@ -231,20 +231,6 @@ static void test_results_identical_datasets(void **state)
   diag_free(d);
 }
 
-static double summary_tps(const char *path)
-{
-  hid_t file;
-  diag_t *d = diag_new();
-  assert_int_equal(runfile_open(path, &file, d), DEPIN_OK);
-  hid_t g = H5Gopen2(file, "summary", H5P_DEFAULT);
-  double v = NAN;
-  assert_true(runfile_attr_double(g, "tps", &v));
-  H5Gclose(g);
-  H5Fclose(file);
-  diag_free(d);
-  return v;
-}
-
 static void test_results_failed_write_keeps_old_file(void **state)
 {
   struct fixture *f = *state;
@@ -260,7 +246,7 @@ static void test_results_failed_write_keeps_old_file(void **state)
   assert_int_equal(write_run(f, path, d), DEPIN_EIO);
   assert_true(diag_error_count(d) >= 1);
   assert_true(diag_contains(d, path));
-  assert_double_equal(summary_tps(path), 12345, 0);
+  assert_double_equal(test_summary(path, "tps"), 12345, 0);
   assert_int_equal(rmdir(blocker), 0);
 
   /* An unwritable folder (root writes anywhere, so only as another user) */
@@ -269,7 +255,7 @@ static void test_results_failed_write_keeps_old_file(void **state)
     snprintf(dir, sizeof(dir), "%s/keep", f->dir);
     assert_int_equal(chmod(dir, 0555), 0);
     assert_int_equal(write_run(f, path, d), DEPIN_EIO);
-    assert_double_equal(summary_tps(path), 12345, 0);
+    assert_double_equal(test_summary(path, "tps"), 12345, 0);
     assert_int_equal(chmod(dir, 0755), 0);
   }
 
@@ -286,7 +272,7 @@ static void test_results_failed_write_keeps_old_file(void **state)
 
   /* and a successful write afterwards replaces the file and leaves no temporary behind */
   assert_int_equal(write_run(f, path, d), DEPIN_OK);
-  assert_double_equal(summary_tps(path), 999, 0);
+  assert_double_equal(test_summary(path, "tps"), 999, 0);
   snprintf(blocker, sizeof(blocker), "%s.tmp-%ld", path, (long)getpid());
   assert_int_equal(access(blocker, F_OK), -1);
   diag_free(d);

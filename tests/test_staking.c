@@ -8,13 +8,7 @@
 
 #include "protocols/token/staking.h"
 #include "protocols/token/token_books.h"
-
-static void assert_rel(double got, double want, double tol)
-{
-  double err = fabs(got - want) / fmax(fabs(want), 1e-300);
-  if (err > tol)
-    fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got, want, err, tol);
-}
+#include "testutil.h"
 
 /* io.net: 8xH100 with multiplier 10 stakes 16,000 IO; a multiplier below 1 counts as 1. */
 static void test_staking_required(void **state)

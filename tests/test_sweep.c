@@ -37,11 +37,12 @@ static long points_double(const char *dir, const char *column, double **out)
 {
   char *path = NULL;
   assert_true(asprintf(&path, "%s/sweep.h5", dir) > 0);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   assert_true(f >= 0);
   long n = runfile_column_double(f, "points", column, out);
   H5Fclose(f);
+  h5_quiet_end(quiet);
   free(path);
   return n;
 }
@@ -50,10 +51,12 @@ static long points_string(const char *dir, const char *column, char ***out)
 {
   char *path = NULL;
   assert_true(asprintf(&path, "%s/sweep.h5", dir) > 0);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   assert_true(f >= 0);
   long n = runfile_column_string(f, "points", column, out);
   H5Fclose(f);
+  h5_quiet_end(quiet);
   free(path);
   return n;
 }

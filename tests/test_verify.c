@@ -71,13 +71,6 @@ static void run_free(struct run *r)
   free(r->h5);
 }
 
-static double summary(const struct run *r, const char *name)
-{
-  double v = NAN;
-  assert_int_equal(test_read_summary(r->h5, name, &v), 0);
-  return v;
-}
-
 /* Every result of a malicious solver is wrong and every verifier checks honestly, so a result
  * is caught with probability 1 - (1 - p)^k; the measured rate over n results must fall within
  * the binomial 99.9% bound. Every dispute takes ceil(log2 steps) + ceil(log2 ops) rounds, and
@@ -86,22 +79,22 @@ static void test_verify_detection_rounds_and_conservation(void **state)
 {
   (void)state;
   struct run r = run_behavior("malicious", "");
-  double n = summary(&r, "bad_results"), rate = summary(&r, "detection_prob");
+  double n = test_summary(r.h5, "bad_results"), rate = test_summary(r.h5, "detection_prob");
   double want = 1 - pow(1 - VERIFY_P, VERIFY_K);
   double bound = 3.29 * sqrt(want * (1 - want) / n);
   print_message("detection %.4f over %.0f results, closed form %.4f +- %.4f\n", rate, n, want,
                 bound);
   assert_true(n > 1000);
   assert_true(fabs(rate - want) <= bound);
-  double rounds = summary(&r, "dispute_rounds_mean");
-  assert_true(summary(&r, "disputes") > 100);
+  double rounds = test_summary(r.h5, "dispute_rounds_mean");
+  assert_true(test_summary(r.h5, "disputes") > 100);
   assert_float_equal(rounds, pinpoint_rounds(VERIFY_STEPS) + pinpoint_rounds(VERIFY_OPS), 0);
   assert_float_equal(rounds, 10 + 12, 0);
-  double slashed = summary(&r, "slashed_usd");
+  double slashed = test_summary(r.h5, "slashed_usd");
   assert_true(slashed > 0);
-  assert_true(fabs(summary(&r, "books_imbalance")) <= 1e-9 * slashed);
+  assert_true(fabs(test_summary(r.h5, "books_imbalance")) <= 1e-9 * slashed);
   /* cheating costs the malicious solver its deposit share: it must not profit on average */
-  assert_true(summary(&r, "profit_malicious") < 0);
+  assert_true(test_summary(r.h5, "profit_malicious") < 0);
   run_free(&r);
 }
 
@@ -113,8 +106,9 @@ static void test_verify_overhead_and_replication(void **state)
 {
   (void)state;
   struct run r = run_behavior("honest", "  profiling_runs: 0\n");
-  double tasks = summary(&r, "verify_tasks_completed");
-  double repl = summary(&r, "replication_overhead"), over = summary(&r, "verification_overhead");
+  double tasks = test_summary(r.h5, "verify_tasks_completed");
+  double repl = test_summary(r.h5, "replication_overhead");
+  double over = test_summary(r.h5, "verification_overhead");
   double sd = sqrt(VERIFY_K * VERIFY_P * (1 - VERIFY_P) / tasks);
   print_message("replication %.6f, verification %.4f (k p = %.2f +- %.4f) over %.0f tasks\n",
                 repl, over, VERIFY_K * VERIFY_P, 3.29 * sd, tasks);
@@ -122,10 +116,10 @@ static void test_verify_overhead_and_replication(void **state)
   assert_float_equal(repl, 7, 1e-9);
   /* false flags are about 6e-5 of checks; their disputes add a few rounds of one step */
   assert_true(fabs(over - VERIFY_K * VERIFY_P) <= 3.29 * sd + 1e-3);
-  assert_float_equal(summary(&r, "bad_results"), 0, 0);
+  assert_float_equal(test_summary(r.h5, "bad_results"), 0, 0);
   /* the fee carries the expected checks, so an honest solver keeps its markup on average */
-  assert_true(summary(&r, "profit_honest") > 0);
-  assert_true(fabs(summary(&r, "books_imbalance")) < 1e-9);
+  assert_true(test_summary(r.h5, "profit_honest") > 0);
+  assert_true(fabs(test_summary(r.h5, "books_imbalance")) < 1e-9);
   run_free(&r);
 }
 
@@ -138,14 +132,16 @@ static void test_verify_false_positives_follow_profiling(void **state)
   struct run r = run_behavior("honest", "  profiling_runs: 2\n  threshold_sigmas: 2\n");
   double n = 0;
   assert_int_equal(test_read_summary(r.h5, "verify_tasks_completed", &n), 0);
-  double fp = summary(&r, "false_positive_rate"), want = verify_game_false_positive_prob(2, 2);
+  double fp = test_summary(r.h5, "false_positive_rate");
+  double want = verify_game_false_positive_prob(2, 2);
   double checks = n * VERIFY_K * VERIFY_P;
   print_message("false positives %.4f, closed form %.4f over ~%.0f checks\n", fp, want, checks);
   assert_true(fabs(fp - want) <= 3.29 * sqrt(want * (1 - want) / (0.8 * checks)));
-  assert_true(summary(&r, "disputes") > 100);
-  assert_float_equal(summary(&r, "bad_results"), 0, 0);
-  assert_true(summary(&r, "slashed_usd") > 0);
-  assert_true(fabs(summary(&r, "books_imbalance")) <= 1e-9 * summary(&r, "slashed_usd"));
+  assert_true(test_summary(r.h5, "disputes") > 100);
+  assert_float_equal(test_summary(r.h5, "bad_results"), 0, 0);
+  assert_true(test_summary(r.h5, "slashed_usd") > 0);
+  assert_true(fabs(test_summary(r.h5, "books_imbalance")) <=
+              1e-9 * test_summary(r.h5, "slashed_usd"));
   run_free(&r);
 }
 
@@ -276,7 +272,8 @@ static void test_verify_bad_input_names_every_problem(void **state)
   (void)state;
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bad.yaml", bad_text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("bad.yaml", bad_text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_EINVAL);
   assert_null(sc);
   assert_true(diag_contains(d, "bad.yaml:8:9: verify.kind: unknown value 'gensin' (did you "
                                "mean 'gensyn'?)"));
@@ -306,7 +303,8 @@ static void test_verify_bittensor_needs_miners(void **state)
     "verify: {kind: bittensor, bittensor: {validators: 4}}\n";
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("bt.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("bt.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_EINVAL);
   assert_true(diag_contains(d, "bt.yaml:7:51: verify.bittensor.validators: bittensor "
                                "(validators + 1 miner) verification needs at least 5 "
                                "providers, the scenario has 4"));

@@ -7,13 +7,7 @@
 #include <cmocka.h>
 
 #include "protocols/token/yuma.h"
-
-static void assert_rel(double got, double want, double tol)
-{
-  double err = fabs(got - want) / fmax(fabs(want), 1e-300);
-  if (err > tol)
-    fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got, want, err, tol);
-}
+#include "testutil.h"
 
 /* Two validators with stake 70 and 30, two miners.
  *   V0 weights [0.8, 0.2], V1 weights [0.2, 0.8]; normalised stake s = [0.7, 0.3].

@@ -1,5 +1,7 @@
-/* testutil.h: helpers the test programs share: temporary files, running the depinsim binary,
- * reading a run file's summary. Header-only so each test program stays one file. */
+/* testutil.h: helpers the test programs share: double comparisons, temporary files, running
+ * the depinsim binary, reading a run file's summary. Header-only so each test program stays
+ * one file. The assertions (assert_double_equal, assert_rel, test_summary) need cmocka.h
+ * included first; the rest serves the benchmarks under perf/ too. */
 #ifndef DEPINSIM_TESTS_TESTUTIL_H
 #define DEPINSIM_TESTS_TESTUTIL_H
 
@@ -11,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/results/h5.h"
+
 /* cmocka 1.1 has no double comparison: |a - b| <= eps, with both values in the message.
  * Include after cmocka.h. */
 #define assert_double_equal(a, b, eps)                                                        \
@@ -18,6 +22,16 @@
     double a_ = (a), b_ = (b);                                                                \
     if (!(fabs(a_ - b_) <= (eps)))                                                            \
       fail_msg("%s = %.17g, expected %.17g (within %g)", #a, a_, b_, (double)(eps));          \
+  } while (0)
+
+/* |got - want| / |want| <= tol (|want| taken as at least 1e-300), with both values and the
+ * relative error in the message. Include after cmocka.h. */
+#define assert_rel(got, want, tol)                                                            \
+  do {                                                                                        \
+    double got_ = (got), want_ = (want), tol_ = (tol);                                        \
+    double err_ = fabs(got_ - want_) / fmax(fabs(want_), 1e-300);                             \
+    if (err_ > tol_)                                                                          \
+      fail_msg("got %.12g, want %.12g (relative error %.3g > %.3g)", got_, want_, err_, tol_); \
   } while (0)
 
 /* A new empty folder under TMPDIR; owned by the caller (free()). */
@@ -83,13 +97,16 @@ static inline char *test_run_text(const char *text, const char *extra)
   return h5;
 }
 
-/* Reads the /summary attribute `name` of a run file; returns 0 on success. */
+/* Reads the /summary attribute `name` of a run file; returns 0 on success, else -1 (a missing
+ * file or metric leaves *value as it was). HDF5 prints nothing. */
 static inline int test_read_summary(const char *h5, const char *name, double *value)
 {
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0)
+  if (file < 0) {
+    h5_quiet_end(quiet);
     return -1;
+  }
   int rc = -1;
   hid_t group = H5Gopen2(file, "/summary", H5P_DEFAULT);
   if (group >= 0) {
@@ -101,7 +118,19 @@ static inline int test_read_summary(const char *h5, const char *name, double *va
     H5Gclose(group);
   }
   H5Fclose(file);
+  h5_quiet_end(quiet);
   return rc;
 }
+
+#ifdef CMOCKA_H_
+/* The /summary metric `name` of run file h5; the test fails when it cannot be read. Defined
+ * when cmocka.h is included first. */
+static inline double test_summary(const char *h5, const char *name)
+{
+  double v = NAN;
+  assert_int_equal(test_read_summary(h5, name, &v), 0);
+  return v;
+}
+#endif
 
 #endif

@@ -224,7 +224,8 @@ static void report_providers(struct market *m, metrics_t *mx)
     {"leases_failed", COL_INT64, ""},
   };
   const struct world *w = m->world;
-  table_t *t = metrics_table(mx, "market_providers", sizeof(cols) / sizeof(cols[0]), cols);
+  table_t *t =
+    metrics_table(mx, "market_providers", sizeof(cols) / sizeof(cols[0]), cols);
   for (size_t i = 0; i < w->n_providers; i++) {
     if (m->revenue[i] <= 0 && m->ok[i] == 0 && m->failed[i] == 0)
       continue;

@@ -29,8 +29,8 @@ static void report_nodes(const struct storage *st, double *written, double *resy
     {"provider", COL_INT64, ""}, {"chunks", COL_DOUBLE, ""}, {"written", COL_DOUBLE, "B"},
     {"resynced", COL_DOUBLE, ""}, {"mined", COL_DOUBLE, "tokens"},
   };
-  table_t *t = metrics_table(st->world->metrics, "storage_nodes", sizeof(cols) / sizeof(cols[0]),
-                             cols);
+  table_t *t = metrics_table(st->world->metrics, "storage_nodes",
+                             sizeof(cols) / sizeof(cols[0]), cols);
   for (size_t j = 0; j < st->n_nodes; j++) {
     const struct storage_node *n = &st->nodes[j];
     *written += n->bytes_written_in_window;

@@ -4,8 +4,8 @@
  *
  * The `bittensor.validators` highest-staked providers validate; every other provider mines.
  * Each tempo every validator (an actor on its host) queries `queries` random miners at once:
- * each miner generates query_tokens tokens (an exec of 2 x params FLOPs a token, DESIGN.md) and
- * sends the answer back over the network. An answer later than the timeout scores 0, else its
+ * each miner generates query_tokens tokens (an exec of 2 x params FLOPs a token, a forward
+ * pass) and sends the answer back over the network. An answer later than the timeout scores 0, else its
  * quality by the miner's behaviour: honest 1, lazy and colluding 0.5 (a cheaper model's
  * answer), malicious 0 (garbage). No source gives these qualities: they stand for "worse
  * than honest", and only their order matters to Yuma. A validator keeps an exponential moving
@@ -111,7 +111,7 @@ static void query_round(struct verify *v, size_t vi)
   free(q);
 }
 
-/* Queries every tempo; restarted with its host after a failure (sim/actors.h). */
+/* Queries every tempo; restarted with its host after a failure (sim/engine/actors.h). */
 static void validator_actor(int argc, char **argv)
 {
   const struct validator *me = actors_state(argc, argv);

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/strfmt.h"
+
 /* Reads a whole file into a NUL-terminated buffer (owned). NULL when it cannot be read. */
 static char *read_file(const char *path)
 {
@@ -276,15 +278,11 @@ static const struct cfg_override *override_of(const cfg_t *cfg, struct fy_node *
 void cfg_report_v(cfg_t *cfg, enum diag_level level, struct fy_node *where, const char *path,
                   const char *fmt, va_list ap)
 {
-  char *message = NULL;
-  int n = vasprintf(&message, fmt, ap);
-  xbt_assert(n >= 0, "out of memory formatting a diagnostic");
+  char *message = strfmt_v(fmt, ap);
   const char *p = path && path[0] ? path : NULL;
   const struct cfg_override *o = override_of(cfg, where);
   if (o) {
-    char *file = NULL;
-    n = asprintf(&file, "--set %s", o->assignment);
-    xbt_assert(n >= 0, "out of memory formatting a diagnostic");
+    char *file = strfmt("--set %s", o->assignment);
     diag_add(cfg->diag, level, file, 0, 0, p, "%s", message);
     free(file);
   } else {

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/strfmt.h"
+
 /* One override being applied: the assignment split into path components and value. */
 struct assignment {
   const char *text;  /* as given, for messages */
@@ -27,12 +29,10 @@ static void set_error(cfg_t *cfg, const char *assignment, const char *fmt, ...)
 
 static void set_error(cfg_t *cfg, const char *assignment, const char *fmt, ...)
 {
-  char *message = NULL;
   va_list ap;
   va_start(ap, fmt);
-  int n = vasprintf(&message, fmt, ap);
+  char *message = strfmt_v(fmt, ap);
   va_end(ap);
-  xbt_assert(n >= 0, "out of memory formatting a diagnostic");
   diag_add(cfg->diag, DIAG_ERROR, NULL, 0, 0, NULL, "--set %s: %s", assignment, message);
   free(message);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/strfmt.h"
+
 struct diag_entry {
   enum diag_level level;
   char *line;
@@ -31,7 +33,7 @@ void diag_free(diag_t *d)
   free(d);
 }
 
-/* "file:line:col: key.path: " as DESIGN.md gives it; warnings add "warning: ". */
+/* "file:line:col: key.path: " as docs/scenario.md gives it; warnings add "warning: ". */
 static char *format_prefix(enum diag_level level, const char *file, int line, int col,
                            const char *path)
 {
@@ -40,32 +42,25 @@ static char *format_prefix(enum diag_level level, const char *file, int line, in
     snprintf(position, sizeof(position), "%s:%d:%d: ", file, line, col);
   else if (file)
     snprintf(position, sizeof(position), "%s: ", file);
-  char *prefix = NULL;
-  int n = asprintf(&prefix, "%s%s%s%s", position, path ? path : "", path ? ": " : "",
-                   level == DIAG_WARNING ? "warning: " : "");
-  xbt_assert(n >= 0, "out of memory formatting a diagnostic");
-  return prefix;
+  return strfmt("%s%s%s%s", position, path ? path : "", path ? ": " : "",
+                level == DIAG_WARNING ? "warning: " : "");
 }
 
 void diag_add(diag_t *d, enum diag_level level, const char *file, int line, int col,
               const char *path, const char *fmt, ...)
 {
   char *prefix = format_prefix(level, file, line, col, path);
-  char *message = NULL;
   va_list ap;
   va_start(ap, fmt);
-  int n = vasprintf(&message, fmt, ap);
+  char *message = strfmt_v(fmt, ap);
   va_end(ap);
-  xbt_assert(n >= 0, "out of memory formatting a diagnostic");
 
   if (d->count == d->capacity) {
     d->capacity = d->capacity ? 2 * d->capacity : 8;
     d->entries = realloc(d->entries, d->capacity * sizeof(*d->entries));
     xbt_assert(d->entries, "out of memory growing the diagnostic list");
   }
-  char *whole = NULL;
-  n = asprintf(&whole, "%s%s", prefix, message);
-  xbt_assert(n >= 0, "out of memory formatting a diagnostic");
+  char *whole = strfmt("%s%s", prefix, message);
   free(prefix);
   free(message);
   d->entries[d->count++] = (struct diag_entry){level, whole};

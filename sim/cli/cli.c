@@ -1,4 +1,4 @@
-/* cli.c: the depinsim command line (DESIGN.md "Commands"). Only this module, results and the
+/* cli.c: the depinsim command line (README.md, "Commands"). Only this module, results and the
  * report printers write to stdout. */
 #include "sim/cli/cli.h"
 
@@ -16,6 +16,7 @@
 #include "sim/base/units.h"
 #include "sim/cli/inspect.h"
 #include "sim/cli/registry.h"
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 #include "sim/run/check.h"
 #include "sim/run/run.h"
@@ -276,10 +277,11 @@ static int cmd_plot(int argc, char **argv)
   size_t n = 0;
   /* a sweep file (it has /points) gets the sweep figures, a run file its own */
   hid_t file = -1;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   bool sweep = runfile_open(argv[optind], &file, diag) == DEPIN_OK && plot_sweep_is_sweep(file);
   if (file >= 0)
     H5Fclose(file);
+  h5_quiet_end(quiet);
   diag_free(diag);
   diag = diag_new();
   enum depin_status status = sweep ? plot_sweep(argv[optind], dir, &written, &n, diag)

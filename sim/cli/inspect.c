@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 #include "sim/results/targets.h"
 
@@ -43,8 +44,8 @@ static void print_attr(hid_t obj, const char *name, FILE *out)
 static void print_meta(hid_t file, FILE *out)
 {
   char **names;
-  long n = H5Lexists(file, "meta", H5P_DEFAULT) > 0 ? 0 : -1;
-  hid_t g = n == 0 ? H5Gopen2(file, "meta", H5P_DEFAULT) : -1;
+  long n = h5_exists(file, H5_GROUP_META) ? 0 : -1;
+  hid_t g = n == 0 ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
   n = g >= 0 ? runfile_attr_names(g, &names) : -1;
   fprintf(out, "meta:\n");
   for (long i = 0; i < n; i++) {
@@ -60,8 +61,7 @@ static void print_meta(hid_t file, FILE *out)
 static void print_summary(hid_t file, FILE *out)
 {
   char **names;
-  hid_t g = H5Lexists(file, "summary", H5P_DEFAULT) > 0 ? H5Gopen2(file, "summary", H5P_DEFAULT)
-                                                        : -1;
+  hid_t g = h5_exists(file, H5_GROUP_SUMMARY) ? H5Gopen2(file, H5_GROUP_SUMMARY, H5P_DEFAULT) : -1;
   long n = g >= 0 ? runfile_attr_names(g, &names) : -1;
   fprintf(out, "summary:\n");
   for (long i = 0; i < n; i++) {
@@ -87,11 +87,11 @@ static void print_bounds(hid_t file, FILE *out)
 {
   char **metric = NULL, **unit = NULL, **formula = NULL;
   double *value = NULL;
-  long n = runfile_column_string(file, "bounds", "metric", &metric);
+  long n = runfile_column_string(file, H5_DATASET_BOUNDS, "metric", &metric);
   fprintf(out, "bounds:\n");
-  if (n > 0 && runfile_column_double(file, "bounds", "value", &value) == n &&
-      runfile_column_string(file, "bounds", "unit", &unit) == n &&
-      runfile_column_string(file, "bounds", "formula", &formula) == n) {
+  if (n > 0 && runfile_column_double(file, H5_DATASET_BOUNDS, "value", &value) == n &&
+      runfile_column_string(file, H5_DATASET_BOUNDS, "unit", &unit) == n &&
+      runfile_column_string(file, H5_DATASET_BOUNDS, "formula", &formula) == n) {
     for (long i = 0; i < n; i++) {
       char buf[64];
       fprintf(out, "  %-28s %-16s %s\n", metric[i],
@@ -108,12 +108,12 @@ static void print_targets(hid_t file, FILE *out)
 {
   char **metric = NULL, **text = NULL, **unit = NULL;
   double *measured = NULL, *pass = NULL;
-  long n = runfile_column_string(file, "targets", "metric", &metric);
+  long n = runfile_column_string(file, H5_DATASET_TARGETS, "metric", &metric);
   fprintf(out, "targets:\n");
-  if (n > 0 && runfile_column_string(file, "targets", "text", &text) == n &&
-      runfile_column_string(file, "targets", "unit", &unit) == n &&
-      runfile_column_double(file, "targets", "measured", &measured) == n &&
-      runfile_column_double(file, "targets", "pass", &pass) == n) {
+  if (n > 0 && runfile_column_string(file, H5_DATASET_TARGETS, "text", &text) == n &&
+      runfile_column_string(file, H5_DATASET_TARGETS, "unit", &unit) == n &&
+      runfile_column_double(file, H5_DATASET_TARGETS, "measured", &measured) == n &&
+      runfile_column_double(file, H5_DATASET_TARGETS, "pass", &pass) == n) {
     for (long i = 0; i < n; i++) {
       char buf[64] = "not reported";
       if (!isnan(measured[i]))
@@ -132,13 +132,13 @@ static void print_targets(hid_t file, FILE *out)
 static void print_series(hid_t file, FILE *out)
 {
   char **names;
-  long n = runfile_list(file, "timeseries", &names);
+  long n = runfile_list(file, H5_GROUP_TIMESERIES, &names);
   fprintf(out, "timeseries:\n");
   for (long i = 0; i < n; i++) {
     double *t, *v;
     long points = runfile_series(file, names[i], &t, &v);
     char path[512];
-    snprintf(path, sizeof(path), "timeseries/%s", names[i]);
+    snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", names[i]);
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
     char *unit = d >= 0 ? runfile_attr_string(d, "unit") : NULL;
     fprintf(out, "  %-28s %ld points", names[i], points);
@@ -157,11 +157,11 @@ static void print_series(hid_t file, FILE *out)
 static void print_distributions(hid_t file, FILE *out)
 {
   char **names;
-  long n = runfile_list(file, "distributions", &names);
+  long n = runfile_list(file, H5_GROUP_DISTRIBUTIONS, &names);
   fprintf(out, "distributions:\n");
   for (long i = 0; i < n; i++) {
     char path[512], p50[64], p99[64], max[64];
-    snprintf(path, sizeof(path), "distributions/%s", names[i]);
+    snprintf(path, sizeof(path), H5_GROUP_DISTRIBUTIONS "/%s", names[i]);
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
     if (d < 0)
       continue;
@@ -191,7 +191,7 @@ static void print_tables(hid_t file, FILE *out)
   fprintf(out, "tables:\n");
   for (long i = 0; i < n; i++) {
     H5O_info_t info;
-    if (strcmp(names[i], "bounds") == 0 || strcmp(names[i], "targets") == 0 ||
+    if (strcmp(names[i], H5_DATASET_BOUNDS) == 0 || strcmp(names[i], H5_DATASET_TARGETS) == 0 ||
         H5Oget_info_by_name(file, names[i], &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
       continue;
     hid_t d = H5Dopen2(file, names[i], H5P_DEFAULT);
@@ -216,16 +216,13 @@ static void print_tables(hid_t file, FILE *out)
 
 enum depin_status inspect_print(const char *run_h5, FILE *out, diag_t *diag)
 {
-  H5E_auto2_t old_func;
-  void *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t file;
   enum depin_status st = runfile_open(run_h5, &file, diag);
   if (st == DEPIN_OK) {
-    if (H5Lexists(file, "meta", H5P_DEFAULT) <= 0) {
-      diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: not a depinsim run file (no /meta)",
-               run_h5);
+    if (!h5_exists(file, H5_GROUP_META)) {
+      diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL,
+               "%s: not a depinsim run file (no /" H5_GROUP_META ")", run_h5);
       st = DEPIN_EIO;
     } else {
       fprintf(out, "run: %s\n", run_h5);
@@ -239,6 +236,6 @@ enum depin_status inspect_print(const char *run_h5, FILE *out, diag_t *diag)
     }
     H5Fclose(file);
   }
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  h5_quiet_end(quiet);
   return st;
 }

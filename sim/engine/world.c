@@ -16,9 +16,11 @@
 #include <xbt/asserts.h>
 #include <xbt/log.h>
 
+#include "sim/base/strfmt.h"
 #include "sim/engine/availability.h"
 #include "sim/engine/platform.h"
 #include "sim/engine/progress.h"
+#include "sim/results/h5.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
@@ -82,8 +84,7 @@ static void init_engine(int *argc, char **argv)
 static enum depin_status load_generated_platform(struct world *w, diag_t *diag)
 {
   const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-  char *path = NULL;
-  xbt_assert(asprintf(&path, "%s/depinsim-platform-XXXXXX", tmpdir) >= 0, "out of memory");
+  char *path = strfmt("%s/depinsim-platform-XXXXXX", tmpdir);
   int fd = mkstemp(path);
   FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
   if (!out) {
@@ -251,7 +252,8 @@ static void report_providers(struct world *w)
     {"device", COL_STRING, ""},     {"gpus", COL_INT64, ""},       {"speed", COL_DOUBLE, "FLOP/s"},
     {"uptime", COL_DOUBLE, ""},     {"failures", COL_INT64, ""},
   };
-  table_t *t = metrics_table(w->metrics, "providers", sizeof(cols) / sizeof(cols[0]), cols);
+  table_t *t =
+    metrics_table(w->metrics, H5_TABLE_PROVIDERS, sizeof(cols) / sizeof(cols[0]), cols);
   double window = sc->duration_s - sc->warmup_s, up_sum = 0, bound_sum = 0;
   for (size_t i = 0; i < w->n_providers; i++) {
     const struct provider *p = &w->providers[i];

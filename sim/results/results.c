@@ -20,6 +20,7 @@
 
 #include "depinsim_revision.h"
 #include "sim/base/paths.h"
+#include "sim/results/h5.h"
 
 struct writer {
   hid_t file, gcpl, dcpl;
@@ -195,9 +196,9 @@ static void creation_date(char *buf, size_t n)
 
 static int write_meta(struct writer *w, const struct scenario *sc, const struct run_info *info)
 {
-  hid_t g = H5Gcreate2(w->file, "meta", H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+  hid_t g = H5Gcreate2(w->file, H5_GROUP_META, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
   if (g < 0)
-    return fail(w, "group /meta");
+    return fail(w, "group /" H5_GROUP_META);
   size_t len = 1;
   for (size_t i = 0; i < sc->n_calibration; i++)
     len += strlen(sc->calibration[i]) + 1;
@@ -213,7 +214,7 @@ static int write_meta(struct writer *w, const struct scenario *sc, const struct 
   struct run_info none = {0};
   if (!info)
     info = &none;
-  int rc = calibration ? 0 : fail(w, "/meta: out of memory");
+  int rc = calibration ? 0 : fail(w, "/" H5_GROUP_META ": out of memory");
   rc = rc ? rc : attr_string(w, g, "depinsim_version", DEPINSIM_VERSION);
   rc = rc ? rc : attr_string(w, g, "git_revision", DEPINSIM_GIT_REVISION);
   rc = rc ? rc : attr_string(w, g, "scenario_name", sc->name);
@@ -235,9 +236,9 @@ static int write_meta(struct writer *w, const struct scenario *sc, const struct 
 
 static int write_summary(struct writer *w, const metrics_t *m)
 {
-  hid_t g = H5Gcreate2(w->file, "summary", H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+  hid_t g = H5Gcreate2(w->file, H5_GROUP_SUMMARY, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
   if (g < 0)
-    return fail(w, "group /summary");
+    return fail(w, "group /" H5_GROUP_SUMMARY);
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < metrics_summary_count(m); i++) {
     const char *name, *unit;
@@ -264,7 +265,9 @@ static int write_bounds(struct writer *w, const metrics_t *m)
   const enum column_type type[] = {COL_STRING, COL_DOUBLE, COL_STRING, COL_STRING};
   const size_t strsize[] = {wm, 0, wu, wf};
   struct compound c;
-  int rc = compound_init(&c, n, 4, name, type, strsize) ? fail(w, "/bounds: out of memory") : 0;
+  int rc = compound_init(&c, n, 4, name, type, strsize)
+             ? fail(w, "/" H5_DATASET_BOUNDS ": out of memory")
+             : 0;
   for (size_t i = 0; rc == 0 && i < n; i++) {
     const char *metric, *unit, *formula;
     double value;
@@ -274,7 +277,7 @@ static int write_bounds(struct writer *w, const metrics_t *m)
     set_string(&c, i, 2, unit);
     set_string(&c, i, 3, formula);
   }
-  rc = rc ? rc : compound_write(w, w->file, "bounds", &c);
+  rc = rc ? rc : compound_write(w, w->file, H5_DATASET_BOUNDS, &c);
   compound_free(&c);
   return rc;
 }
@@ -293,7 +296,9 @@ static int write_targets(struct writer *w, const struct target_outcome *o, size_
                                    COL_DOUBLE, COL_DOUBLE, COL_STRING, COL_INT64};
   const size_t strsize[] = {wm, 3, 0, wt, 0, 0, wu, 0};
   struct compound c;
-  int rc = compound_init(&c, n, 8, name, type, strsize) ? fail(w, "/targets: out of memory") : 0;
+  int rc = compound_init(&c, n, 8, name, type, strsize)
+             ? fail(w, "/" H5_DATASET_TARGETS ": out of memory")
+             : 0;
   for (size_t i = 0; rc == 0 && i < n; i++) {
     const struct target *t = o[i].target;
     set_string(&c, i, 0, t->metric);
@@ -305,7 +310,7 @@ static int write_targets(struct writer *w, const struct target_outcome *o, size_
     set_string(&c, i, 6, o[i].unit);
     set_int(&c, i, 7, o[i].pass);
   }
-  rc = rc ? rc : compound_write(w, w->file, "targets", &c);
+  rc = rc ? rc : compound_write(w, w->file, H5_DATASET_TARGETS, &c);
   compound_free(&c);
   return rc;
 }
@@ -318,15 +323,15 @@ static int write_series(struct writer *w, hid_t g, const metrics_t *m, size_t i)
   metrics_series_at(m, i, &name, &unit, &t, &v, &n);
   double *buf = calloc(n ? 2 * n : 1, sizeof(double));
   if (!buf)
-    return fail(w, "/timeseries/%s: out of memory", name);
+    return fail(w, "/" H5_GROUP_TIMESERIES "/%s: out of memory", name);
   for (size_t k = 0; k < n; k++)
     buf[2 * k] = t[k], buf[2 * k + 1] = v[k];
   hsize_t dims[2] = {n, 2};
   hid_t space = H5Screate_simple(2, dims, NULL);
   hid_t dset = H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, w->dcpl, H5P_DEFAULT);
-  int rc = dset < 0 ? fail(w, "/timeseries/%s", name) : 0;
+  int rc = dset < 0 ? fail(w, "/" H5_GROUP_TIMESERIES "/%s", name) : 0;
   if (rc == 0 && n > 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-    rc = fail(w, "/timeseries/%s", name);
+    rc = fail(w, "/" H5_GROUP_TIMESERIES "/%s", name);
   rc = rc ? rc : attr_string(w, dset, "unit", unit);
   if (dset >= 0)
     H5Dclose(dset);
@@ -357,7 +362,7 @@ static int write_distribution(struct writer *w, hid_t g, const metrics_t *m, siz
   free(lower), free(upper), free(weight);
   hid_t dset = rc ? -1 : H5Dopen2(g, name, H5P_DEFAULT);
   if (rc == 0 && dset < 0)
-    rc = fail(w, "/distributions/%s", name);
+    rc = fail(w, "/" H5_GROUP_DISTRIBUTIONS "/%s", name);
   rc = rc ? rc : attr_string(w, dset, "unit", unit);
   rc = rc ? rc : attr_double(w, dset, "count", hist_count(h));
   rc = rc ? rc : attr_double(w, dset, "mean", hist_mean(h));
@@ -386,8 +391,9 @@ static int write_group_of(struct writer *w, const char *group, const metrics_t *
 
 static int write_table(struct writer *w, const table_t *t)
 {
-  static const char *const reserved[] = {"meta", "summary", "bounds", "targets", "timeseries",
-                                         "distributions"};
+  static const char *const reserved[] = {H5_GROUP_META,       H5_GROUP_SUMMARY,
+                                         H5_DATASET_BOUNDS,   H5_DATASET_TARGETS,
+                                         H5_GROUP_TIMESERIES, H5_GROUP_DISTRIBUTIONS};
   for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
     if (strcmp(table_name(t), reserved[i]) == 0)
       return fail(w, "table %s: the name is taken by /%s", table_name(t), reserved[i]);
@@ -435,8 +441,10 @@ static int write_all(struct writer *w, const struct scenario *sc, const metrics_
   rc = rc ? rc : write_summary(w, m);
   rc = rc ? rc : write_bounds(w, m);
   rc = rc ? rc : write_targets(w, o, n_o);
-  rc = rc ? rc : write_group_of(w, "timeseries", m, metrics_series_count(m), write_series);
-  rc = rc ? rc : write_group_of(w, "distributions", m, metrics_hist_count(m), write_distribution);
+  rc = rc ? rc : write_group_of(w, H5_GROUP_TIMESERIES, m, metrics_series_count(m), write_series);
+  rc = rc ? rc
+          : write_group_of(w, H5_GROUP_DISTRIBUTIONS, m, metrics_hist_count(m),
+                           write_distribution);
   for (size_t i = 0; rc == 0 && i < metrics_table_count(m); i++)
     rc = write_table(w, metrics_table_at(m, i));
   return rc;
@@ -456,10 +464,7 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: out of memory", path);
     return DEPIN_ENOMEM;
   }
-  H5E_auto2_t old_func;
-  void *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
 
   struct writer w = {.path = path, .diag = diag, .gcpl = H5Pcreate(H5P_GROUP_CREATE),
                      .dcpl = H5Pcreate(H5P_DATASET_CREATE)};
@@ -481,7 +486,7 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
     rc = fail(&w, "closing %s", tmp);
   H5Pclose(w.gcpl);
   H5Pclose(w.dcpl);
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  h5_quiet_end(quiet);
 
   if (rc == 0 && rename(tmp, path) < 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot rename %s into place: %s", path, tmp,

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/results/h5.h"
+
 enum depin_status runfile_open(const char *path, hid_t *file, diag_t *diag)
 {
   struct stat st;
@@ -66,7 +68,7 @@ static long read_member(hid_t loc, const char *name, const char *field, hid_t me
                         size_t member_size, void **out)
 {
   *out = NULL;
-  if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+  if (!h5_exists(loc, name))
     return -1;
   hid_t dset = H5Dopen2(loc, name, H5P_DEFAULT);
   if (dset < 0)
@@ -105,7 +107,7 @@ long runfile_column_double(hid_t loc, const char *name, const char *field, doubl
 /* The width of a string member as stored, or 0 when it is not a fixed-length string. */
 static size_t string_width(hid_t loc, const char *name, const char *field)
 {
-  if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+  if (!h5_exists(loc, name))
     return 0;
   hid_t dset = H5Dopen2(loc, name, H5P_DEFAULT);
   hid_t ftype = H5Dget_type(dset);
@@ -182,7 +184,7 @@ static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *d
 long runfile_list(hid_t loc, const char *group, char ***names)
 {
   *names = NULL;
-  if (strcmp(group, ".") != 0 && H5Lexists(loc, group, H5P_DEFAULT) <= 0)
+  if (strcmp(group, ".") != 0 && !h5_exists(loc, group))
     return -1;
   hid_t g = H5Gopen2(loc, group, H5P_DEFAULT);
   if (g < 0)
@@ -230,8 +232,8 @@ long runfile_series(hid_t file, const char *name, double **time, double **value)
 {
   *time = *value = NULL;
   char path[512];
-  snprintf(path, sizeof(path), "timeseries/%s", name);
-  if (H5Lexists(file, "timeseries", H5P_DEFAULT) <= 0 || H5Lexists(file, path, H5P_DEFAULT) <= 0)
+  snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", name);
+  if (!h5_exists(file, H5_GROUP_TIMESERIES) || !h5_exists(file, path))
     return -1;
   hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
   hid_t space = H5Dget_space(dset);
@@ -264,9 +266,9 @@ long runfile_summary(hid_t file, char ***names, double **values, char ***units)
   *values = NULL;
   if (units)
     *units = NULL;
-  if (H5Lexists(file, "summary", H5P_DEFAULT) <= 0)
+  if (!h5_exists(file, H5_GROUP_SUMMARY))
     return -1;
-  hid_t group = H5Gopen2(file, "summary", H5P_DEFAULT);
+  hid_t group = H5Gopen2(file, H5_GROUP_SUMMARY, H5P_DEFAULT);
   if (group < 0)
     return -1;
   char **all = NULL;

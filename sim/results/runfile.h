@@ -4,7 +4,7 @@
  * columns of compound datasets by name (so readers do not depend on the column order or
  * string widths), list a group's members, read a time series. They take and return plain
  * hid_t handles; HDF5's automatic error printing is left to the caller (results, inspect and
- * plot turn it off). */
+ * plot turn it off with h5.h's h5_quiet_begin). */
 #ifndef DEPINSIM_SIM_RESULTS_RUNFILE_H
 #define DEPINSIM_SIM_RESULTS_RUNFILE_H
 

@@ -14,7 +14,9 @@
 #include <xbt/asserts.h>
 
 #include "sim/base/diag.h"
+#include "sim/base/strfmt.h"
 #include "sim/engine/progress.h"
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 #include "sim/results/targets.h"
 
@@ -48,7 +50,7 @@ static int summary_read(const char *path, struct summary *s, FILE *err)
   s->n = runfile_summary(file, &s->names, &s->values, &s->units);
   H5Fclose(file);
   if (s->n < 0) {
-    fprintf(err, "%s: no /summary: not a depinsim run file\n", path);
+    fprintf(err, "%s: no /" H5_GROUP_SUMMARY ": not a depinsim run file\n", path);
     return RUN_EXIT_BAD_INPUT;
   }
   return RUN_EXIT_PASS;
@@ -170,12 +172,12 @@ static void cases_add(struct cases *c, const char *suite, const char *name, bool
   struct check_case *k = &c->v[c->n++];
   va_list ap;
   va_start(ap, fmt);
-  int rc = vasprintf(&k->message, fmt, ap);
+  k->message = strfmt_v(fmt, ap);
   va_end(ap);
   k->suite = strdup(suite);
   k->name = strdup(name);
   k->pass = pass;
-  xbt_assert(rc >= 0 && k->suite && k->name, "out of memory");
+  xbt_assert(k->suite && k->name, "out of memory");
 }
 
 static void cases_fini(struct cases *c)
@@ -191,14 +193,14 @@ static long target_cases(hid_t file, struct cases *c, char ***metric, char ***op
 {
   char **text = NULL, **unit = NULL;
   double *measured = NULL, *pass = NULL;
-  long n = runfile_column_string(file, "targets", "metric", metric);
+  long n = runfile_column_string(file, H5_DATASET_TARGETS, "metric", metric);
   if (n <= 0)
-    return n < 0 && H5Lexists(file, "targets", H5P_DEFAULT) > 0 ? -1 : 0;
-  bool ok = runfile_column_string(file, "targets", "op", op) == n &&
-            runfile_column_string(file, "targets", "text", &text) == n &&
-            runfile_column_string(file, "targets", "unit", &unit) == n &&
-            runfile_column_double(file, "targets", "measured", &measured) == n &&
-            runfile_column_double(file, "targets", "pass", &pass) == n;
+    return n < 0 && h5_exists(file, H5_DATASET_TARGETS) ? -1 : 0;
+  bool ok = runfile_column_string(file, H5_DATASET_TARGETS, "op", op) == n &&
+            runfile_column_string(file, H5_DATASET_TARGETS, "text", &text) == n &&
+            runfile_column_string(file, H5_DATASET_TARGETS, "unit", &unit) == n &&
+            runfile_column_double(file, H5_DATASET_TARGETS, "measured", &measured) == n &&
+            runfile_column_double(file, H5_DATASET_TARGETS, "pass", &pass) == n;
   for (long i = 0; ok && i < n; i++) {
     char name[512], value[64];
     snprintf(name, sizeof(name), "%s %s", (*metric)[i], text[i]);
@@ -268,10 +270,7 @@ int check_scenario(const struct run_opts *run, const struct check_opts *opts, FI
   long n_targets = 0;
   hid_t file = -1;
   double start = progress_wall_now();
-  H5E_auto2_t old_func;
-  void *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  struct h5_quiet quiet = h5_quiet_begin();
   int code = opts->baseline ? summary_read(opts->baseline, &base, err) : RUN_EXIT_PASS;
   if (code != RUN_EXIT_PASS)
     goto done;
@@ -292,7 +291,7 @@ int check_scenario(const struct run_opts *run, const struct check_opts *opts, FI
     goto junit;
   }
   diag_free(diag);
-  hid_t meta = H5Lexists(file, "meta", H5P_DEFAULT) > 0 ? H5Gopen2(file, "meta", H5P_DEFAULT) : -1;
+  hid_t meta = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
   name = meta >= 0 ? runfile_attr_string(meta, "scenario_name") : NULL;
   if (meta >= 0)
     H5Gclose(meta);
@@ -319,6 +318,6 @@ done:
   summary_fini(&base);
   summary_fini(&cur);
   cases_fini(&c);
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  h5_quiet_end(quiet);
   return code;
 }

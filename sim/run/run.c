@@ -7,6 +7,7 @@
 #include <xbt/asserts.h>
 
 #include "sim/base/diag.h"
+#include "sim/base/strfmt.h"
 #include "sim/engine/world.h"
 #include "sim/results/results.h"
 #include "sim/results/targets.h"
@@ -52,11 +53,8 @@ static double peak_rss_bytes(void)
 
 static char *results_path(const struct run_opts *opts, const struct scenario *sc)
 {
-  char *path = NULL;
-  int n = opts->outdir ? asprintf(&path, "%s/run.h5", opts->outdir)
-                       : asprintf(&path, "results/%s/run.h5", sc->name);
-  xbt_assert(n >= 0, "out of memory");
-  return path;
+  return opts->outdir ? strfmt("%s/run.h5", opts->outdir)
+                      : strfmt("results/%s/run.h5", sc->name);
 }
 
 /* The headline metrics beside their bounds. */

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -23,24 +22,14 @@
 #include <xbt/asserts.h>
 
 #include "sim/base/paths.h"
+#include "sim/base/strfmt.h"
 #include "sim/engine/progress.h"
+#include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 #include "sim/scenario/scenario.h"
 
 /* The longest error kept for a failed point (its first line of diagnostics). */
 #define SWEEP_ERROR_MAX 240
-
-static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *pathf(const char *fmt, ...)
-{
-  char *s = NULL;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vasprintf(&s, fmt, ap);
-  va_end(ap);
-  xbt_assert(n >= 0, "out of memory");
-  return s;
-}
 
 static unsigned long long fnv1a(const char *text)
 {
@@ -52,16 +41,16 @@ static unsigned long long fnv1a(const char *text)
 
 static char *point_dir(const struct sweep *s, size_t i)
 {
-  return pathf("%s/points/%05zu", s->dir, i);
+  return strfmt("%s/points/%05zu", s->dir, i);
 }
 
 /* What identifies a point's run: the scenario text's hash, its seed and assignments. */
 static char *fingerprint(const struct sweep *s, size_t i)
 {
   const struct sweep_point *p = &s->spec->points[i];
-  char *fp = pathf("%016llx seed=%llu", s->text_hash, (unsigned long long)p->seed);
+  char *fp = strfmt("%016llx seed=%llu", s->text_hash, (unsigned long long)p->seed);
   for (size_t a = 0; a < s->spec->n_axes; a++) {
-    char *longer = pathf("%s %s=%s", fp, s->spec->axes[a].path, p->texts[a]);
+    char *longer = strfmt("%s %s=%s", fp, s->spec->axes[a].path, p->texts[a]);
     free(fp);
     fp = longer;
   }
@@ -83,19 +72,16 @@ static void outcome_clear(struct sweep_outcome *o)
 static void read_summary(struct sweep *s, size_t i)
 {
   struct sweep_outcome *o = &s->outcomes[i];
-  char *path = pathf("%s/points/%05zu/run.h5", s->dir, i);
-  H5E_auto2_t func;
-  void *data;
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  char *path = strfmt("%s/points/%05zu/run.h5", s->dir, i);
+  struct h5_quiet quiet = h5_quiet_begin();
   hid_t file = access(path, R_OK) == 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
   if (file >= 0) {
     o->n_metrics = runfile_summary(file, &o->names, &o->values, &o->units);
     H5Fclose(file);
   }
-  H5Eset_auto2(H5E_DEFAULT, func, data);
+  h5_quiet_end(quiet);
   if (o->n_metrics <= 0 && (o->code == 0 || o->code == 1) && !o->error)
-    o->error = pathf("the run exited %d but its run file %s cannot be read", o->code, path);
+    o->error = strfmt("the run exited %d but its run file %s cannot be read", o->code, path);
   free(path);
 }
 
@@ -103,8 +89,8 @@ pid_t sweep_point_start(struct sweep *s, size_t i)
 {
   const struct run_opts *run = s->opts->run;
   const struct sweep_point *p = &s->spec->points[i];
-  char *dir = point_dir(s, i), *status = pathf("%s/status", dir);
-  char *out = pathf("%s/stdout.txt", dir), *errf = pathf("%s/stderr.txt", dir);
+  char *dir = point_dir(s, i), *status = strfmt("%s/status", dir);
+  char *out = strfmt("%s/stdout.txt", dir), *errf = strfmt("%s/stderr.txt", dir);
   char seed[32];
   snprintf(seed, sizeof(seed), "%llu", (unsigned long long)p->seed);
   unlink(status); /* a stale status must not outlive the run that replaces it */
@@ -143,7 +129,7 @@ pid_t sweep_point_start(struct sweep *s, size_t i)
     outcome_clear(oc);
     oc->done = true;
     oc->code = -1;
-    oc->error = pathf("cannot start the point in %s: %s", dir, strerror(errno));
+    oc->error = strfmt("cannot start the point in %s: %s", dir, strerror(errno));
   }
   for (size_t a = 0; a < s->spec->n_axes; a++)
     free(sets[a]);
@@ -154,7 +140,7 @@ pid_t sweep_point_start(struct sweep *s, size_t i)
 /* The first non-empty line of the point's stderr, or NULL. */
 static char *first_error_line(const struct sweep *s, size_t i)
 {
-  char *path = pathf("%s/points/%05zu/stderr.txt", s->dir, i), *line = NULL, *found = NULL;
+  char *path = strfmt("%s/points/%05zu/stderr.txt", s->dir, i), *line = NULL, *found = NULL;
   size_t cap = 0;
   FILE *f = fopen(path, "r");
   while (f && !found && getline(&line, &cap, f) > 0) {
@@ -176,18 +162,18 @@ void sweep_point_finish(struct sweep *s, size_t i, int wait_status)
   o->done = true;
   o->code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
   if (o->code == 127)
-    o->error = pathf("cannot run /proc/self/exe for the point");
+    o->error = strfmt("cannot run /proc/self/exe for the point");
   else if (WIFSIGNALED(wait_status))
-    o->error = pathf("killed by signal %d (%s)", WTERMSIG(wait_status),
-                     strsignal(WTERMSIG(wait_status)));
+    o->error = strfmt("killed by signal %d (%s)", WTERMSIG(wait_status),
+                      strsignal(WTERMSIG(wait_status)));
   else if (o->code != 0 && o->code != 1) {
     char *line = first_error_line(s, i);
-    o->error = pathf("exit %d: %s", o->code, line ? line : "no diagnostics");
+    o->error = strfmt("exit %d: %s", o->code, line ? line : "no diagnostics");
     free(line);
   }
   read_summary(s, i);
-  char *fp = fingerprint(s, i), *path = pathf("%s/points/%05zu/status", s->dir, i);
-  char *tmp = pathf("%s.tmp-%ld", path, (long)getpid());
+  char *fp = fingerprint(s, i), *path = strfmt("%s/points/%05zu/status", s->dir, i);
+  char *tmp = strfmt("%s.tmp-%ld", path, (long)getpid());
   FILE *f = fopen(tmp, "w");
   if (f) {
     fprintf(f, "key %s\ncode %d\nerror %s\n", fp, o->code, o->error ? o->error : "");
@@ -200,7 +186,7 @@ void sweep_point_finish(struct sweep *s, size_t i, int wait_status)
 bool sweep_point_load(struct sweep *s, size_t i)
 {
   struct sweep_outcome *o = &s->outcomes[i];
-  char *path = pathf("%s/points/%05zu/status", s->dir, i), *line = NULL;
+  char *path = strfmt("%s/points/%05zu/status", s->dir, i), *line = NULL;
   char *fp = fingerprint(s, i);
   size_t cap = 0;
   bool key_ok = false, code_ok = false;
@@ -230,7 +216,7 @@ bool sweep_point_load(struct sweep *s, size_t i)
 static void write_now(struct sweep *s)
 {
   diag_t *diag = diag_new();
-  char *path = pathf("%s/sweep.h5", s->dir);
+  char *path = strfmt("%s/sweep.h5", s->dir);
   if (sweep_file_write(s, path, diag) != DEPIN_OK)
     diag_print(diag, s->err);
   s->last_write = progress_wall_now();
@@ -314,7 +300,7 @@ static int prepare(struct sweep *s, FILE *err)
   diag_free(diag);
   if (code != RUN_EXIT_PASS)
     return code;
-  s->dir = run->outdir ? strdup(run->outdir) : pathf("results/%s-sweep", s->sc->name);
+  s->dir = run->outdir ? strdup(run->outdir) : strfmt("results/%s-sweep", s->sc->name);
   s->text_hash = fnv1a(s->sc->text);
   s->outcomes = calloc(s->spec->n_points, sizeof(struct sweep_outcome));
   xbt_assert(s->dir && s->outcomes, "out of memory");
@@ -328,7 +314,7 @@ int sweep_main(const struct sweep_opts *opts, FILE *out, FILE *err)
   int code = prepare(&s, err);
   if (code != RUN_EXIT_PASS)
     goto done;
-  char *points = pathf("%s/points", s.dir);
+  char *points = strfmt("%s/points", s.dir);
   int made = paths_make_dirs(points);
   free(points);
   if (made < 0) {
@@ -363,7 +349,7 @@ int sweep_main(const struct sweep_opts *opts, FILE *out, FILE *err)
   if (s.quiet)
     goto done;
   diag_t *diag = diag_new();
-  char *path = pathf("%s/sweep.h5", s.dir);
+  char *path = strfmt("%s/sweep.h5", s.dir);
   size_t failed = 0;
   for (size_t i = 0; i < s.spec->n_points; i++)
     failed += !s.outcomes[i].done || s.outcomes[i].error;

@@ -26,6 +26,8 @@
 #include <xbt/asserts.h>
 
 #include "depinsim_revision.h"
+#include "sim/base/strfmt.h"
+#include "sim/results/h5.h"
 #include "sim/scenario/scenario.h"
 
 #define SWEEP_TEXT_WIDTH 64   /* swept text values and run file names */
@@ -200,7 +202,7 @@ static char *joined_lines(const struct sweep *s, bool targets)
 
 static herr_t write_meta(const struct sweep *s, hid_t file, hid_t gcpl)
 {
-  hid_t g = H5Gcreate2(file, "meta", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  hid_t g = H5Gcreate2(file, H5_GROUP_META, H5P_DEFAULT, gcpl, H5P_DEFAULT);
   if (g < 0)
     return -1;
   char *params = joined_lines(s, false), *targets = joined_lines(s, true);
@@ -229,7 +231,7 @@ static herr_t write_points(const struct sweep *s, hid_t file, hid_t dcpl)
   hid_t type = compound_type(&l);
   hsize_t dims[1] = {s->spec->n_points};
   hid_t space = H5Screate_simple(1, dims, NULL);
-  hid_t d = H5Dcreate2(file, "points", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  hid_t d = H5Dcreate2(file, H5_DATASET_POINTS, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   herr_t rc = d >= 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : -1;
   for (size_t c = 0; d >= 0 && c < l.n; c++) {
     if (!l.cols[c].unit)
@@ -249,12 +251,8 @@ static herr_t write_points(const struct sweep *s, hid_t file, hid_t dcpl)
 
 enum depin_status sweep_file_write(const struct sweep *s, const char *path, diag_t *diag)
 {
-  H5E_auto2_t func;
-  void *data;
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  char *tmp = NULL;
-  xbt_assert(asprintf(&tmp, "%s.tmp-%ld", path, (long)getpid()) >= 0, "out of memory");
+  struct h5_quiet quiet = h5_quiet_begin();
+  char *tmp = strfmt("%s.tmp-%ld", path, (long)getpid());
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), gcpl = H5Pcreate(H5P_GROUP_CREATE),
         dcpl = H5Pcreate(H5P_DATASET_CREATE);
   unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
@@ -277,6 +275,6 @@ enum depin_status sweep_file_write(const struct sweep *s, const char *path, diag
     st = DEPIN_EIO;
   }
   free(tmp);
-  H5Eset_auto2(H5E_DEFAULT, func, data);
+  h5_quiet_end(quiet);
   return st;
 }

@@ -11,6 +11,7 @@
 
 #include "sim/base/diag.h"
 #include "sim/base/rng.h"
+#include "sim/base/strfmt.h"
 #include "sim/base/units.h"
 
 const char *const sweep_method_names[] = {"grid", "random", "lhs", NULL};
@@ -109,9 +110,7 @@ static bool numeric_value(const char *text, int *kind, double *value)
 
 static char *format_value(double v, const char *unit)
 {
-  char *s = NULL;
-  xbt_assert(asprintf(&s, "%.15g%s", v, unit) >= 0, "out of memory");
-  return s;
+  return strfmt("%.15g%s", v, unit);
 }
 
 /* A list of scalars into the axis. */
@@ -396,8 +395,7 @@ char **sweep_spec_assignments(const struct sweep_spec *spec, const struct sweep_
 {
   char **out = xcalloc(spec->n_axes, sizeof(char *));
   for (size_t a = 0; a < spec->n_axes; a++)
-    xbt_assert(asprintf(&out[a], "%s=%s", spec->axes[a].path, p->texts[a]) >= 0,
-               "out of memory");
+    out[a] = strfmt("%s=%s", spec->axes[a].path, p->texts[a]);
   return out;
 }
 
@@ -416,8 +414,7 @@ static bool value_loads(const struct scenario *sc, const char *const base[], siz
                         const char *path, const char *text)
 {
   const char **overrides = xcalloc(n_base + 1, sizeof(char *));
-  char *assignment = NULL;
-  xbt_assert(asprintf(&assignment, "%s=%s", path, text) >= 0, "out of memory");
+  char *assignment = strfmt("%s=%s", path, text);
   for (size_t i = 0; i < n_base; i++)
     overrides[i] = base[i];
   overrides[n_base] = assignment;

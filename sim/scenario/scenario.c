@@ -17,6 +17,7 @@
 
 #include "sim/scenario/scenario_private.h"
 
+#include "sim/base/strfmt.h"
 #include "sim/base/units.h"
 #include "sim/device/profile.h"
 
@@ -51,10 +52,7 @@ static char *try_path(char *candidate, char **tried)
 {
   if (is_file(candidate))
     return candidate;
-  char *list = NULL;
-  int n = *tried ? asprintf(&list, "%s, %s", *tried, candidate)
-                 : asprintf(&list, "%s", candidate);
-  xbt_assert(n >= 0, "out of memory");
+  char *list = *tried ? strfmt("%s, %s", *tried, candidate) : strfmt("%s", candidate);
   free(*tried);
   *tried = list;
   free(candidate);
@@ -63,9 +61,7 @@ static char *try_path(char *candidate, char **tried)
 
 static char *join_path(const char *dir, const char *rel)
 {
-  char *p = NULL;
-  xbt_assert(asprintf(&p, "%s/%s", dir, rel) >= 0, "out of memory");
-  return p;
+  return strfmt("%s/%s", dir, rel);
 }
 
 char *scenario_resolve_path(const char *rel, const char *base_dir, char **tried)

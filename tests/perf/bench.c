@@ -31,6 +31,7 @@
 #include "depinsim_revision.h"
 #include "plots/gnuplot.h"
 #include "sim/engine/progress.h"
+#include "sim/results/h5.h"
 
 #define BENCH_MAX_SIZES 16
 
@@ -281,8 +282,10 @@ int main(int argc, char **argv)
   char *copy = strdup(b.output);
   mkdir(dirname(copy), 0777);
   free(copy);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if (write_h5(&b) < 0) {
+  struct h5_quiet quiet = h5_quiet_begin();
+  int written = write_h5(&b);
+  h5_quiet_end(quiet);
+  if (written < 0) {
     fprintf(stderr, "bench: cannot write %s\n", b.output);
     return 1;
   }

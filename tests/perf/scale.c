@@ -7,7 +7,6 @@
  * A benchmark prints figures; it passes or fails on nothing.
  *
  *   build/perf/scale [PROVIDERS ...] [--duration 1h]      (default 1000 10000 100000) */
-#include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "sim/engine/progress.h"
+#include "tests/testutil.h"
 
 static const char scenario_template[] =
   "name: scale-%ld\n"
@@ -40,25 +40,6 @@ static const char scenario_template[] =
   "     availability: {mtbf: 36h, mttr: 8h}, stake: 200}\n"
   "workload: {transactions: {rate: 11000/s, size: 250B}}\n"
   "ledger: {validators: 50, block_time: 500ms, dissemination: {kind: gossip, fanout: 8}}\n";
-
-static double summary(const char *h5, const char *name)
-{
-  double v = -1;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0)
-    return v;
-  hid_t g = H5Gopen2(f, "/summary", H5P_DEFAULT);
-  hid_t a = g >= 0 ? H5Aopen(g, name, H5P_DEFAULT) : -1;
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &v);
-    H5Aclose(a);
-  }
-  if (g >= 0)
-    H5Gclose(g);
-  H5Fclose(f);
-  return v;
-}
 
 static int run_size(const char *bin, long providers, const char *duration, double duration_s)
 {
@@ -86,7 +67,9 @@ static int run_size(const char *bin, long providers, const char *duration, doubl
   struct rusage usage;
   wait4(pid, &status, 0, &usage);
   double wall = progress_wall_now() - start;
-  double activities = summary(h5, "simgrid_activities"), tps = summary(h5, "tps");
+  double activities = -1, tps = -1; /* -1: the run wrote no such metric */
+  test_read_summary(h5, "simgrid_activities", &activities);
+  test_read_summary(h5, "tps", &tps);
   printf("%9ld %10.1f %10.0f %12.1f %14.3g %10.0f %6d\n", providers, wall,
          usage.ru_maxrss / 1024.0, duration_s / wall, activities / wall, tps,
          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
