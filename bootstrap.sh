@@ -47,7 +47,7 @@ case "${1:-}" in
     install_packages
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
-    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (STYLE.md).
+    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (docs/layout.md, "Builds").
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DDEPINSIM_SANITIZE=ON -DDEPINSIM_CUDA=OFF
     (cd build-asan && ctest --output-on-failure -j "$(nproc)")
     ;;

@@ -18,7 +18,7 @@
 #include "gpu/cuda_calibrate.h"
 #endif
 
-/* 0G's published DA encoding rates ("older docs page", see shared/reference/0g.md): CPU
+/* 0G's published DA encoding rates ("older docs page", see docs/reference/0g.md): CPU
  * 100-500 MB/s, GPU (RTX 4090) 2-5 GB/s. We take the geometric mean of each range. */
 #define OG_DA_CPU_LOW_BPS 100e6
 #define OG_DA_CPU_HIGH_BPS 500e6

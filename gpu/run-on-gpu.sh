@@ -9,7 +9,7 @@
 #   gpu/run-on-gpu.sh           THERE, from the repository root (device tool: carry .gpu-deps):
 #                               unpacks them under /tmp/deps, builds the gpu/ code alone with
 #                               nvcc + cc (no SimGrid needed: a two-line xbt/asserts.h shim for
-#                               sim/diag.c), runs the CUDA-vs-ISA-L identity test and the quick
+#                               sim/base), runs the CUDA-vs-ISA-L identity test and the quick
 #                               CUDA calibration (tests/test_calibrate.c), then the full
 #                               calibration, writing the profile and the log to $OUT when set
 #                               (else to results/gpu/).
@@ -61,7 +61,9 @@ arch=${GPU_ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | he
 echo "building for sm_$arch"
 $cuda/bin/nvcc -O3 -std=c++17 -arch=sm_$arch $inc $defs -c gpu/cuda_kernels.cu -o $b/cuda_kernels.o
 objs=$b/cuda_kernels.o
-for s in gpu/*.c sim/diag.c sim/status.c; do
+# The calibration code and what it uses below it in the layout (docs/layout.md): the base
+# library (but rng.c, which needs GSL), Reed-Solomon coding and the device profiles.
+for s in gpu/*.c sim/erasure/*.c sim/device/*.c $(ls sim/base/*.c | grep -v rng.c); do
   o=$b/$(basename "$s" .c).o
   cc -std=gnu17 -O2 -Wall -Wextra $inc $defs -c "$s" -o "$o"
   objs="$objs $o"

@@ -1,4 +1,4 @@
-/* test_cfg.c: the YAML toolkit (sim/cfg.h): positions, typed getters, did-you-mean, --set. */
+/* test_cfg.c: the YAML toolkit (sim/base/cfg.h): positions, typed getters, did-you-mean, --set. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* test_scenario.c: loading scenarios (sim/scenario.h): base units, defaults, overrides, layer
- * sections, and every kind of bad input with its exact message and position. */
+/* test_scenario.c: loading scenarios (sim/scenario/scenario.h): base units, defaults, overrides,
+ * layer sections, and every kind of bad input with its exact message and position. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,7 +61,8 @@ static struct scenario *load_ok(void **state, const char *text, const char *cons
                                 size_t n_set)
 {
   struct fixture *f = *state;
-  enum depin_status st = scenario_load_string("s.yaml", text, set, n_set, registry_layers(), f->diag, &f->sc);
+  enum depin_status st = scenario_load_string("s.yaml", text, set, n_set, registry_layers(),
+                                              f->diag, &f->sc);
   if (st != DEPIN_OK)
     print_diag(f->diag);
   assert_int_equal(st, DEPIN_OK);
@@ -75,7 +76,8 @@ static void load_fails(void **state, const char *text, const char *const set[], 
 {
   struct fixture *f = *state;
   struct scenario *sc = (struct scenario *)0x1;
-  assert_int_equal(scenario_load_string("s.yaml", text, set, n_set, registry_layers(), f->diag, &sc), st);
+  assert_int_equal(scenario_load_string("s.yaml", text, set, n_set, registry_layers(),
+                                        f->diag, &sc), st);
   assert_ptr_equal(sc, (struct scenario *)0x1);
   if (diag_count(f->diag) != n)
     print_diag(f->diag);
@@ -287,7 +289,8 @@ static void test_scenario_missing_file(void **state)
 {
   struct fixture *f = *state;
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load("/nonexistent/s.yaml", NULL, 0, registry_layers(), f->diag, &sc), DEPIN_ENOENT);
+  assert_int_equal(scenario_load("/nonexistent/s.yaml", NULL, 0, registry_layers(),
+                                 f->diag, &sc), DEPIN_ENOENT);
   assert_null(sc);
   assert_int_equal(diag_count(f->diag), 1);
   assert_string_equal(diag_line(f->diag, 0), "/nonexistent/s.yaml: no such scenario file");
@@ -527,7 +530,8 @@ static void test_scenario_over_machine_memory(void **state)
   struct fixture *f = *state;
   const char *set[] = {"providers.dc.count=1000000000000"};
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", MINIMAL, set, 1, registry_layers(), f->diag, &sc), DEPIN_ENOMEM);
+  assert_int_equal(scenario_load_string("s.yaml", MINIMAL, set, 1, registry_layers(),
+                                        f->diag, &sc), DEPIN_ENOMEM);
   assert_null(sc);
   assert_int_equal(diag_count(f->diag), 1);
   const char *line = diag_line(f->diag, 0);
@@ -599,7 +603,8 @@ static void test_scenario_every_error_reported(void **state)
   };
   struct fixture *f = *state;
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), f->diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        f->diag, &sc), DEPIN_EINVAL);
   if (diag_count(f->diag) != 8)
     print_diag(f->diag);
   assert_int_equal(diag_count(f->diag), 8);
@@ -617,7 +622,8 @@ static void test_scenario_layer_validate(void **state)
   const char *text = MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                              "ledger: {validators: 100}\n";
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), f->diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        f->diag, &sc), DEPIN_EINVAL);
   assert_null(sc);
   assert_int_equal(diag_error_count(f->diag), 1);
   assert_non_null(strstr(diag_line(f->diag, 0), "s.yaml:16:10: ledger: "));

@@ -75,7 +75,8 @@ static void test_storage_bad_section_is_refused_with_positions(void **state)
   const char *text = STORAGE_SCENARIO("  writes: {rate: 10/s, size: 4MiB}\n"
                                       "  replicas: 0\n"
                                       "  lifetim: 1d\n");
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        diag, &sc), DEPIN_EINVAL);
   assert_int_equal(diag_count(diag), 2);
   assert_string_equal(diag_line(diag, 0), "s.yaml:17:3: storage.lifetim: unknown key 'lifetim' "
                                            "(did you mean 'lifetime'?)");
@@ -86,7 +87,8 @@ static void test_storage_bad_section_is_refused_with_positions(void **state)
   diag = diag_new();
   const char *set[] = {"storage.nodes=disks"};
   text = STORAGE_SCENARIO("  writes: {rate: 10/s, size: 4MiB}\n");
-  assert_int_equal(scenario_load_string("s.yaml", text, set, 1, registry_layers(), diag, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, set, 1, registry_layers(),
+                                        diag, &sc), DEPIN_EINVAL);
   assert_int_equal(diag_count(diag), 1);
   assert_string_equal(diag_line(diag, 0), "--set storage.nodes=disks: storage.nodes: unknown "
                                            "provider class 'disks' (did you mean 'disk'?)");

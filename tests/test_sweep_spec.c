@@ -53,7 +53,8 @@ static enum depin_status expand(struct fixture *f, const char *sweep)
 {
   char *text = NULL;
   assert_true(asprintf(&text, "%s%s", BASE, sweep) > 0);
-  enum depin_status st = scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), f->diag, &f->sc);
+  enum depin_status st = scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                              f->diag, &f->sc);
   free(text);
   if (st != DEPIN_OK) {
     diag_print(f->diag, stdout);

@@ -57,7 +57,8 @@ static void test_token_layer_bad_input(void **state)
     "  staking: {multiplier: {dc-h10: 10}}\n";
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_EINVAL);
   assert_null(sc);
   assert_has(d, "s.yaml:14:3: token.sell_fracton: unknown key 'sell_fracton' (did you mean "
                 "'sell_fraction'?)");
@@ -77,19 +78,22 @@ static void test_token_layer_unknown_class(void **state)
   const char *text = PROVIDERS "token: {staking: {multiplier: {dc-h10: 10}}}\n";
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_EINVAL);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_EINVAL);
   assert_has(d, "s.yaml:12:40: token.staking.multiplier.dc-h10: no provider class 'dc-h10'");
   assert_int_equal(diag_error_count(d), 1);
   diag_free(d);
   d = diag_new();
   text = PROVIDERS "token: {staking: {multiplier: {dc-h100: 10}}, horizon: 30d, epoch: 1d}\n";
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_OK);
   scenario_free(sc);
   diag_free(d);
   /* no horizon: the run's two minutes, even with hourly epochs */
   d = diag_new();
   text = PROVIDERS "token: {epoch: 1h}\n";
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_OK);
   scenario_free(sc);
   diag_free(d);
 }
@@ -179,7 +183,8 @@ static void test_token_layer_events_reach_the_economy(void **state)
     "        staking: {multiplier: {dc-h100: 10}}, sybil: {detect_prob: 0}}\n";
   diag_t *d = diag_new();
   struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(), d, &sc), DEPIN_OK);
+  assert_int_equal(scenario_load_string("s.yaml", text, NULL, 0, registry_layers(),
+                                        d, &sc), DEPIN_OK);
   int argc = 1;
   char *argv[] = {"test_token_layer", NULL};
   struct world *w = world_new(sc, &argc, argv, d);

@@ -1,4 +1,4 @@
-/* test_units.c: quantities with units (sim/units.h) to base units, and what is refused. */
+/* test_units.c: quantities with units (sim/base/units.h) to base units, and what is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

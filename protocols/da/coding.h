@@ -3,8 +3,8 @@
  * A blob is framed as 0g-da-encoder does it (the data, a 4-byte little-endian length, zero
  * padding) and laid out as k rows; n - k parity rows extend it. 0G evaluates one polynomial
  * over BN254's scalar field on 3 cosets (a Reed-Solomon code of rate 1/3 laid out as a
- * matrix); here the same k-of-n structure is built over GF(2^8) with ISA-L (gpu/rs.h), which
- * limits n to 255: tests use 4-of-12 and 85-of-255. What the simulation assumes, and these
+ * matrix); here the same k-of-n structure is built over GF(2^8) with ISA-L
+ * (sim/erasure/rs.h), which limits n to 255: tests use 4-of-12 and 85-of-255. What the simulation assumes, and these
  * instances show, is that any k rows rebuild the blob and k - 1 rows do not. */
 #ifndef DEPINSIM_PROTOCOLS_DA_CODING_H
 #define DEPINSIM_PROTOCOLS_DA_CODING_H

@@ -1,7 +1,7 @@
 /* da.h: the data availability layer: 0G-style blob encoding, quorums, dispersal over the
  * storage lane, signature aggregation on the publishing lane, and PoDAS sampling.
  *
- * Model (every number below is a scenario parameter; defaults from reference/0g.md):
+ * Model (every number below is a scenario parameter; defaults from docs/reference/0g.md):
  *  - Blobs arrive at workload.blobs' rate (Poisson counts per tick) and go to quorums
  *    round-robin and to the submitter hosts (providers of `submitters`) round-robin. A blob
  *    of B bytes is laid out as data_rows rows (31 of every 32 bytes carry data) and extended

@@ -8,7 +8,7 @@
 #include "protocols/da/quorum.h"
 #include "sim/scenario/scenario.h"
 
-/* reference/0g.md, "DA signers and quorums" and "DA encoding". */
+/* docs/reference/0g.md, "DA signers and quorums" and "DA encoding". */
 #define DA_DEFAULT_QUORUM_SLOTS 3072
 #define DA_DEFAULT_DATA_ROWS 1024
 #define DA_DEFAULT_ROWS 3072
@@ -19,14 +19,14 @@
 #define DA_DEFAULT_EPOCH_S (8 * 3600.0) /* EpochBlocks 5,760, "~8 h" */
 #define DA_DEFAULT_RETRY_TIMEOUT_S 30.0 /* "~30 s from submission to finalization" */
 #define DA_DEFAULT_DISPERSAL_INTERVAL_S 1.0
-/* reference/0g.md, "DA sampling and rewards (PoDAS)". */
+/* docs/reference/0g.md, "DA sampling and rewards (PoDAS)". */
 #define DA_DEFAULT_SAMPLE_PERIOD_BLOCKS 30
 #define DA_DEFAULT_SAMPLE_BLOCK_TIME_S 1.0 /* chain docs: 1-2 s blocks */
 #define DA_DEFAULT_SUBLINE_BYTES 1024.0
 #define DA_DEFAULT_TARGET_SUBMITS 20
 #define DA_DEFAULT_MAX_SUBMITS 40
 #define DA_DEFAULT_POOL_DIVISOR 1.2e6
-/* "N nodes give N x 35 MB/s of writes" (reference/0g.md, a target to test). */
+/* "N nodes give N x 35 MB/s of writes" (docs/reference/0g.md, a target to test). */
 #define DA_DEFAULT_WRITE_BANDWIDTH_BPS 35e6
 
 static const char *const da_keys[] = {

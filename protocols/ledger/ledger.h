@@ -1,6 +1,6 @@
 /* ledger.h: the ledger layer: transactions batched into blocks, consensus rounds, TPS.
  *
- * Model (a CometBFT-style chain at batch granularity; see protocols/ledger/README.md):
+ * Model (a CometBFT-style chain at batch granularity; see docs/models/ledger.md):
  * clients' transactions enter a mempool at the workload rate (Poisson counts per tick, not
  * one event per transaction). Each height, a proposer rotating among the validators takes up
  * to max_block_bytes of transactions, sends the block to the validators over the simulated

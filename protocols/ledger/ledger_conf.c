@@ -6,7 +6,7 @@
 #include "protocols/ledger/ledger.h"
 #include "sim/scenario/scenario.h"
 
-/* 0G's per-shard figure: 50 validators, 500 ms blocks (reference/0g.md). */
+/* 0G's per-shard figure: 50 validators, 500 ms blocks (docs/reference/0g.md). */
 #define LEDGER_DEFAULT_VALIDATORS 50
 #define LEDGER_DEFAULT_BLOCK_TIME_S 0.5
 #define LEDGER_DEFAULT_MAX_BLOCK_BYTES 4e6

@@ -45,7 +45,7 @@
 
 extern const struct depin_layer market_layer;
 
-/* Akash reference values (reference/protocols.md: AEP-79, node 096bff57). */
+/* Akash reference values (docs/reference/protocols.md: AEP-79, node 096bff57). */
 #define MARKET_AKASH_MAX_BIDS 20          /* OrderMaxBids */
 #define MARKET_AKASH_BID_MIN_DEPOSIT 0.5  /* BidMinDeposit, per bid */
 #define MARKET_AKASH_MIN_DEPOSIT 0.5      /* deployment MinDeposit */

@@ -1,7 +1,7 @@
 /* storage.h: the storage layer: 0G Storage's log layer, sharded 256 KiB chunks and PoRA mining
  * paid from an endowment released linearly over the storage lifetime.
  *
- * Model (every number a scenario parameter; defaults from reference/0g.md, "Storage"):
+ * Model (every number a scenario parameter; defaults from docs/reference/0g.md, "Storage"):
  *  - Writes arrive at the section's rate (Poisson counts per tick) and are appended to one log:
  *    each is cut into chunk_bytes (256 KiB) chunks taking consecutive log positions. Nodes hold
  *    sharded positions: with N nodes, chunk p lives on node p mod N and, for `replicas` r > 1,
@@ -38,7 +38,7 @@
 extern const struct depin_layer storage_layer;
 
 /* 0G Storage: a sector (entry) is 256 B; a chunk, segment and PoRA load 256 KiB; a pricing
- * segment 8 GiB (reference/0g.md). */
+ * segment 8 GiB (docs/reference/0g.md). */
 #define STORAGE_SECTOR_BYTES 256.0
 #define STORAGE_PRICING_SEGMENT_BYTES (8.0 * 1024 * 1024 * 1024)
 /* A read request on the wire: chunk index, root, signature (about 64 B). */

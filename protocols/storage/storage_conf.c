@@ -8,7 +8,7 @@
 #include "protocols/storage/storage.h"
 #include "sim/scenario/scenario.h"
 
-#define STORAGE_DEFAULT_CHUNK_BYTES (256.0 * 1024)  /* chunk / PoRA load, reference/0g.md */
+#define STORAGE_DEFAULT_CHUNK_BYTES (256.0 * 1024)  /* chunk / PoRA load, docs/reference/0g.md */
 #define STORAGE_DEFAULT_WRITE_BPS 35e6              /* "N nodes give N x 35 MB/s" (a claim) */
 #define STORAGE_DEFAULT_INTERVAL_S 1.0
 #define STORAGE_DEFAULT_PRICE_PER_SECTOR 1e-6       /* our assumption: no price is published */

@@ -1,6 +1,6 @@
 /* token_config.c: the token model's parameters, their defaults and their sources.
  *
- * [io.net], [Render], [sketch] name where a default comes from (reference/protocols.md and the
+ * [io.net], [Render], [sketch] name where a default comes from (docs/reference/protocols.md and the
  * agreed scenario sketch); [unsourced] marks a number no source gives, a free parameter that a
  * study should sweep rather than trust. */
 #include "protocols/token/token_sim.h"

@@ -5,7 +5,7 @@
  * the token fees that fund them), and when the run ends the layer replays them into the epoch
  * simulation (token_sim.h) over its horizon, each in the epoch its time falls in (an event at
  * the horizon itself, such as a layer's last flush when the run ends, in the last one). The
- * layer itself is `token_layer` (a const struct depin_layer, listed in sim/world.c).
+ * layer itself is `token_layer` (a const struct depin_layer, listed in sim/cli/registry.c).
  *
  * Rewards and fees: a protocol that pays operators in tokens out of a pool its users fill
  * (0G's PoDAS from the blob fee pool, PoRA from the storage endowment) records each payout with

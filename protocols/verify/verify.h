@@ -1,6 +1,6 @@
 /* verify.h: the verification layer: how a network pays for work it cannot see.
  *
- * kind: gensyn (Gensyn litepaper, Feb 2022; reference/protocols.md). Submitters post training
+ * kind: gensyn (Gensyn litepaper, Feb 2022; docs/reference/protocols.md). Submitters post training
  * tasks (a Poisson stream, `tasks`) with a fee; a solver is drawn from the idle providers.
  * First a profiler (another random provider) fetches the initial model and re-runs the first
  * segment profiling_runs times with different seeds: the spread of those runs sets the

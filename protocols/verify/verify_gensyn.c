@@ -301,7 +301,7 @@ static void plan(struct verify *v, struct vtask *t)
 {
   const struct verify_conf *c = v->c;
   t->behavior = v->behavior[t->solver];
-  t->flops = 6 * c->tasks.params * c->tasks.tokens; /* DESIGN.md: 6 x params x tokens */
+  t->flops = 6 * c->tasks.params * c->tasks.tokens; /* forward and backward: 6 x params x tokens */
   double train_s = verify_node_seconds(v, t->solver, t->flops);
   t->segments = (unsigned)fmax(1, ceil(train_s / c->tasks.checkpoint_interval_s - 1e-9));
   t->segment_flops = t->flops / t->segments;

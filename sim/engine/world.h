@@ -6,8 +6,8 @@
  * availability driver and the metrics sampler; world_run deploys every enabled layer of the
  * scenario's layer set, in the set's order, and runs the engine in slices until the scenario's
  * duration, reporting progress; world_finish lets each layer write its summary and tables, in
- * the same order. The world names no layer: it knows them only through the set. SimGrid allows one engine per process, so one
- * process runs one world. */
+ * the same order. The world names no layer: it knows them only through the set. SimGrid
+ * allows one engine per process, so one process runs one world. */
 #ifndef DEPINSIM_SIM_ENGINE_WORLD_H
 #define DEPINSIM_SIM_ENGINE_WORLD_H
 

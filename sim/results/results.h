@@ -1,6 +1,6 @@
 /* results.h: one HDF5 file per run.
  *
- * Layout (DESIGN.md); every string is a fixed-length, NUL-terminated ASCII string:
+ * Layout (docs/results.md); every string is a fixed-length, NUL-terminated ASCII string:
  *   /meta            group; attributes depinsim_version, git_revision, scenario_name,
  *                    scenario_file, scenario_text, seed (uint64), duration_s, warmup_s,
  *                    sample_interval_s, calibration (profile paths, one a line), created (UTC,

@@ -1,6 +1,6 @@
 /* scenario.h: a scenario file, parsed, validated and converted to base units.
  *
- * scenario_load reads the YAML (sim/cfg.h), applies --set overrides, reads the core sections
+ * scenario_load reads the YAML (sim/base/cfg.h), applies --set overrides, reads the core sections
  * (name, seed, duration, warmup, sample_interval, efficiency, calibration, regions, latency or
  * platform, providers, workload, targets, sweep) and hands each protocol layer of the given
  * layer set (layer.h) its own section. The workload section's keys belong to the layers that
@@ -36,7 +36,7 @@ extern const char *const scenario_behavior_names[]; /* "honest", "lazy", ... NUL
 #define SCENARIO_DEFAULT_SAMPLE_INTERVAL_S 10.0
 
 /* Memory one provider host costs the platform: a SimGrid host, its two links and its routes.
- * DESIGN.md measured 500,000 hosts in 1.5 GB (3 KB each) for the bare platform; routing to
+ * The first design measured 500,000 hosts in 1.5 GB (3 KB each) for the bare platform; routing to
  * regions and the world's per-provider state about double it. scenario_load refuses counts
  * whose estimate exceeds the machine's physical memory. */
 #define SCENARIO_HOST_MEMORY_BYTES 6144.0

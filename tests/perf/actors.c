@@ -1,8 +1,9 @@
 /* actors.c: can the engine start one actor per provider, and what does it cost?
  *
- * DESIGN.md gives the pitfall: 8 MiB stacks with guard pages exhaust the kernel's 65,536
- * mappings at tens of thousands of actors. depinsim's layers keep actors few (a provider with
- * nothing to do has none), but the engine options of sim/world.c must still let every
+ * The pitfall, found when the engine was first designed: 8 MiB stacks with guard pages exhaust
+ * the kernel's 65,536 mappings at tens of thousands of actors. depinsim's layers keep actors
+ * few (a provider with nothing to do has none), but the engine options of sim/engine/world.c
+ * must still let every
  * provider have one. This builds a world of N providers through the normal path, gives each an
  * actor doing ROUNDS rounds of (one second of compute, a 1 MB message to its neighbour, a
  * receive), runs it and prints wall time, peak RSS and actors per second.
