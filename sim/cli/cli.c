@@ -52,7 +52,7 @@ static const char check_help[] =
   "moves the target's wrong way by more than the tolerance; one without, when it moves by\n"
   "more either way.\n\n"
   "  -b, --baseline RUN.h5   a run file to compare the summary metrics with\n"
-  "  -t, --tolerance X       the relative change tolerated: 5%% or 0.05 (default 5%%)\n"
+  "  -t, --tolerance X       the relative change tolerated: 5% or 0.05 (default 5%)\n"
   "      --junit FILE        write JUnit XML: a test case per target (suite 'targets') and\n"
   "                          per baseline metric (suite 'baseline')\n"
   "  -o, --output DIR, --seed N, --set KEY.PATH=V, -q, --cfg=NAME:VALUE   as for run\n\n"
