@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gpu/cpu_kernels.h"
+#include "sim/base/strfmt.h"
 #ifdef DEPINSIM_HAVE_CUDA
 #include "gpu/cuda_calibrate.h"
 #endif
@@ -110,8 +111,7 @@ static void set_note(struct device_profile *d, enum profile_rate r, const char *
   va_list ap;
   va_start(ap, fmt);
   free(d->note[r]);
-  if (vasprintf(&d->note[r], fmt, ap) < 0)
-    d->note[r] = NULL;
+  d->note[r] = strfmt_v(fmt, ap);
   va_end(ap);
 }
 
@@ -165,9 +165,8 @@ static enum depin_status measure_cpu(const struct plan *p, FILE *report,
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   d->name = cpu_device_name();
   d->memory_bytes = (double)pages * (double)page;
-  if (asprintf(&d->driver, "%s (sgemm, %ld online cores), ISA-L ec_encode_data, libsodium %s",
-               cpu_blas_config(), sysconf(_SC_NPROCESSORS_ONLN), sodium_version_string()) < 0)
-    d->driver = NULL;
+  d->driver = strfmt("%s (sgemm, %ld online cores), ISA-L ec_encode_data, libsodium %s",
+                     cpu_blas_config(), sysconf(_SC_NPROCESSORS_ONLN), sodium_version_string());
   fprintf(report, "# device: %s (CPU), %.1f GiB memory\n", d->name, d->memory_bytes / 1073741824.0);
   if ((st = cpu_gemm_fp32(p->cpu_gemm_n, p->reps, rates, diag)))
     return st;
@@ -384,9 +383,9 @@ enum depin_status calibrate_measure(const struct calibrate_opts *opts, FILE *rep
   bool on_gpu = gpu != NULL;
   if (opts->command)
     d->origin = strdup(opts->command);
-  else if (asprintf(&d->origin, "depinsim calibrate --device %s%s", on_gpu ? "cuda" : "cpu",
-                    opts->quick ? " --quick" : "") < 0)
-    d->origin = NULL;
+  else
+    d->origin = strfmt("depinsim calibrate --device %s%s", on_gpu ? "cuda" : "cpu",
+                       opts->quick ? " --quick" : "");
   enum depin_status st;
 #ifdef DEPINSIM_HAVE_CUDA
   if (on_gpu) {
