@@ -24,7 +24,7 @@
 static const char *const core_keys[] = {
   "name",    "seed",      "duration", "warmup",    "sample_interval", "efficiency",
   "calibration", "regions", "latency", "platform", "providers",     "workload",
-  "targets", "sweep",     NULL,
+  "network", "targets", "sweep",  NULL,
 };
 
 char *scenario_strdup(const char *s)
@@ -325,6 +325,7 @@ void scenario_free(struct scenario *sc)
     free(sc->regions[i].name);
   free(sc->regions);
   free(sc->latency_s);
+  free(sc->network.outbound_cdf);
   for (size_t i = 0; i < sc->n_classes; i++) {
     free(sc->classes[i].name);
     free(sc->classes[i].gpu);

@@ -8,6 +8,7 @@
  * at once, and nothing runs when there is one.
  *
  * Defaults: seed 0, warmup 0, sample_interval 10s (at most the duration), efficiency 0.4,
+ * network: SimGrid's 4 MiB TCP window and CometBFT's 10 outbound / 40 inbound peers,
  * calibration every .yaml profile in the source tree's gpu/profiles, gpus_per_node 1, latency 0,
  * availability always up, cost and stake 0, behavior {honest: 1}, sybil_fraction 0. */
 #ifndef DEPINSIM_SIM_SCENARIO_SCENARIO_H
@@ -64,6 +65,27 @@ struct provider_class {
   size_t first_provider; /* index of its first host in the world's provider array */
 };
 
+/* SimGrid's default network/TCP-gamma: a flow moves at most this many bytes per round trip. */
+#define NETWORK_DEFAULT_TCP_WINDOW_BYTES 4194304.0
+/* CometBFT's p2p defaults (config.toml: max_num_outbound_peers = 10, max_num_inbound_peers =
+ * 40): the peers each node dials and the most that may dial it. */
+#define NETWORK_DEFAULT_OUTBOUND 10
+#define NETWORK_DEFAULT_MAX_INBOUND 40
+
+/* The `network` section: SimGrid's TCP window, and the peer-to-peer overlay that layers gossip
+ * over (sim/engine/overlay.h). */
+struct network_conf {
+  double tcp_window_bytes; /* network/TCP-gamma */
+  long outbound;           /* peers each node dials, when outbound_cdf is NULL */
+  double *outbound_cdf;    /* or a distribution: outbound_cdf[i] = P(outbound <= i + 1) */
+  size_t n_outbound_cdf;
+  long max_inbound;        /* the most peers that may dial one node */
+  double region_bias;      /* share of a node's outbound peers drawn from its own region */
+};
+
+/* The largest outbound degree a node of the overlay can draw. */
+long network_max_outbound(const struct network_conf *n);
+
 enum target_op { TARGET_GE, TARGET_LE, TARGET_GT, TARGET_LT, TARGET_EQ };
 
 struct target {
@@ -90,6 +112,8 @@ struct scenario {
   struct region *regions;
   size_t n_regions;
   double *latency_s;       /* n_regions x n_regions one-way latencies, symmetric */
+
+  struct network_conf network;
 
   struct provider_class *classes;
   size_t n_classes;

@@ -157,10 +157,92 @@ static void read_platform(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
   free(file);
 }
 
+static const char *const network_keys[] = {"tcp_window", "overlay", NULL};
+static const char *const overlay_keys[] = {"outbound", "max_inbound", "region_bias", NULL};
+static const char *const outbound_keys[] = {"cdf", NULL};
+
+long network_max_outbound(const struct network_conf *n)
+{
+  return n->outbound_cdf ? (long)n->n_outbound_cdf : n->outbound;
+}
+
+/* overlay.outbound as a distribution: {cdf: [P(1), P(<= 2), ...]}, non-decreasing, ending
+ * at 1 (SimBlock's form of Bitcoin's degree distribution). */
+static void read_outbound_cdf(cfg_t *cfg, struct cfg_node outbound, struct network_conf *n)
+{
+  struct cfg_node cdf;
+  if (!cfg_check_keys(cfg, outbound, outbound_keys) ||
+      !cfg_get(cfg, outbound, "cdf", &cdf, true))
+    return;
+  size_t count = cfg_is_sequence(cdf) ? cfg_seq_count(cdf) : 0;
+  if (count == 0 || count > 10000) {
+    cfg_error(cfg, cdf, "expected a sequence of 1 to 10000 cumulative probabilities, "
+                        "P(outbound <= 1), P(outbound <= 2), ...");
+    return;
+  }
+  double *p = scenario_calloc(count, sizeof(*p));
+  bool ok = true;
+  for (size_t i = 0; i < count && ok; i++) {
+    struct cfg_node item = cfg_seq_item(cdf, i);
+    ok = cfg_to_quantity(cfg, item, UNIT_NUMBER, 0, 1, &p[i]);
+    if (ok && i > 0 && p[i] < p[i - 1]) {
+      cfg_error(cfg, item, "%g is below the %g before it (allowed: a non-decreasing cumulative "
+                "distribution)", p[i], p[i - 1]);
+      ok = false;
+    }
+  }
+  if (ok && p[count - 1] != 1) {
+    cfg_error(cfg, cfg_seq_item(cdf, count - 1), "the last probability is %g (allowed: 1, so "
+              "that every node draws at most %zu outbound peers)", p[count - 1], count);
+    ok = false;
+  }
+  if (!ok) {
+    free(p);
+    return;
+  }
+  n->outbound_cdf = p;
+  n->n_outbound_cdf = count;
+}
+
+static void read_overlay(cfg_t *cfg, struct cfg_node overlay, struct network_conf *n)
+{
+  struct cfg_node outbound;
+  if (!cfg_check_keys(cfg, overlay, overlay_keys))
+    return;
+  cfg_get(cfg, overlay, "outbound", &outbound, false);
+  if (outbound.node && cfg_is_mapping(outbound))
+    read_outbound_cdf(cfg, outbound, n);
+  else
+    cfg_get_int(cfg, overlay, "outbound", &n->outbound, 1, 10000, false);
+  cfg_get_int(cfg, overlay, "max_inbound", &n->max_inbound, 1, 1000000, false);
+  cfg_get_quantity(cfg, overlay, "region_bias", UNIT_NUMBER, 0, 1, &n->region_bias, false);
+  if (n->max_inbound < network_max_outbound(n))
+    cfg_error(cfg, overlay, "max_inbound %ld is below the outbound degree %ld (allowed: at "
+              "least as many inbound as outbound peers, or most nodes could not find peers)",
+              n->max_inbound, network_max_outbound(n));
+}
+
+/* The `network` section; defaults when absent. */
+static void read_network_section(cfg_t *cfg, struct cfg_node root, struct network_conf *n)
+{
+  struct cfg_node section, overlay;
+  *n = (struct network_conf){.tcp_window_bytes = NETWORK_DEFAULT_TCP_WINDOW_BYTES,
+                             .outbound = NETWORK_DEFAULT_OUTBOUND,
+                             .max_inbound = NETWORK_DEFAULT_MAX_INBOUND};
+  cfg_get(cfg, root, "network", &section, false);
+  if (!section.node || !cfg_check_keys(cfg, section, network_keys))
+    return;
+  cfg_get_quantity(cfg, section, "tcp_window", UNIT_SIZE, 1, 1e15, &n->tcp_window_bytes, false);
+  cfg_get(cfg, section, "overlay", &overlay, false);
+  if (overlay.node)
+    read_overlay(cfg, overlay, n);
+}
+
 void scenario_read_network(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
                            const char *base_dir)
 {
   struct cfg_node regions, latency, platform;
+  read_network_section(cfg, root, &sc->network);
   cfg_get(cfg, root, "regions", &regions, false);
   cfg_get(cfg, root, "latency", &latency, false);
   cfg_get(cfg, root, "platform", &platform, false);

@@ -1,0 +1,558 @@
+/* gossip.c: the event-driven spread of one message over an overlay (model in gossip.h).
+ *
+ * The spread is its own discrete-event simulation: a binary heap of arrivals and upload
+ * completions, processed in time order (ties in the order they were scheduled, so a seed
+ * gives one result). Uploads wait in a FIFO per connection (shared uplink) or per node
+ * (serial); the uploads at the heads are served together, each at its max-min share of the
+ * node's uplink, and a node's next completion is one event that a change of its active set
+ * replaces (a version number makes the old one stale). */
+#include "sim/engine/gossip.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+
+const char *const gossip_protocol_names[] = {"flood", "announce", "compact", "parts", NULL};
+const char *const gossip_uplink_names[] = {"shared", "serial", NULL};
+
+/* What an event is: a message arriving at a node, or a node's next upload completion. */
+enum kind { ARR_WHOLE, ARR_SKETCH, ARR_TXN, ARR_PART, ARR_INV, ARR_GETDATA, ARR_GETTXN,
+            EV_UPLOAD_DONE };
+
+struct event {
+  double time;
+  uint64_t seq;
+  size_t at;     /* arrivals: the receiver's entry of the connection; EV_UPLOAD_DONE: the node */
+  unsigned kind; /* enum kind */
+  unsigned aux;  /* ARR_PART: the part; EV_UPLOAD_DONE: the version */
+};
+
+struct upload {
+  size_t entry;  /* the sender's entry of the connection */
+  double left;   /* bytes still to send */
+  double rate;   /* while active */
+  double bytes;
+  unsigned kind, part;
+  int next;      /* the next upload in the same queue, -1 at the tail */
+};
+
+struct queue {
+  int head, tail;
+};
+
+struct uplink {
+  int *active;          /* uploads being served */
+  unsigned n_active, cap_active;
+  double last;          /* served up to this time; nothing is served before it */
+  unsigned version;
+  struct queue serial;  /* the node's queue when the uplink is serial */
+};
+
+struct gossip {
+  const struct overlay *o;
+  struct gossip_conf conf;
+  gsl_rng *rng;
+  bool *compact_node;
+  struct uplink *uplinks;      /* per node */
+  struct queue *conn_queue;    /* per entry, when the uplink is shared */
+  struct upload *uploads;      /* pool */
+  int n_uploads, cap_uploads, free_upload;
+  int *done;                   /* scratch for upload_done */
+  unsigned cap_done;
+  struct event *heap;
+  size_t heap_size, heap_cap;
+  uint64_t seq;
+  /* the spread in progress */
+  const bool *up;
+  double *hold;
+  unsigned char *requested;    /* announce, compact: a getdata is out */
+  uint64_t *parts_held;        /* parts: a bit per part */
+  unsigned char *parts_count;
+  unsigned n_parts;
+  double bytes, part_bytes, sketch_bytes;
+  struct gossip_totals totals;
+};
+
+static void *alloc_or_die(size_t n, size_t size)
+{
+  void *p = calloc(n ? n : 1, size);
+  xbt_assert(p, "out of memory allocating %zu x %zu bytes", n, size);
+  return p;
+}
+
+/* ---- the event heap ---- */
+
+static bool earlier(const struct event *a, const struct event *b)
+{
+  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+static void schedule(struct gossip *g, double time, size_t at, unsigned kind, unsigned aux)
+{
+  if (g->heap_size == g->heap_cap) {
+    g->heap_cap = g->heap_cap ? 2 * g->heap_cap : 1024;
+    g->heap = realloc(g->heap, g->heap_cap * sizeof(*g->heap));
+    xbt_assert(g->heap, "out of memory");
+  }
+  struct event e = {.time = time, .seq = g->seq++, .at = at, .kind = kind, .aux = aux};
+  size_t i = g->heap_size++;
+  while (i > 0 && earlier(&e, &g->heap[(i - 1) / 2])) {
+    g->heap[i] = g->heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  g->heap[i] = e;
+}
+
+static struct event pop_event(struct gossip *g)
+{
+  struct event top = g->heap[0], last = g->heap[--g->heap_size];
+  size_t i = 0;
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= g->heap_size)
+      break;
+    if (child + 1 < g->heap_size && earlier(&g->heap[child + 1], &g->heap[child]))
+      child++;
+    if (!earlier(&g->heap[child], &last))
+      break;
+    g->heap[i] = g->heap[child];
+    i = child;
+  }
+  if (g->heap_size > 0)
+    g->heap[i] = last;
+  return top;
+}
+
+/* ---- uploads ---- */
+
+static int upload_new(struct gossip *g, size_t entry, double bytes, unsigned kind, unsigned part)
+{
+  int id = g->free_upload;
+  if (id >= 0) {
+    g->free_upload = g->uploads[id].next;
+  } else {
+    if (g->n_uploads == g->cap_uploads) {
+      g->cap_uploads = g->cap_uploads ? 2 * g->cap_uploads : 1024;
+      g->uploads = realloc(g->uploads, (size_t)g->cap_uploads * sizeof(*g->uploads));
+      xbt_assert(g->uploads, "out of memory");
+    }
+    id = g->n_uploads++;
+  }
+  g->uploads[id] = (struct upload){.entry = entry, .left = bytes, .bytes = bytes, .kind = kind,
+                                   .part = part, .next = -1};
+  return id;
+}
+
+static void upload_release(struct gossip *g, int id)
+{
+  g->uploads[id].next = g->free_upload;
+  g->free_upload = id;
+}
+
+static struct queue *queue_of(struct gossip *g, unsigned node, size_t entry)
+{
+  return g->conf.uplink == GOSSIP_UPLINK_SERIAL ? &g->uplinks[node].serial : &g->conn_queue[entry];
+}
+
+static unsigned receiver_of(const struct gossip *g, size_t entry)
+{
+  return g->o->peer[entry];
+}
+
+/* Whether an upload is no longer needed when its turn comes: the peer already holds what it
+ * carries (flooded messages and parts only; requested data is always sent). */
+static bool unneeded(const struct gossip *g, const struct upload *u)
+{
+  unsigned to = receiver_of(g, u->entry);
+  if (u->kind == ARR_PART)
+    return (g->parts_held[to] >> u->part) & 1;
+  return g->conf.protocol == GOSSIP_FLOOD && u->kind == ARR_WHOLE && isfinite(g->hold[to]);
+}
+
+/* Moves the served uploads of node forward to time t. */
+static void advance(struct gossip *g, unsigned node, double t)
+{
+  struct uplink *l = &g->uplinks[node];
+  if (t <= l->last)
+    return;
+  for (unsigned i = 0; i < l->n_active; i++) {
+    struct upload *u = &g->uploads[l->active[i]];
+    u->left = fmax(0, u->left - u->rate * (t - l->last));
+  }
+  l->last = t;
+}
+
+/* Max-min shares of the node's uplink among its active uploads, each capped by its route. */
+static void share_uplink(struct gossip *g, unsigned node)
+{
+  struct uplink *l = &g->uplinks[node];
+  for (unsigned i = 1; i < l->n_active; i++) { /* by route rate, ascending (short lists) */
+    int id = l->active[i];
+    double cap = g->o->rate_Bps[g->uploads[id].entry];
+    unsigned j = i;
+    for (; j > 0 && g->o->rate_Bps[g->uploads[l->active[j - 1]].entry] > cap; j--)
+      l->active[j] = l->active[j - 1];
+    l->active[j] = id;
+  }
+  double capacity = g->o->uplink_Bps[node];
+  for (unsigned i = 0; i < l->n_active; i++) {
+    struct upload *u = &g->uploads[l->active[i]];
+    double share = capacity / (l->n_active - i);
+    u->rate = fmin(g->o->rate_Bps[u->entry], share);
+    if (isfinite(capacity))
+      capacity -= u->rate;
+  }
+}
+
+/* Schedules the node's next completion (replacing the one scheduled before). */
+static void reschedule(struct gossip *g, unsigned node)
+{
+  struct uplink *l = &g->uplinks[node];
+  l->version++;
+  if (l->n_active == 0)
+    return;
+  share_uplink(g, node);
+  double next = INFINITY;
+  for (unsigned i = 0; i < l->n_active; i++) {
+    const struct upload *u = &g->uploads[l->active[i]];
+    next = fmin(next, u->left > 0 ? l->last + u->left / u->rate : l->last);
+  }
+  schedule(g, next, node, EV_UPLOAD_DONE, l->version);
+}
+
+/* Serves the queue's head, skipping uploads no longer needed; returns whether one started. */
+static bool start_head(struct gossip *g, unsigned node, struct queue *q)
+{
+  struct uplink *l = &g->uplinks[node];
+  while (q->head >= 0) {
+    int id = q->head;
+    if (!unneeded(g, &g->uploads[id])) {
+      if (l->n_active == l->cap_active) {
+        l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
+        l->active = realloc(l->active, l->cap_active * sizeof(int));
+        xbt_assert(l->active, "out of memory");
+      }
+      l->active[l->n_active++] = id;
+      return true;
+    }
+    q->head = g->uploads[id].next;
+    if (q->head < 0)
+      q->tail = -1;
+    upload_release(g, id);
+  }
+  return false;
+}
+
+/* Queues bytes for the peer at the sender's entry; a queue that was idle starts at once. */
+static void send_data(struct gossip *g, unsigned node, size_t entry, double bytes, unsigned kind,
+                      unsigned part, double t)
+{
+  struct queue *q = queue_of(g, node, entry);
+  int id = upload_new(g, entry, bytes, kind, part);
+  if (q->tail >= 0) {
+    g->uploads[q->tail].next = id;
+    q->tail = id;
+    return;
+  }
+  q->head = q->tail = id;
+  advance(g, node, t);
+  if (start_head(g, node, q))
+    reschedule(g, node);
+}
+
+static void send_control(struct gossip *g, size_t entry, unsigned kind, double t)
+{
+  const struct overlay *o = g->o;
+  double arrival = t + o->latency_s[entry] + GOSSIP_CONTROL_BYTES / o->rate_Bps[entry] +
+                   g->conf.processing_s;
+  g->totals.control_bytes += GOSSIP_CONTROL_BYTES;
+  schedule(g, arrival, o->reverse[entry], kind, 0);
+}
+
+/* Completes the uploads of node that are done at t and starts what their queues hold next. */
+static void upload_done(struct gossip *g, unsigned node, unsigned version, double t)
+{
+  struct uplink *l = &g->uplinks[node];
+  if (version != l->version)
+    return;
+  advance(g, node, t);
+  unsigned kept = 0, n = l->n_active, n_done = 0;
+  if (n > g->cap_done) {
+    g->cap_done = 2 * n;
+    g->done = realloc(g->done, g->cap_done * sizeof(int));
+    xbt_assert(g->done, "out of memory");
+  }
+  int *done = g->done;
+  for (unsigned i = 0; i < n; i++) {
+    int id = l->active[i];
+    const struct upload *u = &g->uploads[id];
+    if (u->left <= 1e-9 * u->bytes + 1e-9)
+      done[n_done++] = id;
+    else
+      l->active[kept++] = id;
+  }
+  l->n_active = kept;
+  for (unsigned i = 0; i < n_done; i++) {
+    struct upload *u = &g->uploads[done[i]];
+    struct queue *q = queue_of(g, node, u->entry);
+    g->totals.payload_bytes += u->bytes;
+    schedule(g, t + g->o->latency_s[u->entry] + g->conf.processing_s, g->o->reverse[u->entry],
+             u->kind, u->part);
+    q->head = u->next;
+    if (q->head < 0)
+      q->tail = -1;
+    upload_release(g, done[i]);
+    start_head(g, node, q);
+  }
+  reschedule(g, node);
+}
+
+/* ---- the protocols ---- */
+
+static unsigned owner_of(const struct gossip *g, size_t entry)
+{
+  return g->o->peer[g->o->reverse[entry]];
+}
+
+/* Node comes to hold the whole message at t (from the peer at entry `from`, or SIZE_MAX at
+ * the origin) and offers it on. */
+static void deliver(struct gossip *g, unsigned node, size_t from, double t)
+{
+  const struct overlay *o = g->o;
+  g->hold[node] = t;
+  if (g->conf.protocol == GOSSIP_PARTS)
+    return;
+  for (size_t e = o->first[node]; e < o->first[node + 1]; e++) {
+    unsigned peer = o->peer[e];
+    if (e == from || !g->up[peer] || isfinite(g->hold[peer]))
+      continue;
+    if (g->conf.protocol == GOSSIP_FLOOD)
+      send_data(g, node, e, g->bytes, ARR_WHOLE, 0, t);
+    else
+      send_control(g, e, ARR_INV, t);
+  }
+}
+
+static void offer_part(struct gossip *g, unsigned node, size_t from, unsigned part, double t)
+{
+  const struct overlay *o = g->o;
+  for (size_t e = o->first[node]; e < o->first[node + 1]; e++) {
+    unsigned peer = o->peer[e];
+    if (e != from && g->up[peer] && !((g->parts_held[peer] >> part) & 1))
+      send_data(g, node, e, g->part_bytes, ARR_PART, part, t);
+  }
+}
+
+static void receive_part(struct gossip *g, unsigned node, size_t from, unsigned part, double t)
+{
+  if ((g->parts_held[node] >> part) & 1) {
+    g->totals.duplicate_bytes += g->part_bytes;
+    return;
+  }
+  g->parts_held[node] |= (uint64_t)1 << part;
+  if (++g->parts_count[node] == g->n_parts)
+    deliver(g, node, from, t);
+  offer_part(g, node, from, part, t);
+}
+
+static double arrival_bytes(const struct gossip *g, unsigned kind)
+{
+  switch (kind) {
+  case ARR_SKETCH: return g->sketch_bytes;
+  case ARR_TXN: return g->conf.miss_fraction * g->bytes;
+  case ARR_PART: return g->part_bytes;
+  default: return g->bytes;
+  }
+}
+
+/* A getdata reached the holder: the sketch between two compact nodes, else the message. */
+static void answer_getdata(struct gossip *g, unsigned holder, size_t entry, double t)
+{
+  if (g->conf.protocol == GOSSIP_COMPACT && g->compact_node[holder] &&
+      g->compact_node[receiver_of(g, entry)])
+    send_data(g, holder, entry, g->sketch_bytes, ARR_SKETCH, 0, t);
+  else
+    send_data(g, holder, entry, g->bytes, ARR_WHOLE, 0, t);
+}
+
+static void arrive(struct gossip *g, const struct event *ev)
+{
+  unsigned node = owner_of(g, ev->at);
+  double t = ev->time;
+  switch (ev->kind) {
+  case ARR_PART:
+    receive_part(g, node, ev->at, ev->aux, t);
+    return;
+  case ARR_INV:
+    if (!isfinite(g->hold[node]) && !g->requested[node]) {
+      g->requested[node] = 1;
+      send_control(g, ev->at, ARR_GETDATA, t);
+    }
+    return;
+  case ARR_GETDATA:
+    answer_getdata(g, node, ev->at, t);
+    return;
+  case ARR_GETTXN:
+    send_data(g, node, ev->at, g->conf.miss_fraction * g->bytes, ARR_TXN, 0, t);
+    return;
+  default:
+    break;
+  }
+  if (isfinite(g->hold[node])) {
+    g->totals.duplicate_bytes += arrival_bytes(g, ev->kind);
+    return;
+  }
+  if (ev->kind == ARR_SKETCH && gsl_rng_uniform(g->rng) < g->conf.miss_share)
+    send_control(g, ev->at, ARR_GETTXN, t);
+  else
+    deliver(g, node, ev->at, t);
+}
+
+/* ---- the instance ---- */
+
+gossip_t *gossip_new(const struct overlay *o, const struct gossip_conf *c, gsl_rng *rng)
+{
+  struct gossip *g = alloc_or_die(1, sizeof(*g));
+  size_t entries = o->first[o->n];
+  *g = (struct gossip){.o = o, .conf = *c, .rng = rng, .free_upload = -1};
+  g->compact_node = alloc_or_die(o->n, sizeof(bool));
+  g->uplinks = alloc_or_die(o->n, sizeof(*g->uplinks));
+  g->conn_queue = alloc_or_die(entries, sizeof(*g->conn_queue));
+  g->requested = alloc_or_die(o->n, 1);
+  g->parts_held = alloc_or_die(o->n, sizeof(uint64_t));
+  g->parts_count = alloc_or_die(o->n, 1);
+  for (unsigned i = 0; i < o->n; i++) {
+    g->compact_node[i] = c->protocol == GOSSIP_COMPACT && gsl_rng_uniform(rng) < c->compact_nodes;
+    g->uplinks[i].serial = (struct queue){-1, -1};
+    g->uplinks[i].last = -INFINITY;
+  }
+  for (size_t e = 0; e < entries; e++)
+    g->conn_queue[e] = (struct queue){-1, -1};
+  return g;
+}
+
+void gossip_free(gossip_t *g)
+{
+  if (!g)
+    return;
+  for (unsigned i = 0; i < g->o->n; i++)
+    free(g->uplinks[i].active);
+  free(g->uplinks);
+  free(g->conn_queue);
+  free(g->compact_node);
+  free(g->requested);
+  free(g->parts_held);
+  free(g->parts_count);
+  free(g->uploads);
+  free(g->heap);
+  free(g->done);
+  free(g);
+}
+
+/* Parts of the message as simulated: at most GOSSIP_MAX_PARTS messages, all of one size. */
+static void cut_parts(struct gossip *g)
+{
+  double real = fmax(1, ceil(g->bytes / g->conf.part_bytes));
+  g->n_parts = (unsigned)fmin(real, GOSSIP_MAX_PARTS);
+  g->part_bytes = g->bytes / g->n_parts;
+}
+
+void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double n_tx,
+                   const bool *up, double *hold)
+{
+  const struct overlay *o = g->o;
+  xbt_assert(origin < o->n && up[origin], "gossip from node %u, which is not up", origin);
+  g->up = up;
+  g->hold = hold;
+  g->bytes = bytes;
+  g->sketch_bytes = g->conf.sketch_bytes > 0 ? g->conf.sketch_bytes
+                                             : GOSSIP_SKETCH_HEADER_BYTES +
+                                                 GOSSIP_SKETCH_BYTES_PER_TX * n_tx;
+  for (unsigned i = 0; i < o->n; i++)
+    hold[i] = INFINITY;
+  memset(g->requested, 0, o->n);
+  g->totals.spreads++;
+  if (g->conf.protocol == GOSSIP_PARTS) {
+    memset(g->parts_held, 0, o->n * sizeof(uint64_t));
+    memset(g->parts_count, 0, o->n);
+    cut_parts(g);
+    g->parts_held[origin] = g->n_parts == 64 ? UINT64_MAX : (((uint64_t)1 << g->n_parts) - 1);
+    g->parts_count[origin] = (unsigned char)g->n_parts;
+    hold[origin] = t0;
+    for (unsigned p = 0; p < g->n_parts; p++)
+      offer_part(g, origin, SIZE_MAX, p, t0);
+  } else {
+    deliver(g, origin, SIZE_MAX, t0);
+  }
+  while (g->heap_size > 0) {
+    struct event ev = pop_event(g);
+    g->totals.events++;
+    if (ev.kind == EV_UPLOAD_DONE)
+      upload_done(g, (unsigned)ev.at, ev.aux, ev.time);
+    else
+      arrive(g, &ev);
+  }
+}
+
+const struct gossip_totals *gossip_totals(const gossip_t *g)
+{
+  return &g->totals;
+}
+
+double gossip_reach(const double *sorted_hold, size_t eligible, double t0, double share)
+{
+  size_t need = (size_t)ceil(share * (double)eligible - 1e-9);
+  if (need == 0)
+    need = 1;
+  if (need > eligible || !isfinite(sorted_hold[need - 1]))
+    return -1;
+  return sorted_hold[need - 1] - t0;
+}
+
+/* ---- configuration ---- */
+
+/* SimBlock's compact block relay failure rate and fetched size for nodes that stay connected
+ * (CBR_FAILURE_RATE_FOR_CONTROL_NODE = 0.13; its size distribution's mean, 1% of the block). */
+#define GOSSIP_DEFAULT_MISS_SHARE 0.13
+#define GOSSIP_DEFAULT_MISS_FRACTION 0.01
+/* CometBFT's BlockPartSizeBytes (types/params.go). */
+#define GOSSIP_DEFAULT_PART_BYTES 65536.0
+
+const char *const gossip_conf_keys[] = {"uplink", "processing", "part_size", "compact", NULL};
+static const char *const compact_keys[] = {"nodes", "sketch_size", "miss_share",
+                                           "miss_fraction", NULL};
+
+void gossip_conf_defaults(struct gossip_conf *c, enum gossip_protocol protocol)
+{
+  *c = (struct gossip_conf){.protocol = protocol,
+                            .uplink = GOSSIP_UPLINK_SHARED,
+                            .part_bytes = GOSSIP_DEFAULT_PART_BYTES,
+                            .compact_nodes = 1,
+                            .miss_share = GOSSIP_DEFAULT_MISS_SHARE,
+                            .miss_fraction = GOSSIP_DEFAULT_MISS_FRACTION};
+}
+
+bool gossip_conf_read(cfg_t *cfg, struct cfg_node n, struct gossip_conf *c)
+{
+  int uplink = c->uplink;
+  bool ok = cfg_get_enum(cfg, n, "uplink", gossip_uplink_names, &uplink, false);
+  c->uplink = (enum gossip_uplink)uplink;
+  ok &= cfg_get_quantity(cfg, n, "processing", UNIT_TIME, 0, 3600, &c->processing_s, false);
+  ok &= cfg_get_quantity(cfg, n, "part_size", UNIT_SIZE, 1, 1e12, &c->part_bytes, false);
+  struct cfg_node compact;
+  cfg_get(cfg, n, "compact", &compact, false);
+  if (!compact.node)
+    return ok;
+  if (!cfg_check_keys(cfg, compact, compact_keys))
+    return false;
+  ok &= cfg_get_quantity(cfg, compact, "nodes", UNIT_NUMBER, 0, 1, &c->compact_nodes, false);
+  ok &= cfg_get_quantity(cfg, compact, "sketch_size", UNIT_SIZE, 1, 1e12, &c->sketch_bytes,
+                         false);
+  ok &= cfg_get_quantity(cfg, compact, "miss_share", UNIT_NUMBER, 0, 1, &c->miss_share, false);
+  ok &= cfg_get_quantity(cfg, compact, "miss_fraction", UNIT_NUMBER, 0, 1, &c->miss_fraction,
+                         false);
+  return ok;
+}
