@@ -120,7 +120,7 @@ static const char failing_gossip[] =
   "     availability: {mtbf: 2min, mttr: 10s}}\n"
   "workload: {transactions: {rate: 2000/s, size: 250B}}\n"
   "ledger: {validators: 10, block_time: 1s, max_block_bytes: 1MB, round_timeout: 10s,\n"
-  "         dissemination: {kind: gossip, fanout: 1}}\n";
+  "         dissemination: {kind: tree, fanout: 1}}\n";
 
 static void test_ledger_gossip_survives_failures_mid_transfer(void **state)
 {
@@ -154,7 +154,7 @@ static const char gossip_chain[] =
   "     uplink: 10Mbps, downlink: 1Gbps, latency: 1ms}\n"
   "workload: {transactions: {rate: 1000/s, size: 250B}}\n"
   "ledger: {validators: 5, block_time: 1s, max_block_bytes: 1MB, quorum: 1,\n"
-  "         dissemination: {kind: gossip, fanout: 1}}\n";
+  "         dissemination: {kind: tree, fanout: 1}}\n";
 
 static double chain_propagation(const char *part_size)
 {
@@ -197,7 +197,7 @@ static void test_ledger_bound_takes_the_tighter_limit(void **state)
   double mean_inverse = (3 / 1e6 + 1 / 2.5e5) / 4;
   assert_float_equal(ledger_tps_bound(&c, mixed, 4), 1 / (750 * mean_inverse), 1e-9);
   /* Gossip with fan-out 2 sends 2 copies; fast links leave the block capacity. */
-  c.dissemination = LEDGER_GOSSIP;
+  c.dissemination = LEDGER_TREE;
   c.fanout = 2;
   double fast[4] = {1e9, 1e9, 1e9, 1e9};
   assert_float_equal(ledger_tps_bound(&c, fast, 4), 2000, 1e-9);

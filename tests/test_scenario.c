@@ -589,7 +589,7 @@ static void test_scenario_every_error_reported(void **state)
   const char *lines[] = {
     "s.yaml:13:1: extra: unknown key 'extra' (allowed: name, seed, duration, warmup, "
     "sample_interval, efficiency, calibration, regions, latency, platform, providers, "
-    "workload, targets, sweep, ledger", /* then the other layers, if any */
+    "workload, network, targets, sweep, ledger", /* then the other layers, if any */
     "s.yaml:2:11: duration: '0s' is out of range (allowed: > 0)",
     "s.yaml:4:25: regions[0].backbone: 'fast': not a number (allowed: bps Kbps Mbps Gbps Tbps "
     "B/s KB/s MB/s GB/s TB/s KiB/s MiB/s GiB/s TiB/s Bps KBps MBps GBps TBps KiBps MiBps "

@@ -100,8 +100,7 @@ static void propose_block(struct world *w, struct block *b)
   }
 }
 
-/* Seconds a validator spends checking a block's signatures. */
-static double validation_seconds(const struct world *w, const struct provider *p, double n_tx)
+double ledger_check_seconds(const struct world *w, const struct provider *p, double n_tx)
 {
   (void)w;
   double rate = p->device->sig_verify_per_s;
@@ -114,14 +113,14 @@ static void validator_handle(struct validator *v, struct block_part *part)
   struct block *b = part->block;
   if (b->decided)
     return;
-  if (b->shard->ledger->conf->dissemination == LEDGER_GOSSIP)
+  if (b->shard->ledger->conf->dissemination == LEDGER_TREE)
     send_to_children(w, part, v->index);
   if (++b->parts_held[v->index] < b->n_parts)
     return;
   b->received++;
   b->last_received_at = simgrid_get_clock();
   const struct provider *p = &w->providers[v->provider];
-  sg_actor_execute(world_exec_amount_for_seconds(w, p, validation_seconds(w, p, b->n_tx)));
+  sg_actor_execute(world_exec_amount_for_seconds(w, p, ledger_check_seconds(w, p, b->n_tx)));
   world_count_activity(w, 1);
   /* decided: the round ended; a proposer that died with its host was decided by the driver. */
   if (b->decided)
@@ -159,6 +158,11 @@ static void proposer_actor(int argc, char **argv)
   sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
   b->proposed_at = b->last_received_at = simgrid_get_clock();
   b->received = b->votes = 1; /* the proposer holds and approves its own block */
+  if (s->mesh) {
+    ledger_mesh_round(b, deadline);
+    b->decided = true;
+    return;
+  }
   propose_block(w, b);
   while (b->votes < s->quorum_count) {
     double left = deadline - simgrid_get_clock();
@@ -179,24 +183,31 @@ static void proposer_actor(int argc, char **argv)
   b->decided = true;
 }
 
-static struct block *block_new(struct shard *s, long height, int round, unsigned proposer)
+/* The block's gossip tree: a fresh random order of the validators, the proposer first. */
+static void draw_tree(struct shard *s, struct block *b)
 {
-  struct block *b = calloc(1, sizeof(*b));
   unsigned n = s->n_validators;
-  xbt_assert(b, "out of memory");
-  *b = (struct block){.shard = s, .height = height, .round = round, .proposer = proposer,
-                      .committed_at = -1};
   b->order = malloc(n * sizeof(unsigned));
   b->position = malloc(n * sizeof(unsigned));
   xbt_assert(b->order && b->position, "out of memory");
-  b->order[0] = proposer;
+  b->order[0] = b->proposer;
   for (unsigned i = 1, v = 0; i < n; v++)
-    if (v != proposer)
+    if (v != b->proposer)
       b->order[i++] = v;
   if (n > 2)
     gsl_ran_shuffle(s->gossip_rng, b->order + 1, n - 1, sizeof(unsigned));
   for (unsigned i = 0; i < n; i++)
     b->position[b->order[i]] = i;
+}
+
+static struct block *block_new(struct shard *s, long height, int round, unsigned proposer)
+{
+  struct block *b = calloc(1, sizeof(*b));
+  xbt_assert(b, "out of memory");
+  *b = (struct block){.shard = s, .height = height, .round = round, .proposer = proposer,
+                      .committed_at = -1};
+  if (s->ledger->conf->dissemination == LEDGER_TREE)
+    draw_tree(s, b);
   if (s->n_blocks == s->cap_blocks) {
     s->cap_blocks = s->cap_blocks ? 2 * s->cap_blocks : 256;
     s->blocks = realloc(s->blocks, s->cap_blocks * sizeof(*s->blocks));
@@ -206,15 +217,17 @@ static struct block *block_new(struct shard *s, long height, int round, unsigned
   return b;
 }
 
-/* Gossip carries b in parts of part_bytes, simulated as at most LEDGER_SIMULATED_PARTS
+/* The tree carries b in parts of part_bytes, simulated as at most LEDGER_SIMULATED_PARTS
  * messages of consecutive parts, all of one size (a short last part would reach a relay
  * right behind the one before and share its uplink with it, a delay a relay's in-order
- * connection does not have); direct, in one piece. */
+ * connection does not have); direct, in one piece. The mesh cuts its own parts. */
 static void cut_parts(struct block *b)
 {
   const struct ledger_conf *c = b->shard->ledger->conf;
   double part = b->bytes;
-  if (c->dissemination == LEDGER_GOSSIP) {
+  if (ledger_uses_mesh(c->dissemination))
+    return;
+  if (c->dissemination == LEDGER_TREE) {
     double real_parts = ceil(b->bytes / c->part_bytes);
     part = c->part_bytes * ceil(real_parts / fmin(real_parts, LEDGER_SIMULATED_PARTS));
   }
@@ -315,10 +328,14 @@ static void start_validator(struct shard *s, unsigned i, size_t provider)
   char name[64];
   *v = (struct validator){.shard = s, .index = i, .provider = provider,
                           .listening_since = -INFINITY}; /* until its actor runs */
+  if (ledger_uses_mesh(s->ledger->conf->dissemination))
+    return; /* the mesh computes what validators receive and vote: no actor */
   snprintf(name, sizeof(name), "ledger-s%u-v%u", s->id, i);
   actors_start(name, w->providers[provider].host, v, validator_actor, true);
 }
 
+/* The shard's validators are ranked[id x V ..], its full nodes come after every shard's
+ * validators: ranked[shards x V + id x F ..]. */
 static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
 {
   struct world *w = l->world;
@@ -336,6 +353,10 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   s->votes = sg_mailbox_by_name(name);
   for (unsigned i = 0; i < s->n_validators; i++)
     start_validator(s, i, ranked[(size_t)id * s->n_validators + i]);
+  if (ledger_uses_mesh(c->dissemination)) {
+    size_t full = (size_t)c->shards * c->validators + (size_t)id * (size_t)c->full_nodes;
+    ledger_mesh_deploy(s, ranked + full, (unsigned)c->full_nodes);
+  }
   snprintf(name, sizeof(name), "ledger-s%u-driver", id);
   sg_actor_t driver = sg_actor_init(name, world_control_host(w));
   sg_actor_set_data(driver, s);
@@ -355,6 +376,11 @@ static void *ledger_deploy(struct world *w, const void *conf)
     ranked[i] = i;
   qsort_r(ranked, w->n_providers, sizeof(size_t), by_stake, w);
   l->commit_latency = metrics_hist(w->metrics, "commit_latency", "s");
+  if (ledger_uses_mesh(c->dissemination)) {
+    l->reach[0] = metrics_hist(w->metrics, "block_reach_50", "s");
+    l->reach[1] = metrics_hist(w->metrics, "block_reach_90", "s");
+    l->reach[2] = metrics_hist(w->metrics, "block_reach_100", "s");
+  }
   for (unsigned id = 0; id < l->n_shards; id++)
     deploy_shard(l, id, ranked);
   free(ranked);
@@ -385,6 +411,7 @@ static void ledger_state_free(void *state)
     free(s->cumulative_at);
     free(s->validators);
     arrivals_free(s->mempool);
+    ledger_mesh_free(s->mesh);
     gsl_rng_free(s->mempool_rng);
     gsl_rng_free(s->gossip_rng);
   }
@@ -402,6 +429,12 @@ static const struct metric_def ledger_metrics[] = {
   {"commit_latency_max", UNIT_TIME, "s", "submission to commit, worst"},
   {"block_propagation_p50", UNIT_TIME, "s", "proposal to the last validator holding it"},
   {"block_propagation_p99", UNIT_TIME, "s", "proposal to the last validator holding it"},
+  {"block_reach_50_p50", UNIT_TIME, "s", "mesh: proposal until half of the nodes up hold it"},
+  {"block_reach_50_p99", UNIT_TIME, "s", "mesh: proposal until half of the nodes up hold it"},
+  {"block_reach_90_p50", UNIT_TIME, "s", "mesh: proposal until 90% of the nodes up hold it"},
+  {"block_reach_90_p99", UNIT_TIME, "s", "mesh: proposal until 90% of the nodes up hold it"},
+  {"block_reach_100_p50", UNIT_TIME, "s", "mesh: proposal until every node up holds it"},
+  {"block_reach_100_p99", UNIT_TIME, "s", "mesh: proposal until every node up holds it"},
   {"block_interval", UNIT_TIME, "s", "mean time between committed blocks of a shard"},
   {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
   {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},

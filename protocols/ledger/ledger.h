@@ -18,20 +18,32 @@
 
 #include <stdbool.h>
 
+#include "sim/engine/gossip.h"
 #include "sim/scenario/layer.h"
 
 extern const struct depin_layer ledger_layer;
 
-enum ledger_dissemination { LEDGER_DIRECT, LEDGER_GOSSIP };
+/* How a block reaches the nodes: whole from the proposer to every validator, down a gossip tree
+ * of SimGrid flows, or one of the mesh protocols over the overlay (sim/engine/gossip.h). */
+enum ledger_dissemination { LEDGER_DIRECT, LEDGER_TREE, LEDGER_FLOOD, LEDGER_ANNOUNCE,
+                            LEDGER_COMPACT, LEDGER_PARTS };
+
+/* Whether blocks spread over the overlay with a gossip protocol. */
+static inline bool ledger_uses_mesh(enum ledger_dissemination d)
+{
+  return d >= LEDGER_FLOOD;
+}
 
 /* The `ledger` section, in base units. */
 struct ledger_conf {
   long validators;             /* per shard; default 50 (0G's 11,000 TPS setup) */
+  long full_nodes;             /* per shard: non-validating nodes that relay blocks (mesh) */
   double block_time_s;         /* default 500 ms (0G) */
   double max_block_bytes;      /* default 4 MB */
   enum ledger_dissemination dissemination;
-  long fanout;                 /* gossip fan-out, default 8 */
-  double part_bytes;           /* gossip: blocks travel in parts of this size, default 64 KiB */
+  long fanout;                 /* tree: fan-out, default 8 */
+  double part_bytes;           /* tree: blocks travel in parts of this size, default 64 KiB */
+  struct gossip_conf gossip;   /* mesh protocols */
   double quorum;               /* fraction of validators, default 2/3 */
   long shards;                 /* default 1 */
   double round_timeout_s;      /* round 0's; default 3 s (CometBFT's timeout_propose) */

@@ -21,11 +21,15 @@
  * height waits this much longer. */
 #define LEDGER_DEFAULT_ROUND_TIMEOUT_DELTA_S 0.5
 
-static const char *const ledger_keys[] = {"validators", "block_time", "max_block_bytes",
+static const char *const ledger_keys[] = {"validators", "full_nodes", "block_time",
+                                          "max_block_bytes",
                                           "dissemination", "quorum", "shards",
                                           "round_timeout", "round_timeout_delta", NULL};
-static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", NULL};
-static const char *const dissemination_kinds[] = {"direct", "gossip", NULL};
+static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", "uplink",
+                                                 "processing", "compact", NULL};
+/* In enum ledger_dissemination order; the mesh kinds in gossip_protocol_names order. */
+static const char *const dissemination_kinds[] = {"direct", "tree", "flood", "announce",
+                                                  "compact", "parts", NULL};
 static const char *const transaction_keys[] = {"rate", "size", NULL};
 
 /* workload.transactions: rate and size, read here (the core only checks it is a mapping); its
@@ -46,6 +50,23 @@ static bool read_transactions(cfg_t *cfg, struct ledger_conf *c)
   return ok;
 }
 
+/* Keys that only the mesh protocols read, given to direct or tree. */
+static bool refuse_mesh_keys(cfg_t *cfg, struct cfg_node d)
+{
+  static const char *const mesh_only[] = {"uplink", "processing", "compact", NULL};
+  bool ok = true;
+  for (size_t i = 0; mesh_only[i]; i++) {
+    struct cfg_node key;
+    cfg_get(cfg, d, mesh_only[i], &key, false);
+    if (key.node) {
+      cfg_error(cfg, key, "%s applies to the mesh protocols (kind: flood, announce, compact or "
+                "parts), not to direct or tree", mesh_only[i]);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledger_conf *c)
 {
   struct cfg_node d;
@@ -55,8 +76,22 @@ static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledg
   int kind = c->dissemination;
   ok &= cfg_get_enum(cfg, d, "kind", dissemination_kinds, &kind, false);
   c->dissemination = (enum ledger_dissemination)kind;
-  ok &= cfg_get_int(cfg, d, "fanout", &c->fanout, 1, 1000000, false);
-  ok &= cfg_get_quantity(cfg, d, "part_size", UNIT_SIZE, 1, 1e12, &c->part_bytes, false);
+  if (!ok)
+    return false;
+  if (!ledger_uses_mesh(c->dissemination)) {
+    ok &= cfg_get_int(cfg, d, "fanout", &c->fanout, 1, 1000000, false);
+    ok &= cfg_get_quantity(cfg, d, "part_size", UNIT_SIZE, 1, 1e12, &c->part_bytes, false);
+    return ok && refuse_mesh_keys(cfg, d);
+  }
+  gossip_conf_defaults(&c->gossip, (enum gossip_protocol)(c->dissemination - LEDGER_FLOOD));
+  ok &= gossip_conf_read(cfg, d, &c->gossip);
+  struct cfg_node fanout;
+  cfg_get(cfg, d, "fanout", &fanout, false);
+  if (fanout.node) {
+    cfg_error(cfg, fanout, "fanout is the gossip tree's (kind: tree); the mesh protocols "
+              "gossip to the overlay's peers (network.overlay.outbound)");
+    ok = false;
+  }
   return ok;
 }
 
@@ -69,7 +104,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
     .validators = LEDGER_DEFAULT_VALIDATORS,
     .block_time_s = LEDGER_DEFAULT_BLOCK_TIME_S,
     .max_block_bytes = LEDGER_DEFAULT_MAX_BLOCK_BYTES,
-    .dissemination = LEDGER_GOSSIP,
+    .dissemination = LEDGER_TREE,
     .fanout = LEDGER_DEFAULT_FANOUT,
     .part_bytes = LEDGER_DEFAULT_PART_BYTES,
     .quorum = 2.0 / 3.0,
@@ -79,6 +114,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   };
   bool ok = cfg_check_keys(cfg, section, ledger_keys);
   ok &= cfg_get_int(cfg, section, "validators", &c->validators, 1, 100000, false);
+  ok &= cfg_get_int(cfg, section, "full_nodes", &c->full_nodes, 0, 10000000, false);
   ok &= cfg_get_quantity(cfg, section, "block_time", UNIT_TIME, 1e-6, 86400, &c->block_time_s,
                          false);
   ok &= cfg_get_quantity(cfg, section, "max_block_bytes", UNIT_SIZE, LEDGER_HEADER_BYTES + 1,
@@ -98,6 +134,23 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   return c;
 }
 
+/* An outbound degree that is not below the nodes of a shard. */
+static bool refuse_degree(cfg_t *cfg, const struct scenario *sc, long nodes)
+{
+  struct cfg_node network, overlay = {0}, at = {0};
+  cfg_get(cfg, cfg_root(cfg), "network", &network, false);
+  if (network.node)
+    cfg_get(cfg, network, "overlay", &overlay, false);
+  if (overlay.node)
+    cfg_get(cfg, overlay, "outbound", &at, false);
+  if (!at.node)
+    cfg_get(cfg, cfg_root(cfg), "ledger", &at, true);
+  cfg_error(cfg, at, "an outbound degree of %ld needs more nodes than that in each shard, the "
+            "ledger has %ld (validators + full_nodes; allowed: outbound below the nodes)",
+            network_max_outbound(&sc->network), nodes);
+  return false;
+}
+
 bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
 {
   struct ledger_conf *c = (struct ledger_conf *)conf;
@@ -112,11 +165,19 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
               "the %g B header", c->tx_bytes, c->max_block_bytes, LEDGER_HEADER_BYTES);
     ok = false;
   }
-  if ((size_t)(c->validators * c->shards) > sc->n_providers) {
-    cfg_error(cfg, section, "validators x shards = %ld needs that many providers, the scenario "
-              "has %zu", c->validators * c->shards, sc->n_providers);
+  long nodes = c->validators + c->full_nodes;
+  if ((size_t)(nodes * c->shards) > sc->n_providers) {
+    cfg_error(cfg, section, "(validators + full_nodes) x shards = %ld needs that many providers, "
+              "the scenario has %zu", nodes * c->shards, sc->n_providers);
     ok = false;
   }
+  if (c->full_nodes > 0 && !ledger_uses_mesh(c->dissemination)) {
+    cfg_error(cfg, section, "full_nodes relay blocks over the overlay: give dissemination.kind "
+              "flood, announce, compact or parts");
+    ok = false;
+  }
+  if (ledger_uses_mesh(c->dissemination) && network_max_outbound(&sc->network) >= nodes)
+    ok &= refuse_degree(cfg, sc, nodes);
   return ok;
 }
 

@@ -28,14 +28,16 @@ double ledger_backlog(void *state)
 }
 
 /* A block leaves its proposer `copies` times: to every other validator when direct, to its
- * fan-out children when gossiping. With proposers rotating, the time per full block is the
- * mean of copies x block / uplink_i, so the uplink bound is 1 / (copies x tx x mean(1/U_i)). */
+ * fan-out children down a tree, at least once over the mesh. With proposers rotating, the time
+ * per full block is the mean of copies x block / uplink_i, so the uplink bound is
+ * 1 / (copies x tx x mean(1/U_i)). */
 double ledger_tps_bound(const struct ledger_conf *c, const double *uplinks_Bps, long n)
 {
   double capacity_tx = floor((c->max_block_bytes - LEDGER_HEADER_BYTES) / c->tx_bytes);
   double block_bound = capacity_tx / c->block_time_s;
   double copies = c->dissemination == LEDGER_DIRECT ? (double)(n - 1)
-                                                    : fmin((double)c->fanout, (double)(n - 1));
+                  : c->dissemination == LEDGER_TREE ? fmin((double)c->fanout, (double)(n - 1))
+                                                    : fmin(1.0, (double)(n - 1));
   if (copies <= 0)
     return block_bound * c->shards;
   double inverse_sum = 0;
@@ -114,6 +116,18 @@ static double shard_bound(const struct ledger *l)
   return fmin(bound, validation_bound(s, l->world));
 }
 
+/* The reach times' percentiles, when blocks spread over the mesh. */
+static void report_reach(const struct ledger *l, metrics_t *m)
+{
+  static const char *const names[][2] = {{"block_reach_50_p50", "block_reach_50_p99"},
+                                         {"block_reach_90_p50", "block_reach_90_p99"},
+                                         {"block_reach_100_p50", "block_reach_100_p99"}};
+  for (int k = 0; k < 3 && l->reach[0]; k++) {
+    metrics_summary_set(m, names[k][0], hist_quantile(l->reach[k], 0.5), "s");
+    metrics_summary_set(m, names[k][1], hist_quantile(l->reach[k], 0.99), "s");
+  }
+}
+
 void ledger_report(void *state, struct world *w)
 {
   struct ledger *l = state;
@@ -139,6 +153,7 @@ void ledger_report(void *state, struct world *w)
   metrics_summary_set(m, "commit_latency_max", hist_max(l->commit_latency), "s");
   metrics_summary_set(m, "block_propagation_p50", hist_quantile(propagation, 0.5), "s");
   metrics_summary_set(m, "block_propagation_p99", hist_quantile(propagation, 0.99), "s");
+  report_reach(l, m);
   metrics_summary_set(m, "block_interval", blocks > 0 ? w->sc->duration_s * l->n_shards / blocks
                                                       : w->sc->duration_s, "s");
   metrics_summary_set(m, "backlog_final", backlog, "tx");

@@ -47,11 +47,25 @@ struct validator {
   double listening_since;   /* when its actor last opened it */
 };
 
+/* A shard's overlay when blocks spread over the mesh: its nodes are the validators (nodes
+ * 0 .. n_validators - 1) then the full nodes. */
+struct shard_mesh {
+  size_t *members;          /* provider index of each node */
+  unsigned n;
+  struct overlay *overlay;
+  gossip_t *gossip;
+  gsl_rng *overlay_rng, *gossip_rng;
+  bool *up;                 /* scratch: who is up at a proposal */
+  double *hold, *sorted;    /* scratch: when each node holds the block */
+  double *vote_at;          /* scratch: when each validator's vote reaches the proposer */
+};
+
 struct shard {
   struct ledger *ledger;
   unsigned id;
   struct validator *validators;
   unsigned n_validators, quorum_count;
+  struct shard_mesh *mesh;  /* NULL unless the dissemination is a mesh protocol */
   arrivals_t *mempool;
   gsl_rng *mempool_rng, *gossip_rng;
   sg_mailbox_t votes;
@@ -70,8 +84,19 @@ struct ledger {
   struct shard *shards;
   unsigned n_shards;
   hist_t *commit_latency; /* owned by the metrics registry */
+  hist_t *reach[3];       /* block_reach_50, _90, _100 (mesh only); owned by the registry */
   unsigned next_submit_shard; /* ledger_submit's round-robin */
 };
+
+/* The mesh (ledger_mesh.c): builds a shard's overlay over its validators and the providers
+ * full_nodes[0 .. n_full - 1]; spreads a block and collects its votes, returning when the
+ * block committed at the proposer (b->committed_at) or the deadline passed; frees. */
+void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_full);
+void ledger_mesh_round(struct block *b, double deadline);
+void ledger_mesh_free(struct shard_mesh *m);
+
+/* Seconds validator provider p spends checking n_tx transactions' signatures (ledger.c). */
+double ledger_check_seconds(const struct world *w, const struct provider *p, double n_tx);
 
 /* Both defined in ledger.c / ledger_report.c. */
 void ledger_report(void *state, struct world *w);

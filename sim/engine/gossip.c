@@ -289,7 +289,9 @@ static void upload_done(struct gossip *g, unsigned node, unsigned version, doubl
   for (unsigned i = 0; i < n; i++) {
     int id = l->active[i];
     const struct upload *u = &g->uploads[id];
-    if (u->left <= 1e-9 * u->bytes + 1e-9)
+    /* Done when nothing is left, or so little that its finish time rounds to now (else the
+     * completion would be scheduled at now again, forever). */
+    if (u->left <= 1e-9 * u->bytes + 1e-9 || l->last + u->left / u->rate <= t)
       done[n_done++] = id;
     else
       l->active[kept++] = id;

@@ -1,0 +1,152 @@
+/* ledger_mesh.c: blocks over the overlay (dissemination flood, announce, compact or parts).
+ *
+ * A shard's nodes are its validators and its full nodes, connected by the overlay drawn from
+ * the scenario's `network` section (sim/engine/overlay.h). At a proposal the block spreads to
+ * every node that is up (sim/engine/gossip.h), which gives the time each node holds it and so
+ * the reach times (block_reach_50, _90, _100). Each validator then checks the block's
+ * signatures and sends its vote straight to the proposer (one route latency plus the vote's
+ * bytes at the route's rate, as a lone transfer); the block commits when the quorum-th vote
+ * arrives, the proposer's own counting as the first. All of this is computed when the block
+ * is proposed, from the hosts that are up then; the proposer then sleeps until the commit or
+ * the round's deadline, so a round costs one SimGrid activity however many nodes there are. */
+#include <math.h>
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+
+#include "protocols/ledger/ledger_state.h"
+#include "sim/base/rng.h"
+#include "sim/engine/overlay.h"
+
+static void *alloc_or_die(size_t n, size_t size)
+{
+  void *p = calloc(n ? n : 1, size);
+  xbt_assert(p, "out of memory");
+  return p;
+}
+
+void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_full)
+{
+  struct world *w = s->ledger->world;
+  struct shard_mesh *m = alloc_or_die(1, sizeof(*m));
+  m->n = s->n_validators + n_full;
+  m->members = alloc_or_die(m->n, sizeof(size_t));
+  unsigned *region = alloc_or_die(m->n, sizeof(unsigned));
+  for (unsigned i = 0; i < m->n; i++) {
+    m->members[i] = i < s->n_validators ? s->validators[i].provider
+                                        : full_nodes[i - s->n_validators];
+    region[i] = w->providers[m->members[i]].region_index;
+  }
+  m->overlay_rng = rng_stream(w->sc->seed, "ledger-overlay", s->id);
+  m->gossip_rng = rng_stream(w->sc->seed, "ledger-mesh", s->id);
+  m->overlay = overlay_draw(&w->sc->network, m->n, region, m->overlay_rng);
+  overlay_measure_links(m->overlay, w, m->members);
+  m->gossip = gossip_new(m->overlay, &s->ledger->conf->gossip, m->gossip_rng);
+  m->up = alloc_or_die(m->n, sizeof(bool));
+  m->hold = alloc_or_die(m->n, sizeof(double));
+  m->sorted = alloc_or_die(m->n, sizeof(double));
+  m->vote_at = alloc_or_die(s->n_validators, sizeof(double));
+  free(region);
+  s->mesh = m;
+}
+
+void ledger_mesh_free(struct shard_mesh *m)
+{
+  if (!m)
+    return;
+  gossip_free(m->gossip);
+  overlay_free(m->overlay);
+  gsl_rng_free(m->overlay_rng);
+  gsl_rng_free(m->gossip_rng);
+  free(m->members);
+  free(m->up);
+  free(m->hold);
+  free(m->sorted);
+  free(m->vote_at);
+  free(m);
+}
+
+static int ascending(const void *x, const void *y)
+{
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+/* Reach times of the block proposed at t0 among the nodes that were up, into the histograms
+ * when the proposal is inside the measurement window. */
+static void record_reach(struct shard *s, double t0)
+{
+  struct shard_mesh *m = s->mesh;
+  struct ledger *l = s->ledger;
+  static const double shares[] = {0.5, 0.9, 1.0};
+  size_t eligible = 0;
+  for (unsigned i = 0; i < m->n; i++)
+    if (m->up[i])
+      m->sorted[eligible++] = m->hold[i];
+  qsort(m->sorted, eligible, sizeof(double), ascending);
+  if (!metrics_in_window(l->world->metrics, t0))
+    return;
+  for (int k = 0; k < 3; k++) {
+    double reach = gossip_reach(m->sorted, eligible, t0, shares[k]);
+    if (reach >= 0)
+      hist_add(l->reach[k], reach, 1);
+  }
+}
+
+/* When validator v's vote on b reaches the proposer: it holds the block, checks it, and
+ * sends 164 bytes on the route to the proposer. */
+static double vote_arrival(const struct block *b, unsigned v, double held_at)
+{
+  const struct shard *s = b->shard;
+  const struct world *w = s->ledger->world;
+  const struct provider *voter = &w->providers[s->validators[v].provider];
+  sg_host_t proposer = w->providers[s->validators[b->proposer].provider].host;
+  double latency = sg_host_get_route_latency(voter->host, proposer);
+  double rate = sg_host_get_route_bandwidth(voter->host, proposer);
+  return held_at + ledger_check_seconds(w, voter, b->n_tx) + latency + LEDGER_VOTE_BYTES / rate;
+}
+
+/* The time the quorum-th vote arrives (the proposer's own is the first), +infinity when too
+ * few validators hold the block; counts the validators that hold it into b, and leaves the
+ * other validators' vote times in m->vote_at, sorted (*n_votes of them). */
+static double quorum_time(struct block *b, double t0, unsigned *n_out)
+{
+  struct shard *s = b->shard;
+  struct shard_mesh *m = s->mesh;
+  unsigned need = s->quorum_count - 1, n_votes = 0;
+  for (unsigned v = 0; v < s->n_validators; v++) {
+    if (v == b->proposer || !isfinite(m->hold[v]))
+      continue;
+    b->received++;
+    b->last_received_at = fmax(b->last_received_at, m->hold[v]);
+    if (need > 0)
+      m->vote_at[n_votes++] = vote_arrival(b, v, m->hold[v]);
+  }
+  *n_out = n_votes;
+  if (need == 0)
+    return t0;
+  qsort(m->vote_at, n_votes, sizeof(double), ascending);
+  return n_votes < need ? INFINITY : m->vote_at[need - 1];
+}
+
+void ledger_mesh_round(struct block *b, double deadline)
+{
+  struct shard *s = b->shard;
+  struct shard_mesh *m = s->mesh;
+  const struct world *w = s->ledger->world;
+  double t0 = simgrid_get_clock();
+  for (unsigned i = 0; i < m->n; i++)
+    m->up[i] = sg_host_is_on(w->providers[m->members[i]].host);
+  gossip_spread(m->gossip, b->proposer, t0, b->bytes, b->n_tx, m->up, m->hold);
+  record_reach(s, t0);
+  unsigned n_votes;
+  double commit = quorum_time(b, t0, &n_votes);
+  double end = fmin(commit, deadline);
+  for (unsigned i = 0; i < n_votes && m->vote_at[i] <= end && b->votes < s->quorum_count; i++)
+    b->votes++;
+  sg_actor_sleep_until(end);
+  if (commit <= deadline)
+    b->committed_at = commit;
+}
