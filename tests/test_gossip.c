@@ -114,7 +114,7 @@ static void test_flood_line(void **state)
 }
 
 /* A star's centre floods k leaves: sharing its uplink they all hold it at k B / U + L; one at
- * a time, leaf i (in connection order) at i B / U + L. */
+ * a time, each until it arrived, leaf i (in connection order) at i (B / U + L). */
 static void test_flood_star_shared_and_serial(void **state)
 {
   (void)state;
@@ -124,7 +124,7 @@ static void test_flood_star_shared_and_serial(void **state)
   double *a = spread(o, &shared, 0, NULL), *b = spread(o, &serial, 0, NULL);
   for (unsigned i = 1; i <= 5; i++) {
     assert_rel(a[i], 5 * BYTES / UPLINK + LATENCY, 1e-9);
-    assert_rel(b[i], i * BYTES / UPLINK + LATENCY, 1e-9);
+    assert_rel(b[i], i * (BYTES / UPLINK + LATENCY), 1e-9);
   }
   free(a);
   free(b);
@@ -261,8 +261,8 @@ static void test_uplink_booking_carries_over(void **state)
   bool up[] = {true, true};
   double hold[2];
   gossip_spread(g, 0, 0, BYTES, 0, up, hold);
-  gossip_spread(g, 0, 0.5, BYTES, 0, up, hold); /* the first upload runs until 1 s */
-  assert_rel(hold[1], 2 * BYTES / UPLINK + LATENCY, 1e-9);
+  gossip_spread(g, 0, 0.5, BYTES, 0, up, hold); /* the first upload holds it until 1.05 s */
+  assert_rel(hold[1], 2 * (BYTES / UPLINK + LATENCY), 1e-9);
   gossip_free(g);
   gsl_rng_free(rng);
   overlay_free(o);

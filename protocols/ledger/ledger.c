@@ -260,11 +260,31 @@ static void record_commit(struct shard *s, struct block *b)
     hist_add(l->commit_latency, b->committed_at - b->batches[i].arrival, b->batches[i].count);
 }
 
+/* Rotation, or a draw in proportion to stake (uniform when no validator has stake). */
+static unsigned choose_proposer(struct shard *s, long height, int round)
+{
+  if (s->ledger->conf->proposer == LEDGER_ROTATE)
+    return (unsigned)((height + round) % s->n_validators);
+  double total = s->stake_cumulative[s->n_validators - 1];
+  if (total <= 0)
+    return (unsigned)gsl_rng_uniform_int(s->proposer_rng, s->n_validators);
+  double x = gsl_rng_uniform(s->proposer_rng) * total;
+  unsigned lo = 0, hi = s->n_validators - 1;
+  while (lo < hi) {
+    unsigned mid = (lo + hi) / 2;
+    if (s->stake_cumulative[mid] > x)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
 /* One round: returns true when the block committed. */
 static bool run_round(struct shard *s, long height, int round)
 {
   struct world *w = s->ledger->world;
-  unsigned proposer = (unsigned)((height + round) % s->n_validators);
+  unsigned proposer = choose_proposer(s, height, round);
   struct validator *v = &s->validators[proposer];
   struct block *b = block_new(s, height, round, proposer);
   if (!sg_host_is_on(w->providers[v->provider].host)) {
@@ -353,6 +373,14 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   s->votes = sg_mailbox_by_name(name);
   for (unsigned i = 0; i < s->n_validators; i++)
     start_validator(s, i, ranked[(size_t)id * s->n_validators + i]);
+  s->proposer_rng = rng_stream(w->sc->seed, "ledger-proposer", id);
+  s->stake_cumulative = malloc(s->n_validators * sizeof(double));
+  xbt_assert(s->stake_cumulative, "out of memory");
+  for (unsigned i = 0; i < s->n_validators; i++) {
+    const struct provider *p = &w->providers[s->validators[i].provider];
+    s->stake_cumulative[i] = (i ? s->stake_cumulative[i - 1] : 0) +
+                             w->sc->classes[p->class_index].stake;
+  }
   if (ledger_uses_mesh(c->dissemination)) {
     size_t full = (size_t)c->shards * c->validators + (size_t)id * (size_t)c->full_nodes;
     ledger_mesh_deploy(s, ranked + full, (unsigned)c->full_nodes);
@@ -414,6 +442,8 @@ static void ledger_state_free(void *state)
     ledger_mesh_free(s->mesh);
     gsl_rng_free(s->mempool_rng);
     gsl_rng_free(s->gossip_rng);
+    gsl_rng_free(s->proposer_rng);
+    free(s->stake_cumulative);
   }
   free(l->shards);
   free(l);
@@ -435,6 +465,8 @@ static const struct metric_def ledger_metrics[] = {
   {"block_reach_90_p99", UNIT_TIME, "s", "mesh: proposal until 90% of the nodes up hold it"},
   {"block_reach_100_p50", UNIT_TIME, "s", "mesh: proposal until every node up holds it"},
   {"block_reach_100_p99", UNIT_TIME, "s", "mesh: proposal until every node up holds it"},
+  {"gossip_bytes_per_block", UNIT_SIZE, "B", "mesh: bytes all nodes uploaded per block"},
+  {"gossip_duplicate_share", UNIT_NUMBER, "", "mesh: share of those that reached a holder"},
   {"block_interval", UNIT_TIME, "s", "mean time between committed blocks of a shard"},
   {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
   {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},

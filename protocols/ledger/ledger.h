@@ -34,6 +34,11 @@ static inline bool ledger_uses_mesh(enum ledger_dissemination d)
   return d >= LEDGER_FLOOD;
 }
 
+/* Who proposes a height: validators in turn (CometBFT's rotation; with equal stakes a plain
+ * round robin), or drawn at random in proportion to stake each round (a proof-of-work or
+ * lottery chain: SimBlock's miners). */
+enum ledger_proposer { LEDGER_ROTATE, LEDGER_LOTTERY };
+
 /* The `ledger` section, in base units. */
 struct ledger_conf {
   long validators;             /* per shard; default 50 (0G's 11,000 TPS setup) */
@@ -45,6 +50,7 @@ struct ledger_conf {
   double part_bytes;           /* tree: blocks travel in parts of this size, default 64 KiB */
   struct gossip_conf gossip;   /* mesh protocols */
   double quorum;               /* fraction of validators, default 2/3 */
+  enum ledger_proposer proposer; /* default rotate */
   long shards;                 /* default 1 */
   double round_timeout_s;      /* round 0's; default 3 s (CometBFT's timeout_propose) */
   double round_timeout_delta_s; /* added per round of a height; default 0.5 s (CometBFT's

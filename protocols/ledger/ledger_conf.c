@@ -23,13 +23,15 @@
 
 static const char *const ledger_keys[] = {"validators", "full_nodes", "block_time",
                                           "max_block_bytes",
-                                          "dissemination", "quorum", "shards",
+                                          "dissemination", "quorum", "proposer", "shards",
                                           "round_timeout", "round_timeout_delta", NULL};
 static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", "uplink",
-                                                 "processing", "compact", NULL};
+                                                 "connection_rate", "processing", "compact",
+                                                 NULL};
 /* In enum ledger_dissemination order; the mesh kinds in gossip_protocol_names order. */
 static const char *const dissemination_kinds[] = {"direct", "tree", "flood", "announce",
                                                   "compact", "parts", NULL};
+static const char *const proposer_kinds[] = {"rotate", "lottery", NULL};
 static const char *const transaction_keys[] = {"rate", "size", NULL};
 
 /* workload.transactions: rate and size, read here (the core only checks it is a mapping); its
@@ -53,7 +55,8 @@ static bool read_transactions(cfg_t *cfg, struct ledger_conf *c)
 /* Keys that only the mesh protocols read, given to direct or tree. */
 static bool refuse_mesh_keys(cfg_t *cfg, struct cfg_node d)
 {
-  static const char *const mesh_only[] = {"uplink", "processing", "compact", NULL};
+  static const char *const mesh_only[] = {"uplink", "connection_rate", "processing", "compact",
+                                          NULL};
   bool ok = true;
   for (size_t i = 0; mesh_only[i]; i++) {
     struct cfg_node key;
@@ -121,6 +124,9 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
                          1e12, &c->max_block_bytes, false);
   ok &= parse_dissemination(cfg, section, c);
   ok &= cfg_get_quantity(cfg, section, "quorum", UNIT_NUMBER, 1e-9, 1, &c->quorum, false);
+  int proposer = c->proposer;
+  ok &= cfg_get_enum(cfg, section, "proposer", proposer_kinds, &proposer, false);
+  c->proposer = (enum ledger_proposer)proposer;
   ok &= cfg_get_int(cfg, section, "shards", &c->shards, 1, 10000, false);
   ok &= cfg_get_quantity(cfg, section, "round_timeout", UNIT_TIME, 1e-6, 1e9,
                          &c->round_timeout_s, false);
@@ -134,8 +140,9 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   return c;
 }
 
-/* An outbound degree that is not below the nodes of a shard. */
-static bool refuse_degree(cfg_t *cfg, const struct scenario *sc, long nodes)
+/* An outbound degree the scenario wrote that is not below the nodes of a shard (the default
+ * degree is cut to the nodes there are). */
+static bool check_degree(cfg_t *cfg, const struct scenario *sc, long nodes)
 {
   struct cfg_node network, overlay = {0}, at = {0};
   cfg_get(cfg, cfg_root(cfg), "network", &network, false);
@@ -143,8 +150,8 @@ static bool refuse_degree(cfg_t *cfg, const struct scenario *sc, long nodes)
     cfg_get(cfg, network, "overlay", &overlay, false);
   if (overlay.node)
     cfg_get(cfg, overlay, "outbound", &at, false);
-  if (!at.node)
-    cfg_get(cfg, cfg_root(cfg), "ledger", &at, true);
+  if (!at.node || network_max_outbound(&sc->network) < nodes)
+    return true;
   cfg_error(cfg, at, "an outbound degree of %ld needs more nodes than that in each shard, the "
             "ledger has %ld (validators + full_nodes; allowed: outbound below the nodes)",
             network_max_outbound(&sc->network), nodes);
@@ -176,8 +183,8 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
               "flood, announce, compact or parts");
     ok = false;
   }
-  if (ledger_uses_mesh(c->dissemination) && network_max_outbound(&sc->network) >= nodes)
-    ok &= refuse_degree(cfg, sc, nodes);
+  if (ledger_uses_mesh(c->dissemination))
+    ok &= check_degree(cfg, sc, nodes);
   return ok;
 }
 

@@ -122,10 +122,23 @@ static void report_reach(const struct ledger *l, metrics_t *m)
   static const char *const names[][2] = {{"block_reach_50_p50", "block_reach_50_p99"},
                                          {"block_reach_90_p50", "block_reach_90_p99"},
                                          {"block_reach_100_p50", "block_reach_100_p99"}};
-  for (int k = 0; k < 3 && l->reach[0]; k++) {
+  if (!l->reach[0])
+    return;
+  for (int k = 0; k < 3; k++) {
     metrics_summary_set(m, names[k][0], hist_quantile(l->reach[k], 0.5), "s");
     metrics_summary_set(m, names[k][1], hist_quantile(l->reach[k], 0.99), "s");
   }
+  double spreads = 0, bytes = 0, duplicates = 0, control = 0;
+  for (unsigned id = 0; id < l->n_shards; id++) {
+    const struct gossip_totals *t = gossip_totals(l->shards[id].mesh->gossip);
+    spreads += t->spreads;
+    bytes += t->payload_bytes;
+    duplicates += t->duplicate_bytes;
+    control += t->control_bytes;
+  }
+  metrics_summary_set(m, "gossip_bytes_per_block", spreads > 0 ? (bytes + control) / spreads : 0,
+                      "B");
+  metrics_summary_set(m, "gossip_duplicate_share", bytes > 0 ? duplicates / bytes : 0, "");
 }
 
 void ledger_report(void *state, struct world *w)

@@ -67,7 +67,8 @@ struct shard {
   unsigned n_validators, quorum_count;
   struct shard_mesh *mesh;  /* NULL unless the dissemination is a mesh protocol */
   arrivals_t *mempool;
-  gsl_rng *mempool_rng, *gossip_rng;
+  gsl_rng *mempool_rng, *gossip_rng, *proposer_rng;
+  double *stake_cumulative; /* lottery: running sum of the validators' stakes */
   sg_mailbox_t votes;
   struct block **blocks;
   size_t n_blocks, cap_blocks;

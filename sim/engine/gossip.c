@@ -20,7 +20,7 @@ const char *const gossip_uplink_names[] = {"shared", "serial", NULL};
 
 /* What an event is: a message arriving at a node, or a node's next upload completion. */
 enum kind { ARR_WHOLE, ARR_SKETCH, ARR_TXN, ARR_PART, ARR_INV, ARR_GETDATA, ARR_GETTXN,
-            EV_UPLOAD_DONE };
+            EV_UPLOAD_DONE, EV_UPLINK_FREE };
 
 struct event {
   double time;
@@ -69,7 +69,9 @@ struct gossip {
   const bool *up;
   double *hold;
   unsigned char *requested;    /* announce, compact: a getdata is out */
-  uint64_t *parts_held;        /* parts: a bit per part */
+  uint64_t *parts_held;        /* parts: a bit per part, per node */
+  uint64_t *parts_sent;        /* parts: per entry, the parts sent on that connection */
+  unsigned char *conn_busy;    /* parts: per entry, a part is on its way */
   unsigned char *parts_count;
   unsigned n_parts;
   double bytes, part_bytes, sketch_bytes;
@@ -167,8 +169,6 @@ static unsigned receiver_of(const struct gossip *g, size_t entry)
 static bool unneeded(const struct gossip *g, const struct upload *u)
 {
   unsigned to = receiver_of(g, u->entry);
-  if (u->kind == ARR_PART)
-    return (g->parts_held[to] >> u->part) & 1;
   return g->conf.protocol == GOSSIP_FLOOD && u->kind == ARR_WHOLE && isfinite(g->hold[to]);
 }
 
@@ -201,7 +201,7 @@ static void share_uplink(struct gossip *g, unsigned node)
   for (unsigned i = 0; i < l->n_active; i++) {
     struct upload *u = &g->uploads[l->active[i]];
     double share = capacity / (l->n_active - i);
-    u->rate = fmin(g->o->rate_Bps[u->entry], share);
+    u->rate = fmin(fmin(g->o->rate_Bps[u->entry], g->conf.connection_Bps), share);
     if (isfinite(capacity))
       capacity -= u->rate;
   }
@@ -266,10 +266,24 @@ static void send_data(struct gossip *g, unsigned node, size_t entry, double byte
 static void send_control(struct gossip *g, size_t entry, unsigned kind, double t)
 {
   const struct overlay *o = g->o;
-  double arrival = t + o->latency_s[entry] + GOSSIP_CONTROL_BYTES / o->rate_Bps[entry] +
+  double rate = fmin(o->rate_Bps[entry], g->conf.connection_Bps);
+  double arrival = t + o->latency_s[entry] + GOSSIP_CONTROL_BYTES / rate +
                    g->conf.processing_s;
   g->totals.control_bytes += GOSSIP_CONTROL_BYTES;
   schedule(g, arrival, o->reverse[entry], kind, 0);
+}
+
+static void start_part(struct gossip *g, unsigned node, size_t entry);
+
+/* Drops the queue's finished head and starts the next upload. */
+static void next_in_queue(struct gossip *g, unsigned node, struct queue *q)
+{
+  int id = q->head;
+  q->head = g->uploads[id].next;
+  if (q->head < 0)
+    q->tail = -1;
+  upload_release(g, id);
+  start_head(g, node, q);
 }
 
 /* Completes the uploads of node that are done at t and starts what their queues hold next. */
@@ -299,16 +313,28 @@ static void upload_done(struct gossip *g, unsigned node, unsigned version, doubl
   l->n_active = kept;
   for (unsigned i = 0; i < n_done; i++) {
     struct upload *u = &g->uploads[done[i]];
-    struct queue *q = queue_of(g, node, u->entry);
+    double arrival = t + g->o->latency_s[u->entry] + g->conf.processing_s;
     g->totals.payload_bytes += u->bytes;
-    schedule(g, t + g->o->latency_s[u->entry] + g->conf.processing_s, g->o->reverse[u->entry],
-             u->kind, u->part);
-    q->head = u->next;
-    if (q->head < 0)
-      q->tail = -1;
-    upload_release(g, done[i]);
-    start_head(g, node, q);
+    schedule(g, arrival, g->o->reverse[u->entry], u->kind, u->part);
+    if (u->kind == ARR_PART) {
+      size_t entry = u->entry;
+      g->conn_busy[entry] = 0;
+      upload_release(g, done[i]);
+      start_part(g, node, entry);
+    } else if (g->conf.uplink == GOSSIP_UPLINK_SERIAL) { /* the head stays until arrived */
+      schedule(g, arrival, node, EV_UPLINK_FREE, 0);
+    } else {
+      next_in_queue(g, node, queue_of(g, node, u->entry));
+    }
   }
+  reschedule(g, node);
+}
+
+/* A serial uplink's message has arrived: the next one starts. */
+static void uplink_free(struct gossip *g, unsigned node, double t)
+{
+  advance(g, node, t);
+  next_in_queue(g, node, &g->uplinks[node].serial);
   reschedule(g, node);
 }
 
@@ -333,19 +359,53 @@ static void deliver(struct gossip *g, unsigned node, size_t from, double t)
       continue;
     if (g->conf.protocol == GOSSIP_FLOOD)
       send_data(g, node, e, g->bytes, ARR_WHOLE, 0, t);
+    else if (g->requested[peer]) /* it ignores the inv: count its bytes, skip its event */
+      g->totals.control_bytes += GOSSIP_CONTROL_BYTES;
     else
       send_control(g, e, ARR_INV, t);
   }
 }
 
-static void offer_part(struct gossip *g, unsigned node, size_t from, unsigned part, double t)
+/* The k-th set bit of x (k < popcount(x)). */
+static unsigned nth_bit(uint64_t x, unsigned k)
+{
+  for (; k > 0; k--)
+    x &= x - 1;
+  return (unsigned)__builtin_ctzll(x);
+}
+
+/* An idle connection of node picks a part the peer lacks and it has not sent there yet, at
+ * random (CometBFT's gossipDataRoutine: PickRandom over the peer's missing parts), and starts
+ * it; the caller reschedules the node's uplink. */
+static void start_part(struct gossip *g, unsigned node, size_t entry)
+{
+  unsigned peer = receiver_of(g, entry);
+  if (g->conn_busy[entry] || !g->up[peer])
+    return;
+  uint64_t candidates = g->parts_held[node] & ~g->parts_held[peer] & ~g->parts_sent[entry];
+  if (!candidates)
+    return;
+  unsigned n = (unsigned)__builtin_popcountll(candidates);
+  unsigned part = nth_bit(candidates, (unsigned)gsl_rng_uniform_int(g->rng, n));
+  g->parts_sent[entry] |= (uint64_t)1 << part;
+  g->conn_busy[entry] = 1;
+  struct uplink *l = &g->uplinks[node];
+  if (l->n_active == l->cap_active) {
+    l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
+    l->active = realloc(l->active, l->cap_active * sizeof(int));
+    xbt_assert(l->active, "out of memory");
+  }
+  l->active[l->n_active++] = upload_new(g, entry, g->part_bytes, ARR_PART, part);
+}
+
+/* Node has a new part (or, at the origin, all of them): its idle connections start. */
+static void offer_parts(struct gossip *g, unsigned node, double t)
 {
   const struct overlay *o = g->o;
-  for (size_t e = o->first[node]; e < o->first[node + 1]; e++) {
-    unsigned peer = o->peer[e];
-    if (e != from && g->up[peer] && !((g->parts_held[peer] >> part) & 1))
-      send_data(g, node, e, g->part_bytes, ARR_PART, part, t);
-  }
+  advance(g, node, t);
+  for (size_t e = o->first[node]; e < o->first[node + 1]; e++)
+    start_part(g, node, e);
+  reschedule(g, node);
 }
 
 static void receive_part(struct gossip *g, unsigned node, size_t from, unsigned part, double t)
@@ -357,7 +417,7 @@ static void receive_part(struct gossip *g, unsigned node, size_t from, unsigned 
   g->parts_held[node] |= (uint64_t)1 << part;
   if (++g->parts_count[node] == g->n_parts)
     deliver(g, node, from, t);
-  offer_part(g, node, from, part, t);
+  offer_parts(g, node, t);
 }
 
 static double arrival_bytes(const struct gossip *g, unsigned kind)
@@ -425,6 +485,8 @@ gossip_t *gossip_new(const struct overlay *o, const struct gossip_conf *c, gsl_r
   g->conn_queue = alloc_or_die(entries, sizeof(*g->conn_queue));
   g->requested = alloc_or_die(o->n, 1);
   g->parts_held = alloc_or_die(o->n, sizeof(uint64_t));
+  g->parts_sent = alloc_or_die(entries, sizeof(uint64_t));
+  g->conn_busy = alloc_or_die(entries, 1);
   g->parts_count = alloc_or_die(o->n, 1);
   for (unsigned i = 0; i < o->n; i++) {
     g->compact_node[i] = c->protocol == GOSSIP_COMPACT && gsl_rng_uniform(rng) < c->compact_nodes;
@@ -447,6 +509,8 @@ void gossip_free(gossip_t *g)
   free(g->compact_node);
   free(g->requested);
   free(g->parts_held);
+  free(g->parts_sent);
+  free(g->conn_busy);
   free(g->parts_count);
   free(g->uploads);
   free(g->heap);
@@ -479,13 +543,13 @@ void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double
   g->totals.spreads++;
   if (g->conf.protocol == GOSSIP_PARTS) {
     memset(g->parts_held, 0, o->n * sizeof(uint64_t));
+    memset(g->parts_sent, 0, o->first[o->n] * sizeof(uint64_t));
     memset(g->parts_count, 0, o->n);
     cut_parts(g);
     g->parts_held[origin] = g->n_parts == 64 ? UINT64_MAX : (((uint64_t)1 << g->n_parts) - 1);
     g->parts_count[origin] = (unsigned char)g->n_parts;
     hold[origin] = t0;
-    for (unsigned p = 0; p < g->n_parts; p++)
-      offer_part(g, origin, SIZE_MAX, p, t0);
+    offer_parts(g, origin, t0);
   } else {
     deliver(g, origin, SIZE_MAX, t0);
   }
@@ -494,6 +558,8 @@ void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double
     g->totals.events++;
     if (ev.kind == EV_UPLOAD_DONE)
       upload_done(g, (unsigned)ev.at, ev.aux, ev.time);
+    else if (ev.kind == EV_UPLINK_FREE)
+      uplink_free(g, (unsigned)ev.at, ev.time);
     else
       arrive(g, &ev);
   }
@@ -523,7 +589,8 @@ double gossip_reach(const double *sorted_hold, size_t eligible, double t0, doubl
 /* CometBFT's BlockPartSizeBytes (types/params.go). */
 #define GOSSIP_DEFAULT_PART_BYTES 65536.0
 
-const char *const gossip_conf_keys[] = {"uplink", "processing", "part_size", "compact", NULL};
+const char *const gossip_conf_keys[] = {"uplink", "connection_rate", "processing", "part_size",
+                                        "compact", NULL};
 static const char *const compact_keys[] = {"nodes", "sketch_size", "miss_share",
                                            "miss_fraction", NULL};
 
@@ -531,6 +598,7 @@ void gossip_conf_defaults(struct gossip_conf *c, enum gossip_protocol protocol)
 {
   *c = (struct gossip_conf){.protocol = protocol,
                             .uplink = GOSSIP_UPLINK_SHARED,
+                            .connection_Bps = INFINITY,
                             .part_bytes = GOSSIP_DEFAULT_PART_BYTES,
                             .compact_nodes = 1,
                             .miss_share = GOSSIP_DEFAULT_MISS_SHARE,
@@ -542,6 +610,15 @@ bool gossip_conf_read(cfg_t *cfg, struct cfg_node n, struct gossip_conf *c)
   int uplink = c->uplink;
   bool ok = cfg_get_enum(cfg, n, "uplink", gossip_uplink_names, &uplink, false);
   c->uplink = (enum gossip_uplink)uplink;
+  if (ok && c->protocol == GOSSIP_PARTS && c->uplink == GOSSIP_UPLINK_SERIAL) {
+    struct cfg_node at;
+    cfg_get(cfg, n, "uplink", &at, true);
+    cfg_error(cfg, at, "parts go out on every peer connection at once (allowed: shared); "
+              "serial applies to flood, announce and compact");
+    ok = false;
+  }
+  ok &= cfg_get_quantity(cfg, n, "connection_rate", UNIT_BANDWIDTH, 1, 1e15, &c->connection_Bps,
+                         false);
   ok &= cfg_get_quantity(cfg, n, "processing", UNIT_TIME, 0, 3600, &c->processing_s, false);
   ok &= cfg_get_quantity(cfg, n, "part_size", UNIT_SIZE, 1, 1e12, &c->part_bytes, false);
   struct cfg_node compact;

@@ -10,20 +10,26 @@
  *             speak it the message is a sketch (an 88-byte header and 6-byte short ids per
  *             transaction, or a fixed size); a miss_share of those hops lack transactions and
  *             fetch miss_fraction of the message after a further round trip;
- *   parts     CometBFT's block parts: the message travels as parts, and a node sends each part
- *             it holds to each peer that lacks it, as soon as it has it (so parts pipeline).
+ *   parts     CometBFT's block parts: the message travels as parts; each peer connection of a
+ *             node that is idle sends a part the peer lacks and it has not sent there yet,
+ *             picked at random (so parts pipeline, and peers get different parts from the
+ *             origin and exchange them); the uplink is always shared.
  * A node holds the message when it has all of it; the time is recorded for every node, so
  * reach times (50%, 90%, 100% of the nodes) follow. Gossip runs to the end: every node that
  * is up and connected to the origin through nodes that are up gets the message.
  *
  * Transfers: each connection sends its messages in order, one after another (one TCP
- * connection per peer), at the rate the route allows alone (overlay.h). With uplink `shared`
+ * connection per peer), at the rate the route allows alone (overlay.h), capped by an optional
+ * connection_rate (CometBFT's p2p send_rate). With uplink `shared`
  * the connections of a node that have something to send share its uplink fairly (max-min
- * among connections whose own route is slower); with `serial` the node sends one message at a
- * time, in the order they were asked for, as SimBlock does. A message reaches the peer one
- * route latency after its last byte left, plus the receiver's processing time. An upload
+ * among connections whose own route is slower). A message reaches the peer one route latency
+ * after its last byte left, plus the receiver's processing time. With `serial` the node sends
+ * one message at a time, in the order they were asked for, each until it has arrived (a
+ * sender that waits for each transfer to complete before the next, as SimBlock's nodes and a
+ * SimGrid actor with blocking sends do). An upload
  * that would carry a flooded message or part to a peer that already holds it when its turn
- * comes is skipped: peers tell each other what they hold (CometBFT's HasBlockPart messages).
+ * comes is skipped, and a part is never sent to a peer that holds it: peers tell each other
+ * what they hold (CometBFT's HasBlockPart messages), though not what is on its way.
  * Control messages (inv, getdata, getblocktxn: 61 bytes, a Bitcoin message header and one
  * inventory entry) take the route latency and their bytes at the route's rate but do not
  * wait for the uplink.
@@ -63,6 +69,7 @@ extern const char *const gossip_uplink_names[];
 struct gossip_conf {
   enum gossip_protocol protocol;
   enum gossip_uplink uplink;
+  double connection_Bps; /* a cap on each peer connection (CometBFT's send_rate); +inf: none */
   double processing_s;   /* added to every message's arrival */
   double part_bytes;     /* parts */
   double compact_nodes;  /* share of nodes that speak compact relay (compact) */
