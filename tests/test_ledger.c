@@ -243,6 +243,62 @@ static void test_ledger_mempool_take_and_return_keep_fifo_order(void **state)
   gsl_rng_free(rng);
 }
 
+
+/* The TCP window caps a flow at window / round trip: 250 B over the 4 ms round trip of two
+ * 1 ms access links is 62,500 B/s, half the uplink, so TPS halves (network.tcp_window). */
+static void test_ledger_tcp_window_caps_a_flow(void **state)
+{
+  (void)state;
+  char *h5 = test_run_text(link_limited, "--set network.tcp_window=250B");
+  double tps;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  printf("window-limited TPS %.3f, closed form 62.5\n", tps);
+  assert_rel(tps, 62.5, 0.02);
+  free(h5);
+}
+
+/* Over the mesh, two validators are one connection: a block still crosses the proposer's
+ * uplink once (flood and parts alike), so TPS is again uplink / tx size; every block reaches
+ * both nodes, so the reach times are recorded. */
+static void test_ledger_mesh_two_validators_match_the_link(void **state)
+{
+  (void)state;
+  const char *kinds[] = {"'ledger.dissemination={kind: flood}'",
+                         "'ledger.dissemination={kind: parts}'"};
+  for (int k = 0; k < 2; k++) {
+    char *extra = NULL;
+    assert_true(asprintf(&extra, "--set %s", kinds[k]) > 0);
+    char *h5 = test_run_text(link_limited, extra);
+    double tps, reach;
+    assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+    printf("mesh %s: TPS %.3f, closed form 125\n", kinds[k], tps);
+    assert_rel(tps, 125, 0.02);
+    assert_int_equal(test_read_summary(h5, "block_reach_100_p50", &reach), 0);
+    assert_true(reach > 7.9 && reach < 8.5); /* a full 1 MB block: 8 s on 125,000 B/s */
+    free(h5);
+    free(extra);
+  }
+}
+
+/* Full nodes join the overlay (3 outbound peers each here): blocks reach the 12 nodes over
+ * several 8-second hops of 1 Mbps uplinks, so half of them hold a block well before all do. */
+static void test_ledger_full_nodes_are_reached(void **state)
+{
+  (void)state;
+  const char *extra = "--set providers.val.count=12 --set ledger.full_nodes=10 "
+                      "--set 'ledger.dissemination={kind: announce}' "
+                      "--set 'network={overlay: {outbound: 3}}'";
+  char *h5 = test_run_text(link_limited, extra);
+  double tps, reach50, reach100;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  assert_int_equal(test_read_summary(h5, "block_reach_50_p50", &reach50), 0);
+  assert_int_equal(test_read_summary(h5, "block_reach_100_p50", &reach100), 0);
+  printf("with 10 full nodes: TPS %.3f, reach 50%% %.3f s, 100%% %.3f s\n", tps, reach50,
+         reach100);
+  assert_true(reach50 > 0 && reach100 > reach50);
+  free(h5);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -250,6 +306,9 @@ int main(void)
     cmocka_unit_test(test_ledger_mempool_arrivals_are_poisson),
     cmocka_unit_test(test_ledger_mempool_take_and_return_keep_fifo_order),
     cmocka_unit_test(test_ledger_tps_limited_by_one_link),
+    cmocka_unit_test(test_ledger_tcp_window_caps_a_flow),
+    cmocka_unit_test(test_ledger_mesh_two_validators_match_the_link),
+    cmocka_unit_test(test_ledger_full_nodes_are_reached),
     cmocka_unit_test(test_ledger_rounds_lengthen_until_a_block_fits),
     cmocka_unit_test(test_ledger_gossip_pipelines_block_parts),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),

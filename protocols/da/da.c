@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
+#include <xbt/config.h>
 
 #include "protocols/da/da_state.h"
 #include "sim/base/rng.h"
@@ -96,9 +97,6 @@ static void deploy_nodes(struct da *d)
   free(node_of);
 }
 
-/* SimGrid's default network/TCP-gamma: a flow moves at most this many bytes per round trip. */
-#define DA_TCP_WINDOW_BYTES 4194304.0
-
 /* Flows an upload to the hub needs so that the TCP window does not hold it below the
  * submitter's uplink (with a 25% margin). */
 static unsigned upload_streams_needed(const struct world *w, size_t provider, sg_host_t hub)
@@ -106,7 +104,8 @@ static unsigned upload_streams_needed(const struct world *w, size_t provider, sg
   sg_host_t host = w->providers[provider].host;
   double uplink = w->sc->classes[w->providers[provider].class_index].uplink_Bps;
   double rtt = 2 * sg_host_get_route_latency(host, hub);
-  double n = ceil(1.25 * uplink * rtt / DA_TCP_WINDOW_BYTES);
+  double window = sg_cfg_get_double("network/TCP-gamma"); /* network.tcp_window */
+  double n = window > 0 ? ceil(1.25 * uplink * rtt / window) : 1;
   return n < 1 ? 1 : n > 4096 ? 4096 : (unsigned)n;
 }
 

@@ -32,8 +32,6 @@ XBT_LOG_NEW_DEFAULT_CATEGORY(market_training, "market: training jobs");
 
 /* How often a supervisor checks its nodes while a phase runs: failure detection delay. */
 #define TRAINING_POLL_S 1.0
-/* SimGrid caps a flow at TCP-gamma / (2 x route latency); its default gamma is 4 MiB. */
-#define TRAINING_TCP_GAMMA_BYTES 4194304.0
 /* With network/crosstraffic on (SimGrid's default) a flow's acknowledgements load the reverse
  * links with 5% of its rate; in a ring every uplink carries its own flow and the
  * acknowledgements of the flow coming in, so a hop runs at bandwidth / 1.05. */
@@ -278,8 +276,9 @@ static void step_closed_forms(const struct job *j, double *compute_s, double *al
                                                     w->sc->efficiency));
     const struct provider *q = &w->providers[j->nodes[j->nodes[i].ring_next].lease->provider];
     double l = sg_host_get_route_latency(p->host, q->host);
-    bw = fmin(bw, fmin(sg_host_get_route_bandwidth(p->host, q->host),
-                       TRAINING_TCP_GAMMA_BYTES / (2 * l)));
+    double window = sg_cfg_get_double("network/TCP-gamma"); /* network.tcp_window */
+    double route = sg_host_get_route_bandwidth(p->host, q->host);
+    bw = fmin(bw, window > 0 && l > 0 ? fmin(route, window / (2 * l)) : route);
     lat = fmax(lat, l);
   }
   if (sg_cfg_get_boolean("network/crosstraffic"))

@@ -2,7 +2,9 @@
  *
  * The path is walked one component at a time: a mapping key, a sequence index, or the element
  * of a sequence whose `class` or `name` is the component. The value is parsed as YAML into a
- * node of the same document and replaces the old value, or is added under a new last key. */
+ * node of the same document and replaces the old value, or is added under a new last key.
+ * Mappings the path names that the document lacks are created (`--set network.tcp_window=1MiB`
+ * in a file without `network`); a misspelt one is then refused by the reader, as in a file. */
 #include "sim/base/cfg_private.h"
 
 #include <ctype.h>
@@ -199,8 +201,10 @@ static bool place(cfg_t *cfg, const struct assignment *a, struct cfg_node parent
   return true;
 }
 
-/* The value parsed as YAML into a node of the document, or NULL after reporting. */
-static struct fy_node *build_value(cfg_t *cfg, const struct assignment *a)
+/* The value parsed as YAML into a node of the document, nested in a mapping for each of the
+ * path's components parts[first + 1 ..] above the last (those the document lacks), or NULL
+ * after reporting. */
+static struct fy_node *build_value(cfg_t *cfg, const struct assignment *a, size_t first)
 {
   const char *v = a->value;
   while (isspace((unsigned char)*v))
@@ -209,7 +213,14 @@ static struct fy_node *build_value(cfg_t *cfg, const struct assignment *a)
     set_error(cfg, a->text, "no value after '='");
     return NULL;
   }
-  struct fy_node *node = fy_node_build_from_string(cfg->doc, a->value, strlen(a->value));
+  char *text = strfmt("%s", a->value);
+  for (size_t j = a->n_parts - 1; j > first; j--) {
+    char *wrapped = strfmt("{%s: %s}", a->parts[j], text);
+    free(text);
+    text = wrapped;
+  }
+  /* The document keeps pointing into the text it was built from: it takes the copy. */
+  struct fy_node *node = fy_node_build_from_malloc_string(cfg->doc, text, strlen(text));
   if (!node)
     set_error(cfg, a->text, "the value is not valid YAML");
   return node;
@@ -226,8 +237,14 @@ bool cfg_set(cfg_t *cfg, const char *assignment)
     set_error(cfg, assignment, "the document is empty");
     goto done;
   }
-  for (size_t i = 0; i + 1 < a.n_parts && n.node; i++)
+  size_t last = a.n_parts - 1; /* the component the value goes under */
+  for (size_t i = 0; i < last && n.node; i++) {
+    if (cfg_is_mapping(n) && cfg_map_find(n, a.parts[i]) < 0) {
+      last = i; /* the rest of the path is created */
+      break;
+    }
     n = descend(cfg, &a, n, a.parts[i]);
+  }
   if (!n.node)
     goto done;
   if (!cfg_is_mapping(n) && !cfg_is_sequence(n)) {
@@ -235,10 +252,10 @@ bool cfg_set(cfg_t *cfg, const char *assignment)
               cfg_type_name(n));
     goto done;
   }
-  struct fy_node *value = build_value(cfg, &a);
+  struct fy_node *value = build_value(cfg, &a, last);
   if (!value)
     goto done;
-  ok = place(cfg, &a, n, a.parts[a.n_parts - 1], value);
+  ok = place(cfg, &a, n, a.parts[last], value);
   if (!ok)
     fy_node_free(value);
 done:

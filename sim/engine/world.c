@@ -63,21 +63,26 @@ static void raise_stack_limit(void)
     XBT_WARN("could not raise the stack limit: very large runs may overflow it");
 }
 
-static void init_engine(int *argc, char **argv)
+/* The scenario's network.tcp_window goes to SimGrid as network/TCP-gamma, after our fixed
+ * options and before the user's --cfg options, which win. */
+static void init_engine(const struct scenario *sc, int *argc, char **argv)
 {
   raise_stack_limit();
-  size_t extra = sizeof(engine_options) / sizeof(engine_options[0]);
+  size_t fixed = sizeof(engine_options) / sizeof(engine_options[0]), extra = fixed + 1;
   int n = *argc;
   char **args = calloc(n + extra + 1, sizeof(char *));
+  char *window = strfmt("--cfg=network/TCP-gamma:%.17g", sc->network.tcp_window_bytes);
   xbt_assert(args, "out of memory");
   args[0] = n > 0 ? argv[0] : "depinsim";
-  for (size_t i = 0; i < extra; i++)
+  for (size_t i = 0; i < fixed; i++)
     args[1 + i] = (char *)engine_options[i];
+  args[1 + fixed] = window;
   for (int i = 1; i < n; i++)
     args[extra + i] = argv[i]; /* user --cfg options come last and win */
   int total = n > 0 ? n + (int)extra : 1 + (int)extra;
   simgrid_init(&total, args);
   free(args); /* SimGrid copies what it keeps */
+  free(window);
 }
 
 /* Writes the generated platform to a temporary file and loads it. */
@@ -143,7 +148,7 @@ struct world *world_new(const struct scenario *sc, int *argc, char **argv, diag_
 
   w->profiles = sc->profiles;
   xbt_assert(w->profiles, "a scenario that loaded has its calibration profiles");
-  init_engine(argc, argv);
+  init_engine(sc, argc, argv);
   if (sc->platform_file) {
     if (diag_error_count(diag) == 0) /* devices are checked by platform_write otherwise */
       simgrid_load_platform(sc->platform_file);
