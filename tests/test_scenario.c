@@ -638,6 +638,71 @@ static void test_scenario_layer_validate_waits_for_core(void **state)
              NULL, 0, DEPIN_EINVAL, 1, lines);
 }
 
+
+/* The network section's bad values, each with its place and what is allowed. */
+static void test_scenario_network_bad_input(void **state)
+{
+  const char *lines[] = {
+    "s.yaml:16:15: network.tcp_window: '0B' is out of range (allowed: 1 B to 1000 TB)",
+    "s.yaml:17:56: network.overlay.region_bias: '2' is out of range (allowed: 0 to 1)",
+    "s.yaml:17:13: network.overlay: max_inbound 8 is below the outbound degree 12 (allowed: at "
+    "least as many inbound as outbound peers, or most nodes could not find peers)",
+  };
+  load_fails(state, MINIMAL "network:\n  tcp_window: 0B\n"
+                            "  overlay: {outbound: 12, max_inbound: 8, region_bias: 2}\n",
+             NULL, 0, DEPIN_EINVAL, 3, lines);
+}
+
+static void test_scenario_network_degree_distribution(void **state)
+{
+  struct fixture *f = *state;
+  const char *lines[] = {"s.yaml:15:43: network.overlay.outbound.cdf[1]: 0.4 is below the 0.5 "
+                         "before it (allowed: a non-decreasing cumulative distribution)"};
+  load_fails(state, MINIMAL "network: {overlay: {outbound: {cdf: [0.5, 0.4, 1]}}}\n", NULL, 0,
+             DEPIN_EINVAL, 1, lines);
+  diag_free(f->diag);
+  f->diag = diag_new();
+  struct scenario *sc =
+    load_ok(state, MINIMAL "network: {overlay: {outbound: {cdf: [0.5, 1]}}}\n", NULL, 0);
+  assert_int_equal(sc->network.n_outbound_cdf, 2);
+  assert_int_equal(network_max_outbound(&sc->network), 2);
+}
+
+/* The ledger refuses a written degree its shard cannot hold, the old kind name and keys of
+ * other kinds. */
+static void test_scenario_ledger_mesh_bad_input(void **state)
+{
+  struct fixture *f = *state;
+  const char *degree[] = {
+    "s.yaml:15:31: network.overlay.outbound: an outbound degree of 12 needs more nodes than "
+    "that in each shard, the ledger has 10 (validators + full_nodes; allowed: outbound below "
+    "the nodes)"};
+  load_fails(state, MINIMAL "network: {overlay: {outbound: 12}}\n"
+                            "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                            "ledger: {validators: 10, dissemination: {kind: parts}}\n",
+             NULL, 0, DEPIN_EINVAL, 1, degree);
+  diag_free(f->diag);
+  f->diag = diag_new();
+  const char *gossip[] = {
+    "s.yaml:16:48: ledger.dissemination.kind: 'gossip' is now 'tree' (the gossip tree of "
+    "SimGrid flows); the mesh protocols over the overlay are flood, announce, compact and "
+    "parts"};
+  load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                            "ledger: {validators: 10, dissemination: {kind: gossip}}\n",
+             NULL, 0, DEPIN_EINVAL, 1, gossip);
+  diag_free(f->diag);
+  f->diag = diag_new();
+  const char *mixed[] = {
+    "s.yaml:16:63: ledger.dissemination.uplink: parts go out on every peer connection at once "
+    "(allowed: shared); serial applies to flood, announce and compact",
+    "s.yaml:16:79: ledger.dissemination.fanout: fanout is the gossip tree's (kind: tree); the "
+    "mesh protocols gossip to the overlay's peers (network.overlay.outbound)"};
+  load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                            "ledger: {validators: 10, dissemination: {kind: parts, uplink: serial, "
+                            "fanout: 3}}\n",
+             NULL, 0, DEPIN_EINVAL, 2, mixed);
+}
+
 static void test_scenario_overrides(void **state)
 {
   const char *set[] = {"duration=2h", "providers.dc.count=1234", "warmup=1min",
@@ -664,7 +729,7 @@ static void test_scenario_override_bad_path(void **state)
   const char *lines[] = {
     "--set providers.gpu-farm.count=3: no item 'gpu-farm' in 'providers' (an index below 1, "
     "or a class or name)",
-    "--set durration.x=1: no key 'durration' in the document (did you mean 'duration'?)",
+    "--set durration.x=1: durration: unknown key 'durration' (did you mean 'duration'?)",
   };
   load_fails(state, MINIMAL, set, 2, DEPIN_EINVAL, 2, lines);
 }
@@ -686,6 +751,8 @@ int main(void)
     T(test_scenario_targets),                T(test_scenario_target_units),
     T(test_scenario_over_machine_memory),    T(test_scenario_platform),
     T(test_scenario_platform_errors),        T(test_scenario_every_error_reported),
+    T(test_scenario_network_bad_input),      T(test_scenario_network_degree_distribution),
+    T(test_scenario_ledger_mesh_bad_input),
     T(test_scenario_overrides),              T(test_scenario_override_bad_path),
     T(test_scenario_regions_not_a_list),     T(test_scenario_layer_validate),         T(test_scenario_layer_validate_waits_for_core),
   };

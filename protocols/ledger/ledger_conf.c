@@ -2,6 +2,7 @@
  * (workload.transactions): reading, defaults and checks. */
 #include <float.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "protocols/ledger/ledger.h"
 #include "sim/scenario/scenario.h"
@@ -76,6 +77,13 @@ static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledg
   if (!cfg_get(cfg, section, "dissemination", &d, false) || !d.node)
     return d.node == NULL;
   bool ok = cfg_check_keys(cfg, d, dissemination_keys);
+  struct cfg_node kind_node;
+  cfg_get(cfg, d, "kind", &kind_node, false);
+  if (kind_node.node && cfg_scalar(kind_node) && strcmp(cfg_scalar(kind_node), "gossip") == 0) {
+    cfg_error(cfg, kind_node, "'gossip' is now 'tree' (the gossip tree of SimGrid flows); the "
+              "mesh protocols over the overlay are flood, announce, compact and parts");
+    return false;
+  }
   int kind = c->dissemination;
   ok &= cfg_get_enum(cfg, d, "kind", dissemination_kinds, &kind, false);
   c->dissemination = (enum ledger_dissemination)kind;
@@ -88,6 +96,12 @@ static bool parse_dissemination(cfg_t *cfg, struct cfg_node section, struct ledg
   }
   gossip_conf_defaults(&c->gossip, (enum gossip_protocol)(c->dissemination - LEDGER_FLOOD));
   ok &= gossip_conf_read(cfg, d, &c->gossip);
+  struct cfg_node compact;
+  cfg_get(cfg, d, "compact", &compact, false);
+  if (compact.node && c->dissemination != LEDGER_COMPACT) {
+    cfg_error(cfg, compact, "compact applies to kind: compact");
+    ok = false;
+  }
   struct cfg_node fanout;
   cfg_get(cfg, d, "fanout", &fanout, false);
   if (fanout.node) {

@@ -192,8 +192,8 @@ static void read_outbound_cdf(cfg_t *cfg, struct cfg_node outbound, struct netwo
     }
   }
   if (ok && p[count - 1] != 1) {
-    cfg_error(cfg, cfg_seq_item(cdf, count - 1), "the last probability is %g (allowed: 1, so "
-              "that every node draws at most %zu outbound peers)", p[count - 1], count);
+    cfg_error(cfg, cfg_seq_item(cdf, count - 1), "the last probability, P(outbound <= %zu), is "
+              "%g (allowed: 1)", count, p[count - 1]);
     ok = false;
   }
   if (!ok) {
