@@ -467,6 +467,7 @@ static const struct metric_def ledger_metrics[] = {
   {"block_reach_100_p99", UNIT_TIME, "s", "mesh: proposal until every node up holds it"},
   {"gossip_bytes_per_block", UNIT_SIZE, "B", "mesh: bytes all nodes uploaded per block"},
   {"gossip_duplicate_share", UNIT_NUMBER, "", "mesh: share of those that reached a holder"},
+  {"gossip_events", UNIT_NUMBER, "", "mesh: events the gossip engine processed (its cost)"},
   {"block_interval", UNIT_TIME, "s", "mean time between committed blocks of a shard"},
   {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
   {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},

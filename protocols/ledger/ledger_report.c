@@ -128,14 +128,16 @@ static void report_reach(const struct ledger *l, metrics_t *m)
     metrics_summary_set(m, names[k][0], hist_quantile(l->reach[k], 0.5), "s");
     metrics_summary_set(m, names[k][1], hist_quantile(l->reach[k], 0.99), "s");
   }
-  double spreads = 0, bytes = 0, duplicates = 0, control = 0;
+  double spreads = 0, bytes = 0, duplicates = 0, control = 0, events = 0;
   for (unsigned id = 0; id < l->n_shards; id++) {
     const struct gossip_totals *t = gossip_totals(l->shards[id].mesh->gossip);
     spreads += t->spreads;
     bytes += t->payload_bytes;
     duplicates += t->duplicate_bytes;
     control += t->control_bytes;
+    events += t->events;
   }
+  metrics_summary_set(m, "gossip_events", events, "");
   metrics_summary_set(m, "gossip_bytes_per_block", spreads > 0 ? (bytes + control) / spreads : 0,
                       "B");
   metrics_summary_set(m, "gossip_duplicate_share", bytes > 0 ? duplicates / bytes : 0, "");

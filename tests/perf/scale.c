@@ -39,7 +39,7 @@ static const char scenario_template[] =
   "     region: [us-east, eu-west, ap-south], uplink: 50Mbps, downlink: 500Mbps, latency: 15ms,\n"
   "     availability: {mtbf: 36h, mttr: 8h}, stake: 200}\n"
   "workload: {transactions: {rate: 11000/s, size: 250B}}\n"
-  "ledger: {validators: 50, block_time: 500ms, dissemination: {kind: tree, fanout: 8}}\n";
+  "ledger: {validators: 50, block_time: 500ms, dissemination: {kind: parts}}\n";
 
 static int run_size(const char *bin, long providers, const char *duration, double duration_s)
 {
