@@ -100,10 +100,11 @@ static void propose_block(struct world *w, struct block *b)
   }
 }
 
+/* The block's signatures split evenly over the node's cores, each at the profile's one-core
+ * rate. */
 double ledger_check_seconds(const struct world *w, const struct provider *p, double n_tx)
 {
-  (void)w;
-  double rate = p->device->sig_verify_per_s;
+  double rate = p->device->sig_verify_per_s * w->sc->classes[p->class_index].cpu_cores;
   return rate > 0 ? n_tx / rate : 0;
 }
 

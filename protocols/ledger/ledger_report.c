@@ -87,13 +87,15 @@ static int descending(const void *x, const void *y)
 }
 
 /* Every transaction is checked by a quorum of validators, so a shard commits no faster than
- * the quorum-th fastest of them verifies signatures. */
+ * the quorum-th fastest of them verifies signatures (on all its cores). */
 static double validation_bound(const struct shard *s, const struct world *w)
 {
   double *rates = malloc(s->n_validators * sizeof(double));
   xbt_assert(rates, "out of memory");
-  for (unsigned i = 0; i < s->n_validators; i++)
-    rates[i] = w->providers[s->validators[i].provider].device->sig_verify_per_s;
+  for (unsigned i = 0; i < s->n_validators; i++) {
+    const struct provider *p = &w->providers[s->validators[i].provider];
+    rates[i] = p->device->sig_verify_per_s * w->sc->classes[p->class_index].cpu_cores;
+  }
   qsort(rates, s->n_validators, sizeof(double), descending);
   double bound = rates[s->quorum_count - 1];
   free(rates);

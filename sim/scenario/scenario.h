@@ -53,6 +53,8 @@ struct provider_class {
   long count;
   char *gpu;             /* a device name of the calibration profiles */
   int gpus_per_node;
+  int cpu_cores;         /* cores that check signatures in parallel; default 1, the core the
+                            calibration profile's Ed25519 rate was measured on */
   size_t *regions;       /* indices into scenario.regions; hosts spread evenly over them */
   size_t n_regions;
   double uplink_Bps, downlink_Bps;

@@ -15,7 +15,8 @@
 #define BEHAVIOR_SUM_TOLERANCE 1e-9
 
 static const char *const class_keys[] = {
-  "class", "count", "gpu", "gpus_per_node", "region", "uplink", "downlink", "latency",
+  "class", "count", "gpu", "gpus_per_node", "cpu_cores", "region", "uplink", "downlink",
+  "latency",
   "availability", "cost_per_hour", "stake", "behavior", "sybil_fraction", NULL,
 };
 
@@ -93,13 +94,15 @@ static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *
     cfg_error(cfg, item, "expected a mapping describing a provider class");
     return;
   }
-  long gpus = 1;
+  long gpus = 1, cores = 1;
   cfg_check_keys(cfg, item, class_keys);
   cfg_get_string(cfg, item, "class", &pc->name, true);
   cfg_get_int(cfg, item, "count", &pc->count, 1, LONG_MAX, true);
   cfg_get_string(cfg, item, "gpu", &pc->gpu, true);
   cfg_get_int(cfg, item, "gpus_per_node", &gpus, 1, 1024, false);
   pc->gpus_per_node = (int)gpus;
+  cfg_get_int(cfg, item, "cpu_cores", &cores, 1, 4096, false);
+  pc->cpu_cores = (int)cores;
   read_class_regions(cfg, item, pc, sc, platform);
   cfg_get_quantity(cfg, item, "uplink", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX, &pc->uplink_Bps,
                    true);
