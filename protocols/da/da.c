@@ -262,6 +262,7 @@ const struct depin_layer da_layer = {
   .parse = da_conf_parse,
   .validate = da_conf_validate,
   .conf_free = da_conf_free,
+  .estimate = da_estimate,
   .deploy = da_deploy,
   .finish = da_report,
   .state_free = da_state_free,

@@ -122,5 +122,7 @@ double da_dispersal_seconds(double row_bytes, long rows, double uplink_Bps, doub
 void *da_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool da_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void da_conf_free(void *conf);
+/* The run's cost for `validate` (da_conf.c): the dispersal flows and the nodes' checks. */
+void da_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost);
 
 #endif

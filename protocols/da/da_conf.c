@@ -320,3 +320,29 @@ void da_conf_free(void *conf)
   free(c->signer_class);
   free(c);
 }
+
+/* Quorums the signers' stake forms: a vote per tokens_per_vote of a node's stake (at most
+ * max_votes_per_signer), quorum_slots votes a quorum, at most max_quorums; at least one. */
+static double quorums_formed(const struct scenario *sc, const struct da_conf *c)
+{
+  double votes = 0;
+  for (size_t i = 0; i < sc->n_classes; i++)
+    if (c->signer_class && c->signer_class[i])
+      votes += (double)sc->classes[i].count *
+               fmin(floor(sc->classes[i].stake / c->tokens_per_vote),
+                    (double)c->max_votes_per_signer);
+  return fmax(1, fmin((double)c->max_quorums, floor(votes / (double)c->quorum_slots)));
+}
+
+/* Per slice, every blob is one flow to each slot's node and one check there; aggregated, each
+ * node of a quorum gets one flow a dispersal interval. A quorum's flows are in flight at once. */
+void da_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost)
+{
+  const struct da_conf *c = conf;
+  double quorums = quorums_formed(sc, c), slots = (double)c->quorum_slots;
+  if (c->grain == DA_GRAIN_PER_SLICE)
+    cost->activities += c->blob_rate_per_s * sc->duration_s * (2 * slots + 1);
+  else
+    cost->activities += sc->duration_s / c->dispersal_interval_s * slots * quorums;
+  cost->flows = fmax(cost->flows, slots * quorums);
+}

@@ -485,6 +485,7 @@ const struct depin_layer ledger_layer = {
   .parse = ledger_conf_parse,
   .validate = ledger_conf_validate,
   .conf_free = ledger_conf_free,
+  .estimate = ledger_estimate,
   .deploy = ledger_deploy,
   .finish = ledger_report,
   .state_free = ledger_state_free,

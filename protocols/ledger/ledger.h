@@ -71,6 +71,9 @@ struct ledger_conf {
 void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void ledger_conf_free(void *conf);
+/* The run's cost for `validate` (ledger_conf.c): per block, the SimGrid transfers of direct and
+ * tree, or the gossip engine's events over the mesh. */
+void ledger_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost);
 
 /* The TPS the hardware and parameters allow: min(block capacity / block_time, validator
  * uplink / (copies x tx size)) per shard, summed over shards (ledger_report.c). */

@@ -1,6 +1,7 @@
 /* ledger_conf.c: the `ledger` section of a scenario and the workload it carries
  * (workload.transactions): reading, defaults and checks. */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,4 +206,52 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
 void ledger_conf_free(void *conf)
 {
   free(conf);
+}
+
+/* Mean outbound degree of the overlay. */
+static double mean_outbound(const struct network_conf *n)
+{
+  if (!n->outbound_cdf)
+    return (double)n->outbound;
+  double mean = 0;
+  for (size_t i = 0; i < n->n_outbound_cdf; i++)
+    mean += (double)(i + 1) * (n->outbound_cdf[i] - (i ? n->outbound_cdf[i - 1] : 0));
+  return mean;
+}
+
+/* Gossip events a node costs per block, fitted to measured runs (docs/benchmarks.md): an
+ * upload is a completion and an arrival; announce and compact skip most invs (7.5 a node on
+ * scenarios/simblock-bitcoin.yaml); parts send each part over more than half of the
+ * connections (261 a node on scenarios/default.yaml: 22 parts, 20 peers). */
+static double events_per_node(const struct ledger_conf *c, double degree, double bytes)
+{
+  switch (c->dissemination) {
+  case LEDGER_FLOOD: return 2 * degree;
+  case LEDGER_PARTS: return fmax(1, fmin(GOSSIP_MAX_PARTS, ceil(bytes / c->gossip.part_bytes))) *
+                            degree / 1.7;
+  default: return degree / 4 + 3;
+  }
+}
+
+void ledger_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost)
+{
+  const struct ledger_conf *c = conf;
+  double blocks = (double)c->shards * sc->duration_s / c->block_time_s;
+  double v = (double)c->validators;
+  double offered = c->tx_rate_per_s / (double)c->shards * c->block_time_s * c->tx_bytes;
+  double bytes = fmin(c->max_block_bytes, LEDGER_HEADER_BYTES + offered);
+  if (c->dissemination == LEDGER_DIRECT) {
+    cost->activities += blocks * 3 * v; /* the block to each, its check, its vote */
+    cost->flows = fmax(cost->flows, v);
+  } else if (c->dissemination == LEDGER_TREE) {
+    double messages = fmin(16, fmax(1, ceil(bytes / c->part_bytes)));
+    cost->activities += blocks * v * (messages + 2);
+    cost->flows = fmax(cost->flows, (double)c->fanout * messages);
+  } else {
+    double nodes = v + (double)c->full_nodes;
+    double degree = fmin(2 * mean_outbound(&sc->network), nodes - 1);
+    cost->gossip_events += blocks * nodes * events_per_node(c, degree, bytes);
+    cost->gossip_nodes = fmax(cost->gossip_nodes, nodes);
+    cost->activities += 2 * blocks; /* the proposer's actor and its sleep */
+  }
 }

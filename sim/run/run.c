@@ -1,6 +1,8 @@
 /* run.c: the path of one run through the program (run.h). */
 #include "sim/run/run.h"
 
+#include "sim/run/estimate.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -165,6 +167,7 @@ int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
     if (points)
       fprintf(out, "; a sweep of %zu runs", points);
     fprintf(out, ")\n");
+    estimate_print(sc, out);
   }
   scenario_free(sc);
   free(overrides);

@@ -38,6 +38,13 @@ struct metric_def {
   const char *what;      /* one line for `inspect` and the README */
 };
 
+/* What a run will cost the engine, roughly (sim/run/estimate.h): SimGrid activities started,
+ * the most flows in flight at once, events of the gossip engine and the nodes of its largest
+ * overlay (a larger one is slower per event: its state no longer fits the caches). */
+struct run_cost {
+  double activities, flows, gossip_events, gossip_nodes;
+};
+
 struct depin_layer {
   const char *name;                 /* its scenario section and log name: "ledger" */
   const struct metric_def *metrics; /* summary metrics it reports; ends with {NULL} */
@@ -51,6 +58,9 @@ struct depin_layer {
    * validators from). Reports to diag and returns false on a problem. May be NULL. */
   bool (*validate)(const struct scenario *sc, const void *conf, cfg_t *cfg);
   void (*conf_free)(void *conf);
+  /* Adds what its part of the run will cost over the scenario's duration into *cost, for
+   * `validate`'s estimate (docs/benchmarks.md). May be NULL: the layer costs little. */
+  void (*estimate)(const struct scenario *sc, const void *conf, struct run_cost *cost);
 
   /* Creates its actors in the world (called before the engine runs). Returns its run state,
    * owned by the world until state_free. Only invariant failures abort. */
