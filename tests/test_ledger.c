@@ -332,6 +332,40 @@ static void test_ledger_checks_run_on_every_core(void **state)
   free(two);
 }
 
+/* Four validators, all connected, 10 ms access links (20 ms a hop), fast uplinks, tiny blocks:
+ * a height is the block's hop, the checks, then one vote hop to the proposer (votes: direct),
+ * or a prevote hop and a precommit hop (votes: gossip): the height takes one hop longer,
+ * 20 ms plus the vote's bytes. */
+static const char vote_rounds[] =
+  "name: vote-rounds\n"
+  "seed: 5\n"
+  "duration: 2min\n"
+  "warmup: 10s\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+  "regions: [{name: here, backbone: 1Tbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: 4, gpu: H100-SXM, region: here, uplink: 10Gbps,\n"
+  "     downlink: 10Gbps, latency: 10ms}\n"
+  "network: {overlay: {outbound: 3}}\n"
+  "workload: {transactions: {rate: 100/s, size: 100B}}\n"
+  "ledger: {validators: 4, block_time: 1ms, dissemination: {kind: flood}}\n";
+
+static void test_ledger_two_vote_rounds_add_a_hop(void **state)
+{
+  (void)state;
+  char *one = test_run_text(vote_rounds, "");
+  char *two = test_run_text(vote_rounds, "--set ledger.votes=gossip");
+  double direct, gossip;
+  assert_int_equal(test_read_summary(one, "block_interval", &direct), 0);
+  assert_int_equal(test_read_summary(two, "block_interval", &gossip), 0);
+  double hop = 0.020 + 164 / 1.25e9;
+  printf("height: votes direct %.6f s, gossip %.6f s (one hop more: %.6f s)\n", direct, gossip,
+         hop);
+  assert_rel(gossip - direct, hop, 0.05);
+  free(one);
+  free(two);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -343,6 +377,7 @@ int main(void)
     cmocka_unit_test(test_ledger_mesh_two_validators_match_the_link),
     cmocka_unit_test(test_ledger_full_nodes_are_reached),
     cmocka_unit_test(test_ledger_checks_run_on_every_core),
+    cmocka_unit_test(test_ledger_two_vote_rounds_add_a_hop),
     cmocka_unit_test(test_ledger_rounds_lengthen_until_a_block_fits),
     cmocka_unit_test(test_ledger_gossip_pipelines_block_parts),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),

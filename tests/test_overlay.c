@@ -127,6 +127,29 @@ static void test_from_edges(void **state)
   overlay_free(o);
 }
 
+/* A small message flooded along a line and across a shortcut: Dijkstra over latency, bytes at
+ * each hop's rate and the per-hop time. */
+static void test_flood_times(void **state)
+{
+  (void)state;
+  const unsigned edges[][2] = {{0, 1}, {1, 2}, {2, 3}, {0, 3}};
+  struct overlay *o = overlay_from_edges(4, edges, 4);
+  for (size_t e = 0; e < o->first[o->n]; e++) {
+    o->latency_s[e] = 0.01;
+    o->rate_Bps[e] = 1000;
+  }
+  /* the shortcut 0-3 is slow: 100 ms each way */
+  for (size_t e = o->first[0]; e < o->first[1]; e++)
+    if (o->peer[e] == 3)
+      o->latency_s[e] = o->latency_s[o->reverse[e]] = 0.1;
+  double t[4];
+  overlay_flood_times(o, 0, 100, 0.001, t); /* a hop: 10 ms + 100 ms of bytes + 1 ms */
+  assert_true(t[0] == 0);
+  assert_true(fabs(t[1] - 0.111) < 1e-12 && fabs(t[2] - 0.222) < 1e-12);
+  assert_true(fabs(t[3] - 0.201) < 1e-12); /* the shortcut: 100 + 100 + 1 ms beats 333 */
+  overlay_free(o);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -136,6 +159,7 @@ int main(void)
     cmocka_unit_test(test_same_seed_same_graph),
     cmocka_unit_test(test_small_graph_is_complete),
     cmocka_unit_test(test_from_edges),
+    cmocka_unit_test(test_flood_times),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

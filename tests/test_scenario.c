@@ -701,6 +701,14 @@ static void test_scenario_ledger_mesh_bad_input(void **state)
                             "ledger: {validators: 10, dissemination: {kind: parts, uplink: serial, "
                             "fanout: 3}}\n",
              NULL, 0, DEPIN_EINVAL, 2, mixed);
+  diag_free(f->diag);
+  f->diag = diag_new();
+  const char *votes[] = {
+    "s.yaml:16:10: ledger: votes: gossip spreads prevotes and precommits over the overlay: give "
+    "dissemination.kind flood, announce, compact or parts"};
+  load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                            "ledger: {validators: 10, votes: gossip}\n",
+             NULL, 0, DEPIN_EINVAL, 1, votes);
 }
 
 static void test_scenario_overrides(void **state)

@@ -39,6 +39,13 @@ static inline bool ledger_uses_mesh(enum ledger_dissemination d)
  * lottery chain: SimBlock's miners). */
 enum ledger_proposer { LEDGER_ROTATE, LEDGER_LOTTERY };
 
+/* How validators vote over the mesh: one vote each, straight to the proposer; or CometBFT's
+ * prevote and precommit, each gossiped to every validator over the overlay. */
+enum ledger_votes { LEDGER_VOTES_DIRECT, LEDGER_VOTES_GOSSIP };
+/* Votes gossiped in two rounds cost validators x validators vote times per block; beyond this
+ * many validators a shard is refused (use votes: direct). */
+#define LEDGER_MAX_GOSSIP_VOTERS 2048
+
 /* The `ledger` section, in base units. */
 struct ledger_conf {
   long validators;             /* per shard; default 50 (0G's 11,000 TPS setup) */
@@ -51,6 +58,7 @@ struct ledger_conf {
   struct gossip_conf gossip;   /* mesh protocols */
   double quorum;               /* fraction of validators, default 2/3 */
   enum ledger_proposer proposer; /* default rotate */
+  enum ledger_votes votes;     /* mesh only; default direct */
   long shards;                 /* default 1 */
   double round_timeout_s;      /* round 0's; default 3 s (CometBFT's timeout_propose) */
   double round_timeout_delta_s; /* added per round of a height; default 0.5 s (CometBFT's

@@ -25,7 +25,8 @@
 
 static const char *const ledger_keys[] = {"validators", "full_nodes", "block_time",
                                           "max_block_bytes",
-                                          "dissemination", "quorum", "proposer", "shards",
+                                          "dissemination", "quorum", "proposer", "votes",
+                                          "shards",
                                           "round_timeout", "round_timeout_delta", NULL};
 static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", "uplink",
                                                  "connection_rate", "processing", "compact",
@@ -34,6 +35,7 @@ static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", 
 static const char *const dissemination_kinds[] = {"direct", "tree", "flood", "announce",
                                                   "compact", "parts", NULL};
 static const char *const proposer_kinds[] = {"rotate", "lottery", NULL};
+static const char *const vote_kinds[] = {"direct", "gossip", NULL};
 static const char *const transaction_keys[] = {"rate", "size", NULL};
 
 /* workload.transactions: rate and size, read here (the core only checks it is a mapping); its
@@ -142,6 +144,9 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   int proposer = c->proposer;
   ok &= cfg_get_enum(cfg, section, "proposer", proposer_kinds, &proposer, false);
   c->proposer = (enum ledger_proposer)proposer;
+  int votes = c->votes;
+  ok &= cfg_get_enum(cfg, section, "votes", vote_kinds, &votes, false);
+  c->votes = (enum ledger_votes)votes;
   ok &= cfg_get_int(cfg, section, "shards", &c->shards, 1, 10000, false);
   ok &= cfg_get_quantity(cfg, section, "round_timeout", UNIT_TIME, 1e-6, 1e9,
                          &c->round_timeout_s, false);
@@ -200,6 +205,16 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
   }
   if (ledger_uses_mesh(c->dissemination))
     ok &= check_degree(cfg, sc, nodes);
+  if (c->votes == LEDGER_VOTES_GOSSIP && !ledger_uses_mesh(c->dissemination)) {
+    cfg_error(cfg, section, "votes: gossip spreads prevotes and precommits over the overlay: "
+              "give dissemination.kind flood, announce, compact or parts");
+    ok = false;
+  } else if (c->votes == LEDGER_VOTES_GOSSIP && c->validators > LEDGER_MAX_GOSSIP_VOTERS) {
+    cfg_error(cfg, section, "votes: gossip with %ld validators (allowed: at most %d; each "
+              "block costs validators^2 vote times; votes: direct has no limit)",
+              c->validators, LEDGER_MAX_GOSSIP_VOTERS);
+    ok = false;
+  }
   return ok;
 }
 

@@ -4,9 +4,13 @@
  * the scenario's `network` section (sim/engine/overlay.h). At a proposal the block spreads to
  * every node that is up (sim/engine/gossip.h), which gives the time each node holds it and so
  * the reach times (block_reach_50, _90, _100). Each validator then checks the block's
- * signatures and sends its vote straight to the proposer (one route latency plus the vote's
- * bytes at the route's rate, as a lone transfer); the block commits when the quorum-th vote
- * arrives, the proposer's own counting as the first. All of this is computed when the block
+ * signatures and votes. With votes: direct it sends its vote straight to the proposer (one
+ * route latency plus the vote's bytes at the route's rate, as a lone transfer); the block
+ * commits when the quorum-th vote arrives, the proposer's own counting as the first. With
+ * votes: gossip it prevotes, the prevote floods the overlay (overlay_flood_times: latency, the
+ * vote's bytes and the processing time a hop), a validator precommits once it has seen a
+ * quorum of prevotes, and the block commits at the proposer once it has seen a quorum of
+ * precommits (CometBFT's two rounds; their timeouts and the votes' uplink time are left out). All of this is computed when the block
  * is proposed, from the hosts that are up then; the proposer then sleeps until the commit or
  * the round's deadline, so a round costs one SimGrid activity however many nodes there are. */
 #include <math.h>
@@ -25,6 +29,23 @@ static void *alloc_or_die(size_t n, size_t size)
   void *p = calloc(n ? n : 1, size);
   xbt_assert(p, "out of memory");
   return p;
+}
+
+/* The time a vote takes from each validator to each other over the overlay. */
+static void measure_vote_delays(const struct shard *s, struct shard_mesh *m)
+{
+  size_t v = s->n_validators;
+  double *times = alloc_or_die(m->n, sizeof(double));
+  m->vote_delay = alloc_or_die(v * v, sizeof(double));
+  m->prevote = alloc_or_die(v, sizeof(double));
+  m->polka = alloc_or_die(v, sizeof(double));
+  for (size_t u = 0; u < v; u++) {
+    overlay_flood_times(m->overlay, (unsigned)u, LEDGER_VOTE_BYTES,
+                        s->ledger->conf->gossip.processing_s, times);
+    for (size_t x = 0; x < v; x++)
+      m->vote_delay[u * v + x] = times[x];
+  }
+  free(times);
 }
 
 void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_full)
@@ -48,6 +69,8 @@ void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_fu
   m->hold = alloc_or_die(m->n, sizeof(double));
   m->sorted = alloc_or_die(m->n, sizeof(double));
   m->vote_at = alloc_or_die(s->n_validators, sizeof(double));
+  if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP)
+    measure_vote_delays(s, m);
   free(region);
   s->mesh = m;
 }
@@ -65,6 +88,9 @@ void ledger_mesh_free(struct shard_mesh *m)
   free(m->hold);
   free(m->sorted);
   free(m->vote_at);
+  free(m->vote_delay);
+  free(m->prevote);
+  free(m->polka);
   free(m);
 }
 
@@ -131,6 +157,49 @@ static double quorum_time(struct block *b, double t0, unsigned *n_out)
   return n_votes < need ? INFINITY : m->vote_at[need - 1];
 }
 
+/* The quorum-th smallest of at[u] + delay[u x v + x] over validators u (at[u] infinite for
+ * one that does not vote): when validator x has seen a quorum of the votes sent at `at`. */
+static double quorum_seen(const struct shard *s, const double *at, unsigned x, double *scratch)
+{
+  const struct shard_mesh *m = s->mesh;
+  unsigned v = s->n_validators, n = 0;
+  for (unsigned u = 0; u < v; u++)
+    if (isfinite(at[u]))
+      scratch[n++] = at[u] + m->vote_delay[(size_t)u * v + x];
+  if (n < s->quorum_count)
+    return INFINITY;
+  qsort(scratch, n, sizeof(double), ascending);
+  return scratch[s->quorum_count - 1];
+}
+
+/* Two gossiped rounds: when the proposer has seen a quorum of precommits. Counts the
+ * validators that hold the block into b, and the precommits seen by the deadline. */
+static double two_round_time(struct block *b, double t0, double deadline)
+{
+  struct shard *s = b->shard;
+  struct shard_mesh *m = s->mesh;
+  const struct world *w = s->ledger->world;
+  for (unsigned v = 0; v < s->n_validators; v++) {
+    m->prevote[v] = INFINITY;
+    if (!isfinite(m->hold[v]))
+      continue;
+    if (v != b->proposer) {
+      b->received++;
+      b->last_received_at = fmax(b->last_received_at, m->hold[v]);
+    }
+    const struct provider *p = &w->providers[s->validators[v].provider];
+    m->prevote[v] = v == b->proposer ? t0 : m->hold[v] + ledger_check_seconds(w, p, b->n_tx);
+  }
+  for (unsigned x = 0; x < s->n_validators; x++)
+    m->polka[x] = m->up[x] ? quorum_seen(s, m->prevote, x, m->vote_at) : INFINITY;
+  double commit = quorum_seen(s, m->polka, b->proposer, m->vote_at);
+  b->votes = 0;
+  for (unsigned u = 0; u < s->n_validators; u++)
+    b->votes += m->polka[u] + m->vote_delay[(size_t)u * s->n_validators + b->proposer] <=
+                fmin(commit, deadline);
+  return commit;
+}
+
 void ledger_mesh_round(struct block *b, double deadline)
 {
   struct shard *s = b->shard;
@@ -141,12 +210,17 @@ void ledger_mesh_round(struct block *b, double deadline)
     m->up[i] = sg_host_is_on(w->providers[m->members[i]].host);
   gossip_spread(m->gossip, b->proposer, t0, b->bytes, b->n_tx, m->up, m->hold);
   record_reach(s, t0);
-  unsigned n_votes;
-  double commit = quorum_time(b, t0, &n_votes);
-  double end = fmin(commit, deadline);
-  for (unsigned i = 0; i < n_votes && m->vote_at[i] <= end && b->votes < s->quorum_count; i++)
-    b->votes++;
-  sg_actor_sleep_until(end);
+  double commit;
+  if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP) {
+    commit = two_round_time(b, t0, deadline);
+  } else {
+    unsigned n_votes;
+    commit = quorum_time(b, t0, &n_votes);
+    for (unsigned i = 0; i < n_votes && m->vote_at[i] <= fmin(commit, deadline) &&
+                         b->votes < s->quorum_count; i++)
+      b->votes++;
+  }
+  sg_actor_sleep_until(fmin(commit, deadline));
   if (commit <= deadline)
     b->committed_at = commit;
 }

@@ -58,6 +58,8 @@ struct shard_mesh {
   bool *up;                 /* scratch: who is up at a proposal */
   double *hold, *sorted;    /* scratch: when each node holds the block */
   double *vote_at;          /* scratch: when each validator's vote reaches the proposer */
+  double *vote_delay;       /* votes: gossip: V x V, [u x V + x] a vote from u to x */
+  double *prevote, *polka;  /* scratch: a validator's prevote; when it saw 2/3 of them */
 };
 
 struct shard {

@@ -251,3 +251,63 @@ void overlay_measure_links(struct overlay *o, const struct world *w, const size_
     o->uplink_Bps[i] = uplink > 0 ? uplink : INFINITY;
   }
 }
+
+/* A binary heap of (time, node) for Dijkstra; stale entries are skipped when popped. */
+struct timed {
+  double t;
+  unsigned node;
+};
+
+static void push_timed(struct timed *h, size_t *n, struct timed x)
+{
+  size_t i = (*n)++;
+  while (i > 0 && h[(i - 1) / 2].t > x.t) {
+    h[i] = h[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h[i] = x;
+}
+
+static struct timed pop_timed(struct timed *h, size_t *n)
+{
+  struct timed top = h[0], last = h[--*n];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= *n)
+      break;
+    if (c + 1 < *n && h[c + 1].t < h[c].t)
+      c++;
+    if (h[c].t >= last.t)
+      break;
+    h[i] = h[c];
+    i = c;
+  }
+  if (*n > 0)
+    h[i] = last;
+  return top;
+}
+
+void overlay_flood_times(const struct overlay *o, unsigned source, double bytes,
+                         double per_hop_s, double *out)
+{
+  struct timed *heap = alloc_or_die(o->first[o->n] + 1, sizeof(*heap));
+  size_t n = 0;
+  for (unsigned i = 0; i < o->n; i++)
+    out[i] = INFINITY;
+  out[source] = 0;
+  push_timed(heap, &n, (struct timed){0, source});
+  while (n > 0) {
+    struct timed x = pop_timed(heap, &n);
+    if (x.t > out[x.node])
+      continue;
+    for (size_t e = o->first[x.node]; e < o->first[x.node + 1]; e++) {
+      double t = x.t + o->latency_s[e] + bytes / o->rate_Bps[e] + per_hop_s;
+      if (t < out[o->peer[e]]) {
+        out[o->peer[e]] = t;
+        push_timed(heap, &n, (struct timed){t, o->peer[e]});
+      }
+    }
+  }
+  free(heap);
+}

@@ -48,6 +48,14 @@ void overlay_free(struct overlay *o);
  * the provider's class (or its host's route to itself in a user's platform). */
 void overlay_measure_links(struct overlay *o, const struct world *w, const size_t *members);
 
+/* When a small message of `bytes` flooded from node source reaches each node, counted from its
+ * start (out, n entries; +infinity where the graph does not reach): each hop costs its route
+ * latency, the bytes at the route's rate, and per_hop_s at the receiver; uplinks are not
+ * queued (the message is small next to what they carry). Dijkstra over the overlay: for votes
+ * and other messages every node relays. Out of memory asserts. */
+void overlay_flood_times(const struct overlay *o, unsigned source, double bytes,
+                         double per_hop_s, double *out);
+
 /* Node i's number of connections. */
 static inline size_t overlay_degree(const struct overlay *o, unsigned i)
 {
