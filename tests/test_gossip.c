@@ -232,6 +232,24 @@ static void test_parts_pipeline_on_a_line(void **state)
   overlay_free(o);
 }
 
+/* Checked before relayed (CheckTx): each hop of a flooded line takes the check too. */
+static void test_checks_delay_each_hop(void **state)
+{
+  (void)state;
+  struct overlay *o = line(4);
+  struct gossip_conf c = conf(GOSSIP_PARTS, GOSSIP_UPLINK_SHARED); /* the instance's own */
+  gsl_rng *rng = rng_stream(1, "test-gossip", 0);
+  gossip_t *g = gossip_new(o, &c, rng);
+  bool up[] = {true, true, true, true};
+  double check[] = {0.3, 0.2, 0.2, 0.2}, hold[4];
+  gossip_spread_checked(g, GOSSIP_FLOOD, check, 0, 0, BYTES, 0, up, hold);
+  for (unsigned k = 0; k < 4; k++) /* the origin does not check its own */
+    assert_true(fabs(hold[k] - k * (BYTES / UPLINK + LATENCY + 0.2)) < 1e-9);
+  gossip_free(g);
+  gsl_rng_free(rng);
+  overlay_free(o);
+}
+
 /* A node that is down neither receives nor relays: the line is cut behind it. */
 static void test_down_node_cuts_the_line(void **state)
 {
@@ -309,6 +327,7 @@ int main(void)
     cmocka_unit_test(test_announce_line),
     cmocka_unit_test(test_compact_line),
     cmocka_unit_test(test_parts_pipeline_on_a_line),
+    cmocka_unit_test(test_checks_delay_each_hop),
     cmocka_unit_test(test_down_node_cuts_the_line),
     cmocka_unit_test(test_uplink_booking_carries_over),
     cmocka_unit_test(test_reach),

@@ -366,6 +366,39 @@ static void test_ledger_two_vote_rounds_add_a_hop(void **state)
   free(two);
 }
 
+/* Checks at mempool entry (CometBFT's CheckTx) take the signatures off the block's critical
+ * path: the check-limited chain then commits what is offered (60,000 tx/s). */
+static void test_ledger_mempool_checks_leave_the_critical_path(void **state)
+{
+  (void)state;
+  char *h5 = test_run_text(check_limited, "--set ledger.mempool.checks=mempool");
+  double tps;
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  printf("checks at mempool entry: TPS %.0f of 60,000 offered\n", tps);
+  assert_rel(tps, 60000, 0.02);
+  free(h5);
+}
+
+/* Gossiped transactions: between two validators each batch crosses the one connection once,
+ * so the mempool uploads exactly a transaction's bytes per transaction. */
+static void test_ledger_mempool_gossip_bytes(void **state)
+{
+  (void)state;
+  char *h5 = test_run_text(check_limited, "--set providers.val.count=2 "
+                                          "--set ledger.validators=2 "
+                                          "--set ledger.mempool.gossip=true");
+  double bytes, dup, tps;
+  assert_int_equal(test_read_summary(h5, "mempool_bytes_per_tx", &bytes), 0);
+  assert_int_equal(test_read_summary(h5, "mempool_duplicate_share", &dup), 0);
+  assert_int_equal(test_read_summary(h5, "tps", &tps), 0);
+  printf("mempool gossip between two: %.3f B a transaction, duplicates %.3f, TPS %.0f\n", bytes,
+         dup, tps);
+  assert_double_equal(bytes, 100, 1e-9);
+  assert_double_equal(dup, 0, 0);
+  assert_true(tps > 0.85 * 16881); /* still check-limited */
+  free(h5);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -378,6 +411,8 @@ int main(void)
     cmocka_unit_test(test_ledger_full_nodes_are_reached),
     cmocka_unit_test(test_ledger_checks_run_on_every_core),
     cmocka_unit_test(test_ledger_two_vote_rounds_add_a_hop),
+    cmocka_unit_test(test_ledger_mempool_checks_leave_the_critical_path),
+    cmocka_unit_test(test_ledger_mempool_gossip_bytes),
     cmocka_unit_test(test_ledger_rounds_lengthen_until_a_block_fits),
     cmocka_unit_test(test_ledger_gossip_pipelines_block_parts),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),

@@ -709,6 +709,14 @@ static void test_scenario_ledger_mesh_bad_input(void **state)
   load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                             "ledger: {validators: 10, votes: gossip}\n",
              NULL, 0, DEPIN_EINVAL, 1, votes);
+  diag_free(f->diag);
+  f->diag = diag_new();
+  const char *mempool[] = {
+    "s.yaml:16:10: ledger: mempool.gossip floods transactions over the overlay: give "
+    "dissemination.kind flood, announce, compact or parts"};
+  load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
+                            "ledger: {validators: 10, mempool: {gossip: true}}\n",
+             NULL, 0, DEPIN_EINVAL, 1, mempool);
 }
 
 static void test_scenario_overrides(void **state)

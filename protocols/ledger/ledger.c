@@ -108,6 +108,12 @@ double ledger_check_seconds(const struct world *w, const struct provider *p, dou
   return rate > 0 ? n_tx / rate : 0;
 }
 
+double ledger_block_check_seconds(const struct world *w, const struct ledger_conf *c,
+                                  const struct provider *p, double n_tx)
+{
+  return c->checks == LEDGER_CHECK_MEMPOOL ? 0 : ledger_check_seconds(w, p, n_tx);
+}
+
 static void validator_handle(struct validator *v, struct block_part *part)
 {
   struct world *w = v->shard->ledger->world;
@@ -121,7 +127,8 @@ static void validator_handle(struct validator *v, struct block_part *part)
   b->received++;
   b->last_received_at = simgrid_get_clock();
   const struct provider *p = &w->providers[v->provider];
-  sg_actor_execute(world_exec_amount_for_seconds(w, p, ledger_check_seconds(w, p, b->n_tx)));
+  double check = ledger_block_check_seconds(w, b->shard->ledger->conf, p, b->n_tx);
+  sg_actor_execute(world_exec_amount_for_seconds(w, p, check));
   world_count_activity(w, 1);
   /* decided: the round ended; a proposer that died with its host was decided by the driver. */
   if (b->decided)
@@ -244,7 +251,9 @@ static void fill_block(struct shard *s, struct block *b)
 {
   const struct ledger_conf *c = s->ledger->conf;
   double capacity = floor((c->max_block_bytes - LEDGER_HEADER_BYTES) / c->tx_bytes);
-  arrivals_fill(s->mempool, simgrid_get_clock());
+  double now = simgrid_get_clock();
+  ledger_mempool_fill(s, now);
+  capacity = fmin(capacity, floor(ledger_mempool_includable(s, b->proposer, now) + 1e-9));
   b->n_tx = arrivals_take(s->mempool, capacity, &b->batches, &b->n_batches, &b->cap_batches);
   b->bytes = LEDGER_HEADER_BYTES + b->n_tx * c->tx_bytes;
   cut_parts(b);
@@ -254,6 +263,7 @@ static void record_commit(struct shard *s, struct block *b)
 {
   struct ledger *l = s->ledger;
   s->committed += b->n_tx;
+  ledger_mempool_forget(s);
   if (!metrics_in_window(l->world->metrics, b->committed_at))
     return;
   s->committed_in_window += b->n_tx;
@@ -441,6 +451,7 @@ static void ledger_state_free(void *state)
     free(s->validators);
     arrivals_free(s->mempool);
     ledger_mesh_free(s->mesh);
+    ledger_mempool_free(s);
     gsl_rng_free(s->mempool_rng);
     gsl_rng_free(s->gossip_rng);
     gsl_rng_free(s->proposer_rng);
@@ -469,6 +480,8 @@ static const struct metric_def ledger_metrics[] = {
   {"gossip_bytes_per_block", UNIT_SIZE, "B", "mesh: bytes all nodes uploaded per block"},
   {"gossip_duplicate_share", UNIT_NUMBER, "", "mesh: share of those that reached a holder"},
   {"gossip_events", UNIT_NUMBER, "", "mesh: events the gossip engine processed (its cost)"},
+  {"mempool_bytes_per_tx", UNIT_SIZE, "B", "mempool.gossip: bytes uploaded per transaction"},
+  {"mempool_duplicate_share", UNIT_NUMBER, "", "mempool.gossip: share reaching a holder"},
   {"block_interval", UNIT_TIME, "s", "mean time between committed blocks of a shard"},
   {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
   {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},

@@ -46,6 +46,11 @@ enum ledger_votes { LEDGER_VOTES_DIRECT, LEDGER_VOTES_GOSSIP };
  * many validators a shard is refused (use votes: direct). */
 #define LEDGER_MAX_GOSSIP_VOTERS 2048
 
+/* Where validators check transactions' signatures: when the block arrives, on the block's
+ * critical path; or as transactions enter each node's mempool (CometBFT's CheckTx), so that
+ * the block needs no check of its own. */
+enum ledger_checks { LEDGER_CHECK_BLOCK, LEDGER_CHECK_MEMPOOL };
+
 /* The `ledger` section, in base units. */
 struct ledger_conf {
   long validators;             /* per shard; default 50 (0G's 11,000 TPS setup) */
@@ -59,6 +64,8 @@ struct ledger_conf {
   double quorum;               /* fraction of validators, default 2/3 */
   enum ledger_proposer proposer; /* default rotate */
   enum ledger_votes votes;     /* mesh only; default direct */
+  bool mempool_gossip;         /* mesh only: transactions flood the overlay from their entry */
+  enum ledger_checks checks;   /* default block */
   long shards;                 /* default 1 */
   double round_timeout_s;      /* round 0's; default 3 s (CometBFT's timeout_propose) */
   double round_timeout_delta_s; /* added per round of a height; default 0.5 s (CometBFT's

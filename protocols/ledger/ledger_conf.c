@@ -26,7 +26,7 @@
 static const char *const ledger_keys[] = {"validators", "full_nodes", "block_time",
                                           "max_block_bytes",
                                           "dissemination", "quorum", "proposer", "votes",
-                                          "shards",
+                                          "mempool", "shards",
                                           "round_timeout", "round_timeout_delta", NULL};
 static const char *const dissemination_keys[] = {"kind", "fanout", "part_size", "uplink",
                                                  "connection_rate", "processing", "compact",
@@ -36,6 +36,23 @@ static const char *const dissemination_kinds[] = {"direct", "tree", "flood", "an
                                                   "compact", "parts", NULL};
 static const char *const proposer_kinds[] = {"rotate", "lottery", NULL};
 static const char *const vote_kinds[] = {"direct", "gossip", NULL};
+static const char *const mempool_keys[] = {"gossip", "checks", NULL};
+static const char *const check_kinds[] = {"block", "mempool", NULL};
+
+static bool parse_mempool(cfg_t *cfg, struct cfg_node section, struct ledger_conf *c)
+{
+  struct cfg_node m;
+  cfg_get(cfg, section, "mempool", &m, false);
+  if (!m.node)
+    return true;
+  if (!cfg_check_keys(cfg, m, mempool_keys))
+    return false;
+  int checks = c->checks;
+  bool ok = cfg_get_bool(cfg, m, "gossip", &c->mempool_gossip, false);
+  ok &= cfg_get_enum(cfg, m, "checks", check_kinds, &checks, false);
+  c->checks = (enum ledger_checks)checks;
+  return ok;
+}
 static const char *const transaction_keys[] = {"rate", "size", NULL};
 
 /* workload.transactions: rate and size, read here (the core only checks it is a mapping); its
@@ -144,6 +161,7 @@ void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section)
   int proposer = c->proposer;
   ok &= cfg_get_enum(cfg, section, "proposer", proposer_kinds, &proposer, false);
   c->proposer = (enum ledger_proposer)proposer;
+  ok &= parse_mempool(cfg, section, c);
   int votes = c->votes;
   ok &= cfg_get_enum(cfg, section, "votes", vote_kinds, &votes, false);
   c->votes = (enum ledger_votes)votes;
@@ -209,7 +227,19 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
     cfg_error(cfg, section, "votes: gossip spreads prevotes and precommits over the overlay: "
               "give dissemination.kind flood, announce, compact or parts");
     ok = false;
-  } else if (c->votes == LEDGER_VOTES_GOSSIP && c->validators > LEDGER_MAX_GOSSIP_VOTERS) {
+  }
+  if (c->mempool_gossip && !ledger_uses_mesh(c->dissemination)) {
+    cfg_error(cfg, section, "mempool.gossip floods transactions over the overlay: give "
+              "dissemination.kind flood, announce, compact or parts");
+    ok = false;
+  } else if (c->mempool_gossip && c->validators > LEDGER_MAX_GOSSIP_VOTERS) {
+    cfg_error(cfg, section, "mempool.gossip with %ld validators (allowed: at most %d; each "
+              "waiting batch keeps when every validator got it)", c->validators,
+              LEDGER_MAX_GOSSIP_VOTERS);
+    ok = false;
+  }
+  if (c->votes == LEDGER_VOTES_GOSSIP && c->validators > LEDGER_MAX_GOSSIP_VOTERS &&
+      ledger_uses_mesh(c->dissemination)) {
     cfg_error(cfg, section, "votes: gossip with %ld validators (allowed: at most %d; each "
               "block costs validators^2 vote times; votes: direct has no limit)",
               c->validators, LEDGER_MAX_GOSSIP_VOTERS);

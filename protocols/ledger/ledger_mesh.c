@@ -69,10 +69,22 @@ void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_fu
   m->hold = alloc_or_die(m->n, sizeof(double));
   m->sorted = alloc_or_die(m->n, sizeof(double));
   m->vote_at = alloc_or_die(s->n_validators, sizeof(double));
+  m->check_s = alloc_or_die(m->n, sizeof(double));
+  m->entry_rng = rng_stream(w->sc->seed, "ledger-tx-entry", s->id);
   if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP)
     measure_vote_delays(s, m);
   free(region);
   s->mesh = m;
+}
+
+void ledger_mesh_count(struct gossip_totals *sum, const struct gossip_totals *after,
+                       const struct gossip_totals *before)
+{
+  sum->spreads += after->spreads - before->spreads;
+  sum->events += after->events - before->events;
+  sum->payload_bytes += after->payload_bytes - before->payload_bytes;
+  sum->duplicate_bytes += after->duplicate_bytes - before->duplicate_bytes;
+  sum->control_bytes += after->control_bytes - before->control_bytes;
 }
 
 void ledger_mesh_free(struct shard_mesh *m)
@@ -89,6 +101,8 @@ void ledger_mesh_free(struct shard_mesh *m)
   free(m->sorted);
   free(m->vote_at);
   free(m->vote_delay);
+  free(m->check_s);
+  gsl_rng_free(m->entry_rng);
   free(m->prevote);
   free(m->polka);
   free(m);
@@ -131,7 +145,8 @@ static double vote_arrival(const struct block *b, unsigned v, double held_at)
   sg_host_t proposer = w->providers[s->validators[b->proposer].provider].host;
   double latency = sg_host_get_route_latency(voter->host, proposer);
   double rate = sg_host_get_route_bandwidth(voter->host, proposer);
-  return held_at + ledger_check_seconds(w, voter, b->n_tx) + latency + LEDGER_VOTE_BYTES / rate;
+  double check = ledger_block_check_seconds(w, s->ledger->conf, voter, b->n_tx);
+  return held_at + check + latency + LEDGER_VOTE_BYTES / rate;
 }
 
 /* The time the quorum-th vote arrives (the proposer's own is the first), +infinity when too
@@ -188,7 +203,9 @@ static double two_round_time(struct block *b, double t0, double deadline)
       b->last_received_at = fmax(b->last_received_at, m->hold[v]);
     }
     const struct provider *p = &w->providers[s->validators[v].provider];
-    m->prevote[v] = v == b->proposer ? t0 : m->hold[v] + ledger_check_seconds(w, p, b->n_tx);
+    m->prevote[v] = v == b->proposer
+                      ? t0
+                      : m->hold[v] + ledger_block_check_seconds(w, s->ledger->conf, p, b->n_tx);
   }
   for (unsigned x = 0; x < s->n_validators; x++)
     m->polka[x] = m->up[x] ? quorum_seen(s, m->prevote, x, m->vote_at) : INFINITY;
@@ -208,7 +225,9 @@ void ledger_mesh_round(struct block *b, double deadline)
   double t0 = simgrid_get_clock();
   for (unsigned i = 0; i < m->n; i++)
     m->up[i] = sg_host_is_on(w->providers[m->members[i]].host);
+  struct gossip_totals before = *gossip_totals(m->gossip);
   gossip_spread(m->gossip, b->proposer, t0, b->bytes, b->n_tx, m->up, m->hold);
+  ledger_mesh_count(&m->block_totals, gossip_totals(m->gossip), &before);
   record_reach(s, t0);
   double commit;
   if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP) {

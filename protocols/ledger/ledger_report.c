@@ -21,7 +21,7 @@ double ledger_backlog(void *state)
   struct ledger *l = state;
   double n = 0;
   for (unsigned i = 0; i < l->n_shards; i++) {
-    arrivals_fill(l->shards[i].mempool, simgrid_get_clock());
+    ledger_mempool_fill(&l->shards[i], simgrid_get_clock());
     n += arrivals_backlog(l->shards[i].mempool);
   }
   return n;
@@ -131,18 +131,28 @@ static void report_reach(const struct ledger *l, metrics_t *m)
     metrics_summary_set(m, names[k][1], hist_quantile(l->reach[k], 0.99), "s");
   }
   double spreads = 0, bytes = 0, duplicates = 0, control = 0, events = 0;
+  double tx = 0, tx_bytes = 0, tx_duplicates = 0;
   for (unsigned id = 0; id < l->n_shards; id++) {
-    const struct gossip_totals *t = gossip_totals(l->shards[id].mesh->gossip);
+    const struct shard_mesh *mesh = l->shards[id].mesh;
+    const struct gossip_totals *t = &mesh->block_totals;
     spreads += t->spreads;
     bytes += t->payload_bytes;
     duplicates += t->duplicate_bytes;
     control += t->control_bytes;
-    events += t->events;
+    events += t->events + mesh->tx_totals.events;
+    tx += mesh->tx_gossiped;
+    tx_bytes += mesh->tx_totals.payload_bytes;
+    tx_duplicates += mesh->tx_totals.duplicate_bytes;
   }
   metrics_summary_set(m, "gossip_events", events, "");
   metrics_summary_set(m, "gossip_bytes_per_block", spreads > 0 ? (bytes + control) / spreads : 0,
                       "B");
   metrics_summary_set(m, "gossip_duplicate_share", bytes > 0 ? duplicates / bytes : 0, "");
+  if (l->conf->mempool_gossip) {
+    metrics_summary_set(m, "mempool_bytes_per_tx", tx > 0 ? tx_bytes / tx : 0, "B");
+    metrics_summary_set(m, "mempool_duplicate_share", tx_bytes > 0 ? tx_duplicates / tx_bytes : 0,
+                        "");
+  }
 }
 
 void ledger_report(void *state, struct world *w)

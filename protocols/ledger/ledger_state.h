@@ -59,7 +59,19 @@ struct shard_mesh {
   double *hold, *sorted;    /* scratch: when each node holds the block */
   double *vote_at;          /* scratch: when each validator's vote reaches the proposer */
   double *vote_delay;       /* votes: gossip: V x V, [u x V + x] a vote from u to x */
+  double *check_s;          /* scratch: each node's CheckTx time for a batch */
+  gsl_rng *entry_rng;       /* mempool.gossip: the node each batch enters at */
+  struct gossip_totals block_totals, tx_totals; /* what blocks and transactions cost */
+  double tx_gossiped;
   double *prevote, *polka;  /* scratch: a validator's prevote; when it saw 2/3 of them */
+};
+
+/* A batch of transactions gossiped to a shard's nodes (mempool.gossip): where it ends in the
+ * mempool's order (cumulative items arrived), its size, and when each validator had it
+ * (hold NULL: every one from `at`, for transactions other layers submit). */
+struct tx_record {
+  double end, count, at;
+  double *hold;
 };
 
 struct shard {
@@ -68,6 +80,8 @@ struct shard {
   struct validator *validators;
   unsigned n_validators, quorum_count;
   struct shard_mesh *mesh;  /* NULL unless the dissemination is a mesh protocol */
+  struct tx_record *records; /* mempool.gossip: the batches not yet committed, in order */
+  size_t rec_head, n_records, cap_records;
   arrivals_t *mempool;
   gsl_rng *mempool_rng, *gossip_rng, *proposer_rng;
   double *stake_cumulative; /* lottery: running sum of the validators' stakes */
@@ -97,9 +111,25 @@ struct ledger {
 void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_full);
 void ledger_mesh_round(struct block *b, double deadline);
 void ledger_mesh_free(struct shard_mesh *m);
+/* Adds what a spread cost (the instance's totals after it less those before) into sum. */
+void ledger_mesh_count(struct gossip_totals *sum, const struct gossip_totals *after,
+                       const struct gossip_totals *before);
 
-/* Seconds validator provider p spends checking n_tx transactions' signatures (ledger.c). */
+/* Seconds validator provider p spends checking n_tx transactions' signatures (ledger.c); the
+ * same for a block's checks, 0 when transactions were checked entering the mempool. */
 double ledger_check_seconds(const struct world *w, const struct provider *p, double n_tx);
+double ledger_block_check_seconds(const struct world *w, const struct ledger_conf *c,
+                                  const struct provider *p, double n_tx);
+
+/* The mempool (ledger_mempool.c). Fill draws the arrivals due by now and, with mempool.gossip,
+ * floods each new batch over the overlay from a random node; push adds another layer's
+ * transactions, there at once; includable is how many transactions from the mempool's front
+ * the proposer holds at now (+infinity without gossip); forget drops committed batches. */
+void ledger_mempool_fill(struct shard *s, double now);
+void ledger_mempool_push(struct shard *s, double now, double count);
+double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now);
+void ledger_mempool_forget(struct shard *s);
+void ledger_mempool_free(struct shard *s);
 
 /* Both defined in ledger.c / ledger_report.c. */
 void ledger_report(void *state, struct world *w);

@@ -19,8 +19,7 @@ struct ledger_ticket ledger_submit(void *ledger_state, double n_tx, double bytes
   struct shard *s = &l->shards[l->next_submit_shard++ % l->n_shards];
   double slots = fmax(n_tx, ceil(bytes / l->conf->tx_bytes - 1e-9));
   double now = simgrid_get_clock();
-  arrivals_fill(s->mempool, now);
-  arrivals_push(s->mempool, now, slots);
+  ledger_mempool_push(s, now, slots);
   return (struct ledger_ticket){.shard = s->id, .position = arrivals_arrived(s->mempool)};
 }
 

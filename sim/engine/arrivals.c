@@ -69,16 +69,25 @@ static void push_front(arrivals_t *m, struct arrival_batch b)
   m->backlog += b.count;
 }
 
-void arrivals_fill(arrivals_t *m, double now)
+void arrivals_fill_each(arrivals_t *m, double now,
+                        void (*on_batch)(void *ctx, struct arrival_batch b), void *ctx)
 {
   while (m->next_tick_end <= now + 1e-12) {
     unsigned n = gsl_ran_poisson(m->rng, m->rate_per_s * m->tick_s);
     if (n > 0) {
-      push_back(m, (struct arrival_batch){m->next_tick_end, n});
+      struct arrival_batch b = {m->next_tick_end, n};
+      push_back(m, b);
       m->arrived += n;
+      if (on_batch)
+        on_batch(ctx, b);
     }
     m->next_tick_end += m->tick_s;
   }
+}
+
+void arrivals_fill(arrivals_t *m, double now)
+{
+  arrivals_fill_each(m, now, NULL, NULL);
 }
 
 double arrivals_take(arrivals_t *m, double max, struct arrival_batch **out, size_t *n_out,

@@ -24,6 +24,10 @@ void arrivals_free(arrivals_t *m);
 
 /* Draws the arrivals of every tick that ended by time now. */
 void arrivals_fill(arrivals_t *m, double now);
+/* The same, calling on_batch(ctx, batch) for each batch drawn, in order (a layer that moves
+ * arrivals over the network: the ledger's mempool gossip). */
+void arrivals_fill_each(arrivals_t *m, double now,
+                        void (*on_batch)(void *ctx, struct arrival_batch b), void *ctx);
 /* Takes up to max items from the front into out (an array that grows; *n_out batches,
  * *cap_out its capacity). Returns the number taken. */
 double arrivals_take(arrivals_t *m, double max, struct arrival_batch **out, size_t *n_out,

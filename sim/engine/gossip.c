@@ -20,7 +20,7 @@ const char *const gossip_uplink_names[] = {"shared", "serial", NULL};
 
 /* What an event is: a message arriving at a node, or a node's next upload completion. */
 enum kind { ARR_WHOLE, ARR_SKETCH, ARR_TXN, ARR_PART, ARR_INV, ARR_GETDATA, ARR_GETTXN,
-            EV_UPLOAD_DONE, EV_UPLINK_FREE };
+            EV_CHECKED, EV_UPLOAD_DONE, EV_UPLINK_FREE };
 
 struct event {
   double time;
@@ -43,12 +43,20 @@ struct queue {
   int head, tail;
 };
 
+/* Busy periods of an uplink remembered from earlier spreads (the last few). */
+#define GOSSIP_BOOKED_PERIODS 8
+
 struct uplink {
   int *active;          /* uploads being served */
   unsigned n_active, cap_active;
   double last;          /* served up to this time; nothing is served before it */
   unsigned version;
   struct queue serial;  /* the node's queue when the uplink is serial */
+  bool held;            /* serial: a sent message has not arrived yet */
+  bool busy;            /* in a busy period (sending, or serial and held) */
+  double busy_since;    /* when its current busy period began */
+  double booked[GOSSIP_BOOKED_PERIODS][2]; /* its last busy periods, [start, end) */
+  unsigned n_booked;
 };
 
 struct gossip {
@@ -66,6 +74,9 @@ struct gossip {
   size_t heap_size, heap_cap;
   uint64_t seq;
   /* the spread in progress */
+  enum gossip_protocol protocol;
+  const double *check_s;       /* per node, before it holds and relays a message; or NULL */
+  unsigned char *checking;     /* the node has the message and is checking it */
   const bool *up;
   double *hold;
   unsigned char *requested;    /* announce, compact: a getdata is out */
@@ -169,7 +180,8 @@ static unsigned receiver_of(const struct gossip *g, size_t entry)
 static bool unneeded(const struct gossip *g, const struct upload *u)
 {
   unsigned to = receiver_of(g, u->entry);
-  return g->conf.protocol == GOSSIP_FLOOD && u->kind == ARR_WHOLE && isfinite(g->hold[to]);
+  return g->protocol == GOSSIP_FLOOD && u->kind == ARR_WHOLE &&
+         (isfinite(g->hold[to]) || g->checking[to]);
 }
 
 /* Moves the served uploads of node forward to time t. */
@@ -207,13 +219,49 @@ static void share_uplink(struct gossip *g, unsigned node)
   }
 }
 
+/* An idle uplink gets an upload at t. Spreads are computed one after another, so an earlier
+ * spread may have booked this uplink after t: the new upload waits for the busy time booked
+ * after t (not the idle gaps between), as if the earlier spread's uploads went first. */
+static void wake(struct gossip *g, unsigned node, double t)
+{
+  struct uplink *l = &g->uplinks[node];
+  if (l->busy)
+    return;
+  l->busy = true;
+  double wait = 0;
+  for (unsigned i = 0; i < l->n_booked; i++)
+    wait += fmax(0, l->booked[i][1] - fmax(l->booked[i][0], t));
+  l->last = t + wait;
+  l->busy_since = l->last;
+}
+
+/* The uplink has nothing left to send at t: its busy period is remembered. */
+static void rest(struct gossip *g, unsigned node, double t)
+{
+  struct uplink *l = &g->uplinks[node];
+  if (!l->busy)
+    return;
+  l->busy = false;
+  if (l->n_booked == GOSSIP_BOOKED_PERIODS) { /* forget the oldest */
+    memmove(l->booked[0], l->booked[1], (GOSSIP_BOOKED_PERIODS - 1) * sizeof(l->booked[0]));
+    l->n_booked--;
+  }
+  if (t > l->busy_since) {
+    l->booked[l->n_booked][0] = l->busy_since;
+    l->booked[l->n_booked++][1] = t;
+  }
+}
+
 /* Schedules the node's next completion (replacing the one scheduled before). */
 static void reschedule(struct gossip *g, unsigned node)
 {
   struct uplink *l = &g->uplinks[node];
   l->version++;
-  if (l->n_active == 0)
+  if (l->n_active == 0) {
+    if (!l->held)
+      rest(g, node, l->last);
     return;
+  }
   share_uplink(g, node);
   double next = INFINITY;
   for (unsigned i = 0; i < l->n_active; i++) {
@@ -224,12 +272,13 @@ static void reschedule(struct gossip *g, unsigned node)
 }
 
 /* Serves the queue's head, skipping uploads no longer needed; returns whether one started. */
-static bool start_head(struct gossip *g, unsigned node, struct queue *q)
+static bool start_head(struct gossip *g, unsigned node, struct queue *q, double t)
 {
   struct uplink *l = &g->uplinks[node];
   while (q->head >= 0) {
     int id = q->head;
     if (!unneeded(g, &g->uploads[id])) {
+      wake(g, node, t);
       if (l->n_active == l->cap_active) {
         l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
         l->active = realloc(l->active, l->cap_active * sizeof(int));
@@ -259,7 +308,7 @@ static void send_data(struct gossip *g, unsigned node, size_t entry, double byte
   }
   q->head = q->tail = id;
   advance(g, node, t);
-  if (start_head(g, node, q))
+  if (start_head(g, node, q, t))
     reschedule(g, node);
 }
 
@@ -273,17 +322,17 @@ static void send_control(struct gossip *g, size_t entry, unsigned kind, double t
   schedule(g, arrival, o->reverse[entry], kind, 0);
 }
 
-static void start_part(struct gossip *g, unsigned node, size_t entry);
+static void start_part(struct gossip *g, unsigned node, size_t entry, double t);
 
 /* Drops the queue's finished head and starts the next upload. */
-static void next_in_queue(struct gossip *g, unsigned node, struct queue *q)
+static void next_in_queue(struct gossip *g, unsigned node, struct queue *q, double t)
 {
   int id = q->head;
   q->head = g->uploads[id].next;
   if (q->head < 0)
     q->tail = -1;
   upload_release(g, id);
-  start_head(g, node, q);
+  start_head(g, node, q, t);
 }
 
 /* Completes the uploads of node that are done at t and starts what their queues hold next. */
@@ -320,11 +369,12 @@ static void upload_done(struct gossip *g, unsigned node, unsigned version, doubl
       size_t entry = u->entry;
       g->conn_busy[entry] = 0;
       upload_release(g, done[i]);
-      start_part(g, node, entry);
+      start_part(g, node, entry, t);
     } else if (g->conf.uplink == GOSSIP_UPLINK_SERIAL) { /* the head stays until arrived */
+      l->held = true;
       schedule(g, arrival, node, EV_UPLINK_FREE, 0);
     } else {
-      next_in_queue(g, node, queue_of(g, node, u->entry));
+      next_in_queue(g, node, queue_of(g, node, u->entry), t);
     }
   }
   reschedule(g, node);
@@ -334,7 +384,8 @@ static void upload_done(struct gossip *g, unsigned node, unsigned version, doubl
 static void uplink_free(struct gossip *g, unsigned node, double t)
 {
   advance(g, node, t);
-  next_in_queue(g, node, &g->uplinks[node].serial);
+  g->uplinks[node].held = false;
+  next_in_queue(g, node, &g->uplinks[node].serial, t);
   reschedule(g, node);
 }
 
@@ -351,13 +402,13 @@ static void deliver(struct gossip *g, unsigned node, size_t from, double t)
 {
   const struct overlay *o = g->o;
   g->hold[node] = t;
-  if (g->conf.protocol == GOSSIP_PARTS)
+  if (g->protocol == GOSSIP_PARTS)
     return;
   for (size_t e = o->first[node]; e < o->first[node + 1]; e++) {
     unsigned peer = o->peer[e];
-    if (e == from || !g->up[peer] || isfinite(g->hold[peer]))
+    if (e == from || !g->up[peer] || isfinite(g->hold[peer]) || g->checking[peer])
       continue;
-    if (g->conf.protocol == GOSSIP_FLOOD)
+    if (g->protocol == GOSSIP_FLOOD)
       send_data(g, node, e, g->bytes, ARR_WHOLE, 0, t);
     else if (g->requested[peer]) /* it ignores the inv: count its bytes, skip its event */
       g->totals.control_bytes += GOSSIP_CONTROL_BYTES;
@@ -377,7 +428,7 @@ static unsigned nth_bit(uint64_t x, unsigned k)
 /* An idle connection of node picks a part the peer lacks and it has not sent there yet, at
  * random (CometBFT's gossipDataRoutine: PickRandom over the peer's missing parts), and starts
  * it; the caller reschedules the node's uplink. */
-static void start_part(struct gossip *g, unsigned node, size_t entry)
+static void start_part(struct gossip *g, unsigned node, size_t entry, double t)
 {
   unsigned peer = receiver_of(g, entry);
   if (g->conn_busy[entry] || !g->up[peer])
@@ -389,6 +440,7 @@ static void start_part(struct gossip *g, unsigned node, size_t entry)
   unsigned part = nth_bit(candidates, (unsigned)gsl_rng_uniform_int(g->rng, n));
   g->parts_sent[entry] |= (uint64_t)1 << part;
   g->conn_busy[entry] = 1;
+  wake(g, node, t);
   struct uplink *l = &g->uplinks[node];
   if (l->n_active == l->cap_active) {
     l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
@@ -404,7 +456,7 @@ static void offer_parts(struct gossip *g, unsigned node, double t)
   const struct overlay *o = g->o;
   advance(g, node, t);
   for (size_t e = o->first[node]; e < o->first[node + 1]; e++)
-    start_part(g, node, e);
+    start_part(g, node, e, t);
   reschedule(g, node);
 }
 
@@ -433,7 +485,7 @@ static double arrival_bytes(const struct gossip *g, unsigned kind)
 /* A getdata reached the holder: the sketch between two compact nodes, else the message. */
 static void answer_getdata(struct gossip *g, unsigned holder, size_t entry, double t)
 {
-  if (g->conf.protocol == GOSSIP_COMPACT && g->compact_node[holder] &&
+  if (g->protocol == GOSSIP_COMPACT && g->compact_node[holder] &&
       g->compact_node[receiver_of(g, entry)])
     send_data(g, holder, entry, g->sketch_bytes, ARR_SKETCH, 0, t);
   else
@@ -463,14 +515,22 @@ static void arrive(struct gossip *g, const struct event *ev)
   default:
     break;
   }
-  if (isfinite(g->hold[node])) {
+  if (ev->kind == EV_CHECKED) {
+    deliver(g, node, ev->at, t);
+    return;
+  }
+  if (isfinite(g->hold[node]) || g->checking[node]) {
     g->totals.duplicate_bytes += arrival_bytes(g, ev->kind);
     return;
   }
-  if (ev->kind == ARR_SKETCH && gsl_rng_uniform(g->rng) < g->conf.miss_share)
+  if (ev->kind == ARR_SKETCH && gsl_rng_uniform(g->rng) < g->conf.miss_share) {
     send_control(g, ev->at, ARR_GETTXN, t);
-  else
+  } else if (g->check_s && g->check_s[node] > 0) { /* holds and relays it once checked */
+    g->checking[node] = 1;
+    schedule(g, t + g->check_s[node], ev->at, EV_CHECKED, 0);
+  } else {
     deliver(g, node, ev->at, t);
+  }
 }
 
 /* ---- the instance ---- */
@@ -484,6 +544,7 @@ gossip_t *gossip_new(const struct overlay *o, const struct gossip_conf *c, gsl_r
   g->uplinks = alloc_or_die(o->n, sizeof(*g->uplinks));
   g->conn_queue = alloc_or_die(entries, sizeof(*g->conn_queue));
   g->requested = alloc_or_die(o->n, 1);
+  g->checking = alloc_or_die(o->n, 1);
   g->parts_held = alloc_or_die(o->n, sizeof(uint64_t));
   g->parts_sent = alloc_or_die(entries, sizeof(uint64_t));
   g->conn_busy = alloc_or_die(entries, 1);
@@ -508,6 +569,7 @@ void gossip_free(gossip_t *g)
   free(g->conn_queue);
   free(g->compact_node);
   free(g->requested);
+  free(g->checking);
   free(g->parts_held);
   free(g->parts_sent);
   free(g->conn_busy);
@@ -529,8 +591,19 @@ static void cut_parts(struct gossip *g)
 void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double n_tx,
                    const bool *up, double *hold)
 {
+  gossip_spread_checked(g, g->conf.protocol, NULL, origin, t0, bytes, n_tx, up, hold);
+}
+
+void gossip_spread_checked(gossip_t *g, enum gossip_protocol protocol, const double *check_s,
+                           unsigned origin, double t0, double bytes, double n_tx,
+                           const bool *up, double *hold)
+{
   const struct overlay *o = g->o;
   xbt_assert(origin < o->n && up[origin], "gossip from node %u, which is not up", origin);
+  xbt_assert(!check_s || protocol != GOSSIP_PARTS, "parts are relayed before any check");
+  g->protocol = protocol;
+  g->check_s = check_s;
+  memset(g->checking, 0, o->n);
   g->up = up;
   g->hold = hold;
   g->bytes = bytes;
@@ -541,7 +614,7 @@ void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double
     hold[i] = INFINITY;
   memset(g->requested, 0, o->n);
   g->totals.spreads++;
-  if (g->conf.protocol == GOSSIP_PARTS) {
+  if (g->protocol == GOSSIP_PARTS) {
     memset(g->parts_held, 0, o->n * sizeof(uint64_t));
     memset(g->parts_sent, 0, o->first[o->n] * sizeof(uint64_t));
     memset(g->parts_count, 0, o->n);

@@ -108,6 +108,13 @@ void gossip_free(gossip_t *g);
  * time node i holds the whole message, +infinity for a node never reached. */
 void gossip_spread(gossip_t *g, unsigned origin, double t0, double bytes, double n_tx,
                    const bool *up, double *hold);
+/* The same with another protocol than the instance's (on the same uplinks: a ledger's
+ * transactions flooded beside its blocks), and, when check_s is not NULL, node i holding and
+ * relaying a message check_s[i] seconds after it arrived (CometBFT's CheckTx before a
+ * transaction enters the mempool and is gossiped on; not with parts). */
+void gossip_spread_checked(gossip_t *g, enum gossip_protocol protocol, const double *check_s,
+                           unsigned origin, double t0, double bytes, double n_tx,
+                           const bool *up, double *hold);
 const struct gossip_totals *gossip_totals(const gossip_t *g);
 
 /* Reach time: sorted_hold holds the hold times of the nodes that were up, in increasing order

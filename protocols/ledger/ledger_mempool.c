@@ -1,0 +1,134 @@
+/* ledger_mempool.c: a shard's mempool, and with mempool.gossip its transactions' travel over
+ * the overlay.
+ *
+ * Transactions arrive in Poisson batches per tick (sim/engine/arrivals.h). With mempool.gossip
+ * each batch enters at a node drawn at random among those up, is checked there (with
+ * checks: mempool, CometBFT's CheckTx on the node's cores) and floods the overlay as one
+ * message (CometBFT's mempool reactor sends every transaction to every peer but its sender),
+ * each node checking it before passing it on; its bytes share the uplinks with the blocks.
+ * The proposer includes, from the mempool's front, the transactions it holds. A batch is one
+ * message however many transactions it carries: a simplification at the tick's grain (a
+ * tenth of a block time at most). */
+#include <math.h>
+#include <simgrid/host.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+
+#include "protocols/ledger/ledger_state.h"
+
+static struct tx_record *record_new(struct shard *s)
+{
+  if (s->n_records == s->cap_records) { /* grow, unrolling the ring */
+    size_t cap = s->cap_records ? 2 * s->cap_records : 64;
+    struct tx_record *r = malloc(cap * sizeof(*r));
+    xbt_assert(r, "out of memory");
+    for (size_t i = 0; i < s->n_records; i++)
+      r[i] = s->records[(s->rec_head + i) % s->cap_records];
+    free(s->records);
+    s->records = r;
+    s->rec_head = 0;
+    s->cap_records = cap;
+  }
+  struct tx_record *r = &s->records[(s->rec_head + s->n_records++) % s->cap_records];
+  *r = (struct tx_record){0};
+  return r;
+}
+
+/* A node drawn at random among those up, or -1 when none is. */
+static long entry_node(const struct shard_mesh *m)
+{
+  unsigned up = 0;
+  for (unsigned i = 0; i < m->n; i++)
+    up += m->up[i];
+  if (up == 0)
+    return -1;
+  unsigned k = (unsigned)gsl_rng_uniform_int(m->entry_rng, up);
+  for (unsigned i = 0; i < m->n; i++)
+    if (m->up[i] && k-- == 0)
+      return i;
+  return -1;
+}
+
+/* One new batch: checked at its entry node, then flooded. */
+static void spread_batch(void *ctx, struct arrival_batch b)
+{
+  struct shard *s = ctx;
+  struct shard_mesh *m = s->mesh;
+  const struct world *w = s->ledger->world;
+  const struct ledger_conf *c = s->ledger->conf;
+  struct tx_record *r = record_new(s);
+  r->end = arrivals_arrived(s->mempool);
+  r->count = b.count;
+  r->at = b.arrival;
+  for (unsigned i = 0; i < m->n; i++) {
+    const struct provider *p = &w->providers[m->members[i]];
+    m->up[i] = sg_host_is_on(p->host);
+    m->check_s[i] = c->checks == LEDGER_CHECK_MEMPOOL ? ledger_check_seconds(w, p, b.count) : 0;
+  }
+  long entry = entry_node(m);
+  if (entry < 0)
+    return; /* nobody up to take it: it waits, held by all, as without gossip */
+  struct gossip_totals before = *gossip_totals(m->gossip);
+  gossip_spread_checked(m->gossip, GOSSIP_FLOOD, m->check_s, (unsigned)entry,
+                        b.arrival + m->check_s[entry], b.count * c->tx_bytes, b.count, m->up,
+                        m->hold);
+  ledger_mesh_count(&m->tx_totals, gossip_totals(m->gossip), &before);
+  m->tx_gossiped += b.count;
+  r->hold = malloc(s->n_validators * sizeof(double));
+  xbt_assert(r->hold, "out of memory");
+  for (unsigned v = 0; v < s->n_validators; v++)
+    r->hold[v] = m->hold[v];
+}
+
+void ledger_mempool_fill(struct shard *s, double now)
+{
+  if (s->ledger->conf->mempool_gossip)
+    arrivals_fill_each(s->mempool, now, spread_batch, s);
+  else
+    arrivals_fill(s->mempool, now);
+}
+
+void ledger_mempool_push(struct shard *s, double now, double count)
+{
+  ledger_mempool_fill(s, now);
+  arrivals_push(s->mempool, now, count);
+  if (!s->ledger->conf->mempool_gossip)
+    return;
+  struct tx_record *r = record_new(s);
+  *r = (struct tx_record){.end = arrivals_arrived(s->mempool), .count = count, .at = now};
+}
+
+double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now)
+{
+  if (!s->ledger->conf->mempool_gossip)
+    return INFINITY;
+  double front = arrivals_arrived(s->mempool) - arrivals_backlog(s->mempool);
+  for (size_t i = 0; i < s->n_records; i++) {
+    const struct tx_record *r = &s->records[(s->rec_head + i) % s->cap_records];
+    if (r->end <= front + 1e-9)
+      continue;
+    double held_at = r->hold ? r->hold[proposer] : r->at;
+    if (held_at > now)
+      return fmax(0, r->end - r->count - front);
+  }
+  return INFINITY;
+}
+
+void ledger_mempool_forget(struct shard *s)
+{
+  while (s->n_records > 0) {
+    struct tx_record *r = &s->records[s->rec_head];
+    if (r->end > s->committed + 1e-9)
+      break;
+    free(r->hold);
+    s->rec_head = (s->rec_head + 1) % s->cap_records;
+    s->n_records--;
+  }
+}
+
+void ledger_mempool_free(struct shard *s)
+{
+  for (size_t i = 0; i < s->n_records; i++)
+    free(s->records[(s->rec_head + i) % s->cap_records].hold);
+  free(s->records);
+}
