@@ -37,12 +37,6 @@ static double round_timeout(const struct ledger_conf *c, int round)
   return c->round_timeout_s + round * c->round_timeout_delta_s;
 }
 
-/* Mempool tick: fine enough that arrival times are known to a tenth of a block. */
-static double mempool_tick(const struct ledger_conf *c)
-{
-  return fmin(c->block_time_s / 10, 0.05);
-}
-
 /* Whether validator `to` of b's shard can receive: one whose host is down, or whose actor has
  * not restarted since it came back, gets nothing (SimGrid refuses a transfer to a host that
  * is off, and the mailbox is the new actor's); it catches up on later blocks. */
@@ -378,7 +372,7 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   s->validators = calloc(s->n_validators, sizeof(*s->validators));
   s->mempool_rng = rng_stream(w->sc->seed, "ledger-mempool", id);
   s->gossip_rng = rng_stream(w->sc->seed, "ledger-gossip", id);
-  s->mempool = arrivals_new(c->tx_rate_per_s / c->shards, mempool_tick(c), s->mempool_rng);
+  s->mempool = arrivals_new(c->tx_rate_per_s / c->shards, ledger_mempool_tick(c), s->mempool_rng);
   xbt_assert(s->validators && s->mempool, "out of memory");
   snprintf(name, sizeof(name), "ledger-s%u-votes", id);
   s->votes = sg_mailbox_by_name(name);

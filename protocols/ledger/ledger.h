@@ -86,6 +86,9 @@ struct ledger_conf {
 void *ledger_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void ledger_conf_free(void *conf);
+/* The mempool's tick: fine enough that arrival times are known to a tenth of a block, at most
+ * 50 ms (ledger_conf.c). */
+double ledger_mempool_tick(const struct ledger_conf *c);
 /* The run's cost for `validate` (ledger_conf.c): per block, the SimGrid transfers of direct and
  * tree, or the gossip engine's events over the mesh. */
 void ledger_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost);

@@ -253,6 +253,11 @@ void ledger_conf_free(void *conf)
   free(conf);
 }
 
+double ledger_mempool_tick(const struct ledger_conf *c)
+{
+  return fmin(c->block_time_s / 10, 0.05);
+}
+
 /* Mean outbound degree of the overlay. */
 static double mean_outbound(const struct network_conf *n)
 {
@@ -296,6 +301,10 @@ void ledger_estimate(const struct scenario *sc, const void *conf, struct run_cos
     double nodes = v + (double)c->full_nodes;
     double degree = fmin(2 * mean_outbound(&sc->network), nodes - 1);
     cost->gossip_events += blocks * nodes * events_per_node(c, degree, bytes);
+    if (c->mempool_gossip) { /* a flood a mempool tick: an upload is two events */
+      cost->gossip_events +=
+        (double)c->shards * sc->duration_s / ledger_mempool_tick(c) * nodes * 2 * degree;
+    }
     cost->gossip_nodes = fmax(cost->gossip_nodes, nodes);
     cost->activities += 2 * blocks; /* the proposer's actor and its sleep */
   }
