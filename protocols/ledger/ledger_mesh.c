@@ -10,9 +10,10 @@
  * votes: gossip it prevotes, the prevote floods the overlay (overlay_flood_times: latency, the
  * vote's bytes and the processing time a hop), a validator precommits once it has seen a
  * quorum of prevotes, and the block commits at the proposer once it has seen a quorum of
- * precommits (CometBFT's two rounds; their timeouts and the votes' uplink time are left out). All of this is computed when the block
- * is proposed, from the hosts that are up then; the proposer then sleeps until the commit or
- * the round's deadline, so a round costs one SimGrid activity however many nodes there are. */
+ * precommits (CometBFT's two rounds; their timeouts and the votes' uplink time are left out).
+ * All of this is computed when the block is proposed, from the hosts that are up then; the
+ * proposer then sleeps until the commit or the round's deadline, so a round costs one SimGrid
+ * activity however many nodes there are. */
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>

@@ -82,10 +82,9 @@ struct gossip_conf {
  * CometBFT's 64 KiB parts, BIP 152 sketches that every node speaks, SimBlock's miss rate and
  * size for nodes that stay connected). */
 void gossip_conf_defaults(struct gossip_conf *c, enum gossip_protocol protocol);
-/* The keys gossip_conf_read knows, NULL-terminated, for a section's allowed keys. */
-extern const char *const gossip_conf_keys[];
-/* Reads those keys of mapping n that are present into c (the protocol is the caller's).
- * Returns false after reporting a bad value. */
+/* Reads the keys uplink, connection_rate, processing, part_size and compact of mapping n that
+ * are present into c (the protocol is the caller's; gossip_conf.c). Returns false after
+ * reporting a bad value; the caller checks which keys its section allows. */
 bool gossip_conf_read(cfg_t *cfg, struct cfg_node n, struct gossip_conf *c);
 
 typedef struct gossip gossip_t;
