@@ -71,6 +71,13 @@ static struct scenario *load_ok(void **state, const char *text, const char *cons
 }
 
 /* Loading fails with status st and exactly these diagnostics, in order. */
+/* Forgets what earlier loads of a test reported. */
+static void fresh_diag(struct fixture *f)
+{
+  diag_free(f->diag);
+  f->diag = diag_new();
+}
+
 static void load_fails(void **state, const char *text, const char *const set[], size_t n_set,
                        enum depin_status st, size_t n, const char *const lines[])
 {
@@ -660,8 +667,7 @@ static void test_scenario_network_degree_distribution(void **state)
                          "before it (allowed: a non-decreasing cumulative distribution)"};
   load_fails(state, MINIMAL "network: {overlay: {outbound: {cdf: [0.5, 0.4, 1]}}}\n", NULL, 0,
              DEPIN_EINVAL, 1, lines);
-  diag_free(f->diag);
-  f->diag = diag_new();
+  fresh_diag(f);
   struct scenario *sc =
     load_ok(state, MINIMAL "network: {overlay: {outbound: {cdf: [0.5, 1]}}}\n", NULL, 0);
   assert_int_equal(sc->network.n_outbound_cdf, 2);
@@ -681,8 +687,7 @@ static void test_scenario_ledger_mesh_bad_input(void **state)
                             "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                             "ledger: {validators: 10, dissemination: {kind: parts}}\n",
              NULL, 0, DEPIN_EINVAL, 1, degree);
-  diag_free(f->diag);
-  f->diag = diag_new();
+  fresh_diag(f);
   const char *gossip[] = {
     "s.yaml:16:48: ledger.dissemination.kind: 'gossip' is now 'tree' (the gossip tree of "
     "SimGrid flows); the mesh protocols over the overlay are flood, announce, compact and "
@@ -690,8 +695,7 @@ static void test_scenario_ledger_mesh_bad_input(void **state)
   load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                             "ledger: {validators: 10, dissemination: {kind: gossip}}\n",
              NULL, 0, DEPIN_EINVAL, 1, gossip);
-  diag_free(f->diag);
-  f->diag = diag_new();
+  fresh_diag(f);
   const char *mixed[] = {
     "s.yaml:16:63: ledger.dissemination.uplink: parts go out on every peer connection at once "
     "(allowed: shared); serial applies to flood, announce and compact",
@@ -701,16 +705,14 @@ static void test_scenario_ledger_mesh_bad_input(void **state)
                             "ledger: {validators: 10, dissemination: {kind: parts, uplink: serial, "
                             "fanout: 3}}\n",
              NULL, 0, DEPIN_EINVAL, 2, mixed);
-  diag_free(f->diag);
-  f->diag = diag_new();
+  fresh_diag(f);
   const char *votes[] = {
     "s.yaml:16:10: ledger: votes: gossip spreads prevotes and precommits over the overlay: give "
     "dissemination.kind flood, announce, compact or parts"};
   load_fails(state, MINIMAL "workload: {transactions: {rate: 10/s, size: 250B}}\n"
                             "ledger: {validators: 10, votes: gossip}\n",
              NULL, 0, DEPIN_EINVAL, 1, votes);
-  diag_free(f->diag);
-  f->diag = diag_new();
+  fresh_diag(f);
   const char *mempool[] = {
     "s.yaml:16:10: ledger: mempool.gossip floods transactions over the overlay: give "
     "dissemination.kind flood, announce, compact or parts"};

@@ -22,24 +22,18 @@
 #include <xbt/asserts.h>
 
 #include "protocols/ledger/ledger_state.h"
+#include "sim/base/mem.h"
 #include "sim/base/rng.h"
 #include "sim/engine/overlay.h"
-
-static void *alloc_or_die(size_t n, size_t size)
-{
-  void *p = calloc(n ? n : 1, size);
-  xbt_assert(p, "out of memory");
-  return p;
-}
 
 /* The time a vote takes from each validator to each other over the overlay. */
 static void measure_vote_delays(const struct shard *s, struct shard_mesh *m)
 {
   size_t v = s->n_validators;
-  double *times = alloc_or_die(m->n, sizeof(double));
-  m->vote_delay = alloc_or_die(v * v, sizeof(double));
-  m->prevote = alloc_or_die(v, sizeof(double));
-  m->polka = alloc_or_die(v, sizeof(double));
+  double *times = mem_calloc(m->n, sizeof(double));
+  m->vote_delay = mem_calloc(v * v, sizeof(double));
+  m->prevote = mem_calloc(v, sizeof(double));
+  m->polka = mem_calloc(v, sizeof(double));
   for (size_t u = 0; u < v; u++) {
     overlay_flood_times(m->overlay, (unsigned)u, LEDGER_VOTE_BYTES,
                         s->ledger->conf->gossip.processing_s, times);
@@ -52,10 +46,10 @@ static void measure_vote_delays(const struct shard *s, struct shard_mesh *m)
 void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_full)
 {
   struct world *w = s->ledger->world;
-  struct shard_mesh *m = alloc_or_die(1, sizeof(*m));
+  struct shard_mesh *m = mem_calloc(1, sizeof(*m));
   m->n = s->n_validators + n_full;
-  m->members = alloc_or_die(m->n, sizeof(size_t));
-  unsigned *region = alloc_or_die(m->n, sizeof(unsigned));
+  m->members = mem_calloc(m->n, sizeof(size_t));
+  unsigned *region = mem_calloc(m->n, sizeof(unsigned));
   for (unsigned i = 0; i < m->n; i++) {
     m->members[i] = i < s->n_validators ? s->validators[i].provider
                                         : full_nodes[i - s->n_validators];
@@ -66,11 +60,11 @@ void ledger_mesh_deploy(struct shard *s, const size_t *full_nodes, unsigned n_fu
   m->overlay = overlay_draw(&w->sc->network, m->n, region, m->overlay_rng);
   overlay_measure_links(m->overlay, w, m->members);
   m->gossip = gossip_new(m->overlay, &s->ledger->conf->gossip, m->gossip_rng);
-  m->up = alloc_or_die(m->n, sizeof(bool));
-  m->hold = alloc_or_die(m->n, sizeof(double));
-  m->sorted = alloc_or_die(m->n, sizeof(double));
-  m->vote_at = alloc_or_die(s->n_validators, sizeof(double));
-  m->check_s = alloc_or_die(m->n, sizeof(double));
+  m->up = mem_calloc(m->n, sizeof(bool));
+  m->hold = mem_calloc(m->n, sizeof(double));
+  m->sorted = mem_calloc(m->n, sizeof(double));
+  m->vote_at = mem_calloc(s->n_validators, sizeof(double));
+  m->check_s = mem_calloc(m->n, sizeof(double));
   m->entry_rng = rng_stream(w->sc->seed, "ledger-tx-entry", s->id);
   if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP)
     measure_vote_delays(s, m);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/mem.h"
+
 
 /* What an event is: a message arriving at a node, or a node's next upload completion. */
 enum kind { ARR_WHOLE, ARR_SKETCH, ARR_TXN, ARR_PART, ARR_INV, ARR_GETDATA, ARR_GETTXN,
@@ -86,13 +88,6 @@ struct gossip {
   double bytes, part_bytes, sketch_bytes;
   struct gossip_totals totals;
 };
-
-static void *alloc_or_die(size_t n, size_t size)
-{
-  void *p = calloc(n ? n : 1, size);
-  xbt_assert(p, "out of memory allocating %zu x %zu bytes", n, size);
-  return p;
-}
 
 /* ---- the event heap ---- */
 
@@ -535,18 +530,18 @@ static void arrive(struct gossip *g, const struct event *ev)
 
 gossip_t *gossip_new(const struct overlay *o, const struct gossip_conf *c, gsl_rng *rng)
 {
-  struct gossip *g = alloc_or_die(1, sizeof(*g));
+  struct gossip *g = mem_calloc(1, sizeof(*g));
   size_t entries = o->first[o->n];
   *g = (struct gossip){.o = o, .conf = *c, .rng = rng, .free_upload = -1};
-  g->compact_node = alloc_or_die(o->n, sizeof(bool));
-  g->uplinks = alloc_or_die(o->n, sizeof(*g->uplinks));
-  g->conn_queue = alloc_or_die(entries, sizeof(*g->conn_queue));
-  g->requested = alloc_or_die(o->n, 1);
-  g->checking = alloc_or_die(o->n, 1);
-  g->parts_held = alloc_or_die(o->n, sizeof(uint64_t));
-  g->parts_sent = alloc_or_die(entries, sizeof(uint64_t));
-  g->conn_busy = alloc_or_die(entries, 1);
-  g->parts_count = alloc_or_die(o->n, 1);
+  g->compact_node = mem_calloc(o->n, sizeof(bool));
+  g->uplinks = mem_calloc(o->n, sizeof(*g->uplinks));
+  g->conn_queue = mem_calloc(entries, sizeof(*g->conn_queue));
+  g->requested = mem_calloc(o->n, 1);
+  g->checking = mem_calloc(o->n, 1);
+  g->parts_held = mem_calloc(o->n, sizeof(uint64_t));
+  g->parts_sent = mem_calloc(entries, sizeof(uint64_t));
+  g->conn_busy = mem_calloc(entries, 1);
+  g->parts_count = mem_calloc(o->n, 1);
   for (unsigned i = 0; i < o->n; i++) {
     g->compact_node[i] = c->protocol == GOSSIP_COMPACT && gsl_rng_uniform(rng) < c->compact_nodes;
     g->uplinks[i].serial = (struct queue){-1, -1};

@@ -9,6 +9,7 @@
 #include <xbt/asserts.h>
 #include <xbt/config.h>
 
+#include "sim/base/mem.h"
 #include "sim/engine/world.h"
 #include "sim/scenario/scenario.h"
 
@@ -24,13 +25,6 @@ struct draft {
   unsigned (*edges)[2];
   size_t n_edges, cap_edges;
 };
-
-static void *alloc_or_die(size_t n, size_t size)
-{
-  void *p = calloc(n ? n : 1, size);
-  xbt_assert(p, "out of memory allocating %zu x %zu bytes", n, size);
-  return p;
-}
 
 static bool connected(const struct draft *d, unsigned u, unsigned v)
 {
@@ -68,10 +62,10 @@ static void connect(struct draft *d, unsigned u, unsigned v)
 static struct draft draft_new(unsigned n)
 {
   return (struct draft){.n = n,
-                        .peers = alloc_or_die(n, sizeof(unsigned *)),
-                        .count = alloc_or_die(n, sizeof(unsigned)),
-                        .cap = alloc_or_die(n, sizeof(unsigned)),
-                        .inbound = alloc_or_die(n, sizeof(unsigned))};
+                        .peers = mem_calloc(n, sizeof(unsigned *)),
+                        .count = mem_calloc(n, sizeof(unsigned)),
+                        .cap = mem_calloc(n, sizeof(unsigned)),
+                        .inbound = mem_calloc(n, sizeof(unsigned))};
 }
 
 static void draft_free(struct draft *d)
@@ -88,20 +82,20 @@ static void draft_free(struct draft *d)
 /* The compact form: each connection as an entry at both ends, in the order drawn. */
 static struct overlay *freeze(const struct draft *d)
 {
-  struct overlay *o = alloc_or_die(1, sizeof(*o));
+  struct overlay *o = mem_calloc(1, sizeof(*o));
   size_t entries = 2 * d->n_edges;
   *o = (struct overlay){.n = d->n, .n_outbound = d->n_edges};
-  o->first = alloc_or_die((size_t)d->n + 1, sizeof(size_t));
-  o->peer = alloc_or_die(entries, sizeof(unsigned));
-  o->reverse = alloc_or_die(entries, sizeof(size_t));
-  o->latency_s = alloc_or_die(entries, sizeof(double));
-  o->rate_Bps = alloc_or_die(entries, sizeof(double));
-  o->uplink_Bps = alloc_or_die(d->n, sizeof(double));
+  o->first = mem_calloc((size_t)d->n + 1, sizeof(size_t));
+  o->peer = mem_calloc(entries, sizeof(unsigned));
+  o->reverse = mem_calloc(entries, sizeof(size_t));
+  o->latency_s = mem_calloc(entries, sizeof(double));
+  o->rate_Bps = mem_calloc(entries, sizeof(double));
+  o->uplink_Bps = mem_calloc(d->n, sizeof(double));
   for (unsigned i = 0; i < d->n; i++) {
     o->first[i + 1] = o->first[i] + d->count[i];
     o->uplink_Bps[i] = INFINITY;
   }
-  size_t *fill = alloc_or_die(d->n, sizeof(size_t));
+  size_t *fill = mem_calloc(d->n, sizeof(size_t));
   for (unsigned i = 0; i < d->n; i++)
     fill[i] = o->first[i];
   for (size_t k = 0; k < d->n_edges; k++) {
@@ -146,13 +140,13 @@ static struct regions group_regions(unsigned n, const unsigned *region)
   for (unsigned i = 0; region && i < n; i++)
     if (region[i] + 1 > g.n_regions)
       g.n_regions = region[i] + 1;
-  g.start = alloc_or_die(g.n_regions + 1, sizeof(unsigned));
-  g.by_region = alloc_or_die(n, sizeof(unsigned));
+  g.start = mem_calloc(g.n_regions + 1, sizeof(unsigned));
+  g.by_region = mem_calloc(n, sizeof(unsigned));
   for (unsigned i = 0; i < n; i++)
     g.start[(region ? region[i] : 0) + 1]++;
   for (unsigned r = 0; r < g.n_regions; r++)
     g.start[r + 1] += g.start[r];
-  unsigned *fill = alloc_or_die(g.n_regions, sizeof(unsigned));
+  unsigned *fill = mem_calloc(g.n_regions, sizeof(unsigned));
   for (unsigned i = 0; i < n; i++) {
     unsigned r = region ? region[i] : 0;
     g.by_region[g.start[r] + fill[r]++] = i;
@@ -177,7 +171,7 @@ struct overlay *overlay_draw(const struct network_conf *conf, unsigned n, const 
 {
   struct draft d = draft_new(n);
   struct regions g = group_regions(n, region);
-  unsigned *order = alloc_or_die(n, sizeof(unsigned));
+  unsigned *order = mem_calloc(n, sizeof(unsigned));
   for (unsigned i = 0; i < n; i++)
     order[i] = i;
   if (n > 1)
@@ -291,7 +285,7 @@ static struct timed pop_timed(struct timed *h, size_t *n)
 void overlay_flood_times(const struct overlay *o, unsigned source, double bytes,
                          double per_hop_s, double *out)
 {
-  struct timed *heap = alloc_or_die(o->first[o->n] + 1, sizeof(*heap));
+  struct timed *heap = mem_calloc(o->first[o->n] + 1, sizeof(*heap));
   size_t n = 0;
   for (unsigned i = 0; i < o->n; i++)
     out[i] = INFINITY;
