@@ -20,7 +20,8 @@
 struct run_cost estimate_run(const struct scenario *sc);
 /* Wall seconds that cost takes at the measured rates. */
 double estimate_wall_s(const struct run_cost *c);
-/* One line: "cost: about ... (estimate)"; a warning when over ESTIMATE_WARN_WALL_S. */
+/* One line: "cost: ... of wall time"; a warning when over ESTIMATE_WARN_WALL_S. For a sweep
+ * `validate` prints its base point's cost: each point's, when the swept values keep the scale. */
 void estimate_print(const struct scenario *sc, FILE *out);
 
 #endif

@@ -167,7 +167,7 @@ int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
     if (points)
       fprintf(out, "; a sweep of %zu runs", points);
     fprintf(out, ")\n");
-    estimate_print(sc, out);
+    estimate_print(sc, out); /* for a sweep: its base point's, each point's roughly */
   }
   scenario_free(sc);
   free(overrides);
