@@ -55,6 +55,7 @@ static int run_size(const char *bin, long providers, const char *duration, doubl
           dc, providers - dc);
   fclose(f);
 
+  fflush(stdout); /* or the child's copy of the buffer prints the header again */
   double start = progress_wall_now();
   pid_t pid = fork();
   if (pid == 0) {
