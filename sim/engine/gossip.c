@@ -24,8 +24,9 @@ enum kind { ARR_WHOLE, ARR_SKETCH, ARR_TXN, ARR_PART, ARR_INV, ARR_GETDATA, ARR_
 
 struct event {
   double time;
-  uint64_t seq;
-  size_t at;     /* arrivals: the receiver's entry of the connection; EV_UPLOAD_DONE: the node */
+  size_t at;     /* arrivals: the receiver's entry of the connection; else the node */
+  uint32_t seq;  /* ties in scheduling order (restarts each spread: the heap is empty then) */
+  uint32_t node; /* the receiver (arrivals) or the node: no lookup that misses the cache */
   unsigned kind; /* enum kind */
   unsigned aux;  /* ARR_PART: the part; EV_UPLOAD_DONE: the version */
 };
@@ -72,7 +73,7 @@ struct gossip {
   unsigned cap_done;
   struct event *heap;
   size_t heap_size, heap_cap;
-  uint64_t seq;
+  uint32_t seq;
   /* the spread in progress */
   enum gossip_protocol protocol;
   const double *check_s;       /* per node, before it holds and relays a message; or NULL */
@@ -96,20 +97,36 @@ static bool earlier(const struct event *a, const struct event *b)
   return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-static void schedule(struct gossip *g, double time, size_t at, unsigned kind, unsigned aux)
+static void schedule_at(struct gossip *g, double time, size_t at, unsigned kind, unsigned aux,
+                        uint32_t node)
 {
   if (g->heap_size == g->heap_cap) {
     g->heap_cap = g->heap_cap ? 2 * g->heap_cap : 1024;
     g->heap = realloc(g->heap, g->heap_cap * sizeof(*g->heap));
     xbt_assert(g->heap, "out of memory");
   }
-  struct event e = {.time = time, .seq = g->seq++, .at = at, .kind = kind, .aux = aux};
+  struct event e = {.time = time, .at = at, .seq = g->seq++, .node = node, .kind = kind,
+                    .aux = aux};
   size_t i = g->heap_size++;
   while (i > 0 && earlier(&e, &g->heap[(i - 1) / 2])) {
     g->heap[i] = g->heap[(i - 1) / 2];
     i = (i - 1) / 2;
   }
   g->heap[i] = e;
+}
+
+/* A node's own event (an upload completion, its uplink freed): `at` is the node. */
+static void schedule(struct gossip *g, double time, size_t at, unsigned kind, unsigned aux)
+{
+  schedule_at(g, time, at, kind, aux, (uint32_t)at);
+}
+
+/* A message arriving over the sender's connection entry: at the receiver's entry, and the
+ * receiver itself (the sender's peer). */
+static void schedule_arrival(struct gossip *g, double time, size_t sender_entry, unsigned kind,
+                             unsigned aux)
+{
+  schedule_at(g, time, g->o->reverse[sender_entry], kind, aux, g->o->peer[sender_entry]);
 }
 
 static struct event pop_event(struct gossip *g)
@@ -312,7 +329,7 @@ static void send_control(struct gossip *g, size_t entry, unsigned kind, double t
   double arrival = t + o->latency_s[entry] + GOSSIP_CONTROL_BYTES / rate +
                    g->conf.processing_s;
   g->totals.control_bytes += GOSSIP_CONTROL_BYTES;
-  schedule(g, arrival, o->reverse[entry], kind, 0);
+  schedule_arrival(g, arrival, entry, kind, 0);
 }
 
 static void start_part(struct gossip *g, unsigned node, size_t entry, double t);
@@ -357,7 +374,7 @@ static void upload_done(struct gossip *g, unsigned node, unsigned version, doubl
     struct upload *u = &g->uploads[done[i]];
     double arrival = t + g->o->latency_s[u->entry] + g->conf.processing_s;
     g->totals.payload_bytes += u->bytes;
-    schedule(g, arrival, g->o->reverse[u->entry], u->kind, u->part);
+    schedule_arrival(g, arrival, u->entry, u->kind, u->part);
     if (u->kind == ARR_PART) {
       size_t entry = u->entry;
       g->conn_busy[entry] = 0;
@@ -383,11 +400,6 @@ static void uplink_free(struct gossip *g, unsigned node, double t)
 }
 
 /* ---- the protocols ---- */
-
-static unsigned owner_of(const struct gossip *g, size_t entry)
-{
-  return g->o->peer[g->o->reverse[entry]];
-}
 
 /* Node comes to hold the whole message at t (from the peer at entry `from`, or SIZE_MAX at
  * the origin) and offers it on. */
@@ -487,7 +499,7 @@ static void answer_getdata(struct gossip *g, unsigned holder, size_t entry, doub
 
 static void arrive(struct gossip *g, const struct event *ev)
 {
-  unsigned node = owner_of(g, ev->at);
+  unsigned node = ev->node;
   double t = ev->time;
   switch (ev->kind) {
   case ARR_PART:
@@ -520,7 +532,7 @@ static void arrive(struct gossip *g, const struct event *ev)
     send_control(g, ev->at, ARR_GETTXN, t);
   } else if (g->check_s && g->check_s[node] > 0) { /* holds and relays it once checked */
     g->checking[node] = 1;
-    schedule(g, t + g->check_s[node], ev->at, EV_CHECKED, 0);
+    schedule_at(g, t + g->check_s[node], ev->at, EV_CHECKED, 0, node);
   } else {
     deliver(g, node, ev->at, t);
   }
@@ -596,6 +608,7 @@ void gossip_spread_checked(gossip_t *g, enum gossip_protocol protocol, const dou
   xbt_assert(!check_s || protocol != GOSSIP_PARTS, "parts are relayed before any check");
   g->protocol = protocol;
   g->check_s = check_s;
+  g->seq = 0; /* the heap is empty between spreads */
   memset(g->checking, 0, o->n);
   g->up = up;
   g->hold = hold;
