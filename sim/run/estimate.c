@@ -9,7 +9,7 @@
  * s), and with MANY (scenarios/0g-da.yaml: 1.9 million with 3,072 dispersal flows in 33 s;
  * 0g-shards: 1.2 million with 6,144 in 18 s); gossip events a second on a small overlay
  * (scenarios/default.yaml: 5.6 million with 50 nodes), slower as the overlay outgrows the
- * caches (tests/perf/gossip: 3.4 million at 10,000 nodes, 1.2 million at 100,000). */
+ * caches (tests/perf/gossip: 4.0 million at 10,000 nodes, 1.6 million at 100,000). */
 #define ESTIMATE_FEW_FLOWS 100.0
 #define ESTIMATE_FEW_FLOWS_RATE 150000.0
 #define ESTIMATE_MANY_FLOWS 3000.0
