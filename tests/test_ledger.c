@@ -399,6 +399,40 @@ static void test_ledger_mempool_gossip_bytes(void **state)
   free(h5);
 }
 
+/* Two validators 400 ms apart (200 ms access links): a batch that enters at the one not
+ * proposing reaches the proposer 0.4 s later, and only then can go into a block. With the
+ * mempool gossiped, commit latency grows by at least half that delay (half the batches enter
+ * at the proposer) and at most the delay and one height more; TPS does not change. */
+static const char far_apart[] =
+  "name: far-apart\n"
+  "seed: 9\n"
+  "duration: 3min\n"
+  "warmup: 20s\n"
+  "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+  "regions: [{name: here, backbone: 1Tbps}]\n"
+  "providers:\n"
+  "  - {class: val, count: 2, gpu: H100-SXM, region: here, uplink: 10Gbps, downlink: 10Gbps,\n"
+  "     latency: 200ms}\n"
+  "workload: {transactions: {rate: 1000/s, size: 100B}}\n"
+  "ledger: {validators: 2, block_time: 100ms, dissemination: {kind: flood},\n"
+  "         round_timeout: 10s}\n";
+
+static void test_ledger_proposers_include_what_reached_them(void **state)
+{
+  (void)state;
+  char *plain = test_run_text(far_apart, "");
+  char *gossip = test_run_text(far_apart, "--set ledger.mempool.gossip=true");
+  double p0 = test_summary(plain, "commit_latency_p50"), p1 = test_summary(gossip,
+                                                                           "commit_latency_p50");
+  double height = test_summary(plain, "block_interval");
+  printf("commit latency p50: %.3f s without mempool gossip, %.3f s with (height %.3f s)\n", p0,
+         p1, height);
+  assert_true(p1 - p0 >= 0.2 && p1 - p0 <= 0.4 + height);
+  assert_rel(test_summary(gossip, "tps"), test_summary(plain, "tps"), 0.01);
+  free(plain);
+  free(gossip);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -413,6 +447,7 @@ int main(void)
     cmocka_unit_test(test_ledger_two_vote_rounds_add_a_hop),
     cmocka_unit_test(test_ledger_mempool_checks_leave_the_critical_path),
     cmocka_unit_test(test_ledger_mempool_gossip_bytes),
+    cmocka_unit_test(test_ledger_proposers_include_what_reached_them),
     cmocka_unit_test(test_ledger_rounds_lengthen_until_a_block_fits),
     cmocka_unit_test(test_ledger_gossip_pipelines_block_parts),
     cmocka_unit_test(test_ledger_validators_rejoin_after_failures),
