@@ -286,6 +286,27 @@ static void test_uplink_booking_carries_over(void **state)
   overlay_free(o);
 }
 
+/* Many small spreads after a large one all wait for it: a long booking is not forgotten when
+ * more spreads come than the periods an uplink remembers. */
+static void test_long_booking_outlasts_many_spreads(void **state)
+{
+  (void)state;
+  struct overlay *o = line(2);
+  struct gossip_conf c = conf(GOSSIP_FLOOD, GOSSIP_UPLINK_SHARED);
+  gsl_rng *rng = rng_stream(1, "test-gossip", 0);
+  gossip_t *g = gossip_new(o, &c, rng);
+  bool up[] = {true, true};
+  double hold[2];
+  gossip_spread(g, 0, 0, 5 * BYTES, 0, up, hold); /* the uplink is busy until 5 s */
+  for (int k = 1; k <= 20; k++) {
+    gossip_spread(g, 0, 0.05 * k, 1000, 0, up, hold);
+    assert_true(hold[1] >= 5 + LATENCY);
+  }
+  gossip_free(g);
+  gsl_rng_free(rng);
+  overlay_free(o);
+}
+
 static void test_reach(void **state)
 {
   (void)state;
@@ -330,6 +351,7 @@ int main(void)
     cmocka_unit_test(test_checks_delay_each_hop),
     cmocka_unit_test(test_down_node_cuts_the_line),
     cmocka_unit_test(test_uplink_booking_carries_over),
+    cmocka_unit_test(test_long_booking_outlasts_many_spreads),
     cmocka_unit_test(test_reach),
     cmocka_unit_test(test_random_graph_reaches_everyone),
   };

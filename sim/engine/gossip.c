@@ -44,8 +44,15 @@ struct queue {
   int head, tail;
 };
 
-/* Busy periods of an uplink remembered from earlier spreads (the last few). */
+/* Busy periods of an uplink remembered across spreads: the closest ones are merged beyond
+ * this many (the gap between them then counts as busy: a later spread waits a little more). */
 #define GOSSIP_BOOKED_PERIODS 8
+
+/* A busy period [start, end) of an uplink, and the spread that booked it. */
+struct period {
+  double start, end;
+  uint32_t spread;
+};
 
 struct uplink {
   int *active;          /* uploads being served */
@@ -56,8 +63,10 @@ struct uplink {
   bool held;            /* serial: a sent message has not arrived yet */
   bool busy;            /* in a busy period (sending, or serial and held) */
   double busy_since;    /* when its current busy period began */
-  double booked[GOSSIP_BOOKED_PERIODS][2]; /* its last busy periods, [start, end) */
+  struct period booked[GOSSIP_BOOKED_PERIODS]; /* its busy periods, by start */
   unsigned n_booked;
+  uint32_t woken_in;    /* the spread it last woke in, and the booked time it waited for */
+  double waited;
 };
 
 struct gossip {
@@ -74,6 +83,7 @@ struct gossip {
   struct event *heap;
   size_t heap_size, heap_cap;
   uint32_t seq;
+  uint32_t spread;             /* spreads so far: which one booked a busy period */
   /* the spread in progress */
   enum gossip_protocol protocol;
   const double *check_s;       /* per node, before it holds and relays a message; or NULL */
@@ -229,37 +239,66 @@ static void share_uplink(struct gossip *g, unsigned node)
   }
 }
 
-/* An idle uplink gets an upload at t. Spreads are computed one after another, so an earlier
- * spread may have booked this uplink after t: the new upload waits for the busy time booked
- * after t (not the idle gaps between), as if the earlier spread's uploads went first. */
+/* An idle uplink gets an upload at t. Spreads are computed one after another, so earlier
+ * spreads may have booked this uplink after t: the new upload waits for the busy time they
+ * booked after t (not for the idle gaps between), as if their uploads went first; time waited
+ * for once in a spread is not waited for again in it. */
 static void wake(struct gossip *g, unsigned node, double t)
 {
   struct uplink *l = &g->uplinks[node];
   if (l->busy)
     return;
   l->busy = true;
-  double wait = 0;
+  if (l->woken_in != g->spread) {
+    l->woken_in = g->spread;
+    l->waited = 0;
+  }
+  double booked = 0;
   for (unsigned i = 0; i < l->n_booked; i++)
-    wait += fmax(0, l->booked[i][1] - fmax(l->booked[i][0], t));
+    if (l->booked[i].spread != g->spread)
+      booked += fmax(0, l->booked[i].end - fmax(l->booked[i].start, t));
+  double wait = fmax(0, booked - l->waited);
+  l->waited += wait;
   l->last = t + wait;
   l->busy_since = l->last;
 }
 
-/* The uplink has nothing left to send at t: its busy period is remembered. */
+/* Merges the two neighbouring periods with the smallest gap, of one spread where there are
+ * such (the merged period keeps the earlier spread's number). */
+static void merge_closest(struct uplink *l)
+{
+  unsigned best = 0;
+  double best_gap = INFINITY;
+  for (int same = 1; same >= 0 && !isfinite(best_gap); same--)
+    for (unsigned i = 0; i + 1 < l->n_booked; i++) {
+      double gap = l->booked[i + 1].start - l->booked[i].end;
+      if ((!same || l->booked[i].spread == l->booked[i + 1].spread) && gap < best_gap) {
+        best_gap = gap;
+        best = i;
+      }
+    }
+  struct period *a = &l->booked[best], *b = &l->booked[best + 1];
+  a->end = fmax(a->end, b->end);
+  a->spread = a->spread < b->spread ? a->spread : b->spread;
+  memmove(b, b + 1, (l->n_booked - best - 2) * sizeof(*b));
+  l->n_booked--;
+}
+
+/* The uplink has nothing left to send at t: its busy period is remembered, in start order. */
 static void rest(struct gossip *g, unsigned node, double t)
 {
   struct uplink *l = &g->uplinks[node];
   if (!l->busy)
     return;
   l->busy = false;
-  if (l->n_booked == GOSSIP_BOOKED_PERIODS) { /* forget the oldest */
-    memmove(l->booked[0], l->booked[1], (GOSSIP_BOOKED_PERIODS - 1) * sizeof(l->booked[0]));
-    l->n_booked--;
-  }
-  if (t > l->busy_since) {
-    l->booked[l->n_booked][0] = l->busy_since;
-    l->booked[l->n_booked++][1] = t;
-  }
+  if (t <= l->busy_since)
+    return;
+  if (l->n_booked == GOSSIP_BOOKED_PERIODS)
+    merge_closest(l);
+  unsigned i = l->n_booked++;
+  for (; i > 0 && l->booked[i - 1].start > l->busy_since; i--)
+    l->booked[i] = l->booked[i - 1];
+  l->booked[i] = (struct period){.start = l->busy_since, .end = t, .spread = g->spread};
 }
 
 /* Schedules the node's next completion (replacing the one scheduled before). */
@@ -609,6 +648,7 @@ void gossip_spread_checked(gossip_t *g, enum gossip_protocol protocol, const dou
   g->protocol = protocol;
   g->check_s = check_s;
   g->seq = 0; /* the heap is empty between spreads */
+  g->spread++;
   memset(g->checking, 0, o->n);
   g->up = up;
   g->hold = hold;
