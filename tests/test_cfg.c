@@ -353,6 +353,10 @@ static void test_cfg_set_creates_missing_mappings(void **state)
   struct cfg_node network = child(cfg, cfg_root(cfg), "network");
   assert_string_equal(cfg_scalar(child(cfg, child(cfg, network, "overlay"), "outbound")), "3");
   assert_string_equal(cfg_scalar(child(cfg, network, "tcp_window")), "1MiB");
+  /* the value keeps its own meaning inside the mappings made for it */
+  assert_true(cfg_set(cfg, "extra.deep.note=x, y"));
+  struct cfg_node deep = child(cfg, child(cfg, cfg_root(cfg), "extra"), "deep");
+  assert_string_equal(cfg_scalar(child(cfg, deep, "note")), "x, y");
   assert_diag(state, 0, NULL);
 }
 

@@ -247,7 +247,8 @@ static void fill_block(struct shard *s, struct block *b)
   double capacity = floor((c->max_block_bytes - LEDGER_HEADER_BYTES) / c->tx_bytes);
   double now = simgrid_get_clock();
   ledger_mempool_fill(s, now);
-  capacity = fmin(capacity, floor(ledger_mempool_includable(s, b->proposer, now) + 1e-9));
+  capacity = fmin(capacity,
+                  floor(ledger_mempool_includable(s, b->proposer, now, capacity) + 1e-9));
   b->n_tx = arrivals_take(s->mempool, capacity, &b->batches, &b->n_batches, &b->cap_batches);
   b->bytes = LEDGER_HEADER_BYTES + b->n_tx * c->tx_bytes;
   cut_parts(b);

@@ -15,13 +15,13 @@
 #include <xbt/asserts.h>
 
 #include "protocols/ledger/ledger_state.h"
+#include "sim/base/mem.h"
 
 static struct tx_record *record_new(struct shard *s)
 {
   if (s->n_records == s->cap_records) { /* grow, unrolling the ring */
     size_t cap = s->cap_records ? 2 * s->cap_records : 64;
-    struct tx_record *r = malloc(cap * sizeof(*r));
-    xbt_assert(r, "out of memory");
+    struct tx_record *r = mem_calloc(cap, sizeof(*r));
     for (size_t i = 0; i < s->n_records; i++)
       r[i] = s->records[(s->rec_head + i) % s->cap_records];
     free(s->records);
@@ -74,8 +74,7 @@ static void spread_batch(void *ctx, struct arrival_batch b)
                         m->hold);
   ledger_mesh_count(&m->tx_totals, gossip_totals(m->gossip), &before);
   m->tx_gossiped += b.count;
-  r->hold = malloc(s->n_validators * sizeof(double));
-  xbt_assert(r->hold, "out of memory");
+  r->hold = mem_calloc(s->n_validators, sizeof(double));
   for (unsigned v = 0; v < s->n_validators; v++)
     r->hold[v] = m->hold[v];
 }
@@ -98,15 +97,20 @@ void ledger_mempool_push(struct shard *s, double now, double count)
   *r = (struct tx_record){.end = arrivals_arrived(s->mempool), .count = count, .at = now};
 }
 
-double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now)
+double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now,
+                                 double capacity)
 {
   if (!s->ledger->conf->mempool_gossip)
     return INFINITY;
+  /* Rounds of a shard are serial, so the mempool's front is the committed count plus nothing
+   * in flight: positions before it are decided. */
   double front = arrivals_arrived(s->mempool) - arrivals_backlog(s->mempool);
   for (size_t i = 0; i < s->n_records; i++) {
     const struct tx_record *r = &s->records[(s->rec_head + i) % s->cap_records];
     if (r->end <= front + 1e-9)
       continue;
+    if (r->end - r->count - front >= capacity)
+      return INFINITY; /* a full block's worth is held: no need to look further */
     double held_at = r->hold ? r->hold[proposer] : r->at;
     if (held_at > now)
       return fmax(0, r->end - r->count - front);

@@ -131,7 +131,7 @@ static void record_reach(struct shard *s, double t0)
 }
 
 /* When validator v's vote on b reaches the proposer: it holds the block, checks it, and
- * sends 164 bytes on the route to the proposer. */
+ * sends its LEDGER_VOTE_BYTES on the route to the proposer. */
 static double vote_arrival(const struct block *b, unsigned v, double held_at)
 {
   const struct shard *s = b->shard;
@@ -202,13 +202,17 @@ static double two_round_time(struct block *b, double t0, double deadline)
                       ? t0
                       : m->hold[v] + ledger_block_check_seconds(w, s->ledger->conf, p, b->n_tx);
   }
+  /* A validator precommits the block once it has prevoted it and seen a quorum of prevotes
+   * (one that never holds it precommits nil: no vote for the block). */
   for (unsigned x = 0; x < s->n_validators; x++)
-    m->polka[x] = m->up[x] ? quorum_seen(s, m->prevote, x, m->vote_at) : INFINITY;
+    m->polka[x] = isfinite(m->prevote[x])
+                    ? fmax(m->prevote[x], quorum_seen(s, m->prevote, x, m->vote_at))
+                    : INFINITY;
   double commit = quorum_seen(s, m->polka, b->proposer, m->vote_at);
-  b->votes = 0;
-  for (unsigned u = 0; u < s->n_validators; u++)
-    b->votes += m->polka[u] + m->vote_delay[(size_t)u * s->n_validators + b->proposer] <=
-                fmin(commit, deadline);
+  double end = fmin(commit, deadline);
+  b->votes = 0; /* the precommits the proposer saw by the end, as with direct votes */
+  for (unsigned u = 0; u < s->n_validators && b->votes < s->quorum_count; u++)
+    b->votes += m->polka[u] + m->vote_delay[(size_t)u * s->n_validators + b->proposer] <= end;
   return commit;
 }
 

@@ -124,10 +124,13 @@ double ledger_block_check_seconds(const struct world *w, const struct ledger_con
 /* The mempool (ledger_mempool.c). Fill draws the arrivals due by now and, with mempool.gossip,
  * floods each new batch over the overlay from a random node; push adds another layer's
  * transactions, there at once; includable is how many transactions from the mempool's front
- * the proposer holds at now (+infinity without gossip); forget drops committed batches. */
+ * the proposer holds at now (+infinity without gossip, or when it holds `capacity` of them);
+ * forget drops committed batches. A validator that is down when a batch floods never gets it:
+ * it can propose only what comes before that batch until another proposer commits it. */
 void ledger_mempool_fill(struct shard *s, double now);
 void ledger_mempool_push(struct shard *s, double now, double count);
-double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now);
+double ledger_mempool_includable(const struct shard *s, unsigned proposer, double now,
+                                 double capacity);
 void ledger_mempool_forget(struct shard *s);
 void ledger_mempool_free(struct shard *s);
 

@@ -213,14 +213,16 @@ static struct fy_node *build_value(cfg_t *cfg, const struct assignment *a, size_
     set_error(cfg, a->text, "no value after '='");
     return NULL;
   }
-  char *text = strfmt("%s", a->value);
-  for (size_t j = a->n_parts - 1; j > first; j--) {
-    char *wrapped = strfmt("{%s: %s}", a->parts[j], text);
-    free(text);
-    text = wrapped;
-  }
   /* The document keeps pointing into the text it was built from: it takes the copy. */
+  char *text = strfmt("%s", a->value);
   struct fy_node *node = fy_node_build_from_malloc_string(cfg->doc, text, strlen(text));
+  for (size_t j = a->n_parts - 1; node && j > first; j--) {
+    struct fy_node *map = fy_node_create_mapping(cfg->doc);
+    struct fy_node *key = fy_node_create_scalar_copy(cfg->doc, a->parts[j], strlen(a->parts[j]));
+    xbt_assert(map && key && fy_node_mapping_append(map, key, node) == 0,
+               "out of memory building an override");
+    node = map;
+  }
   if (!node)
     set_error(cfg, a->text, "the value is not valid YAML");
   return node;

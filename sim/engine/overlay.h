@@ -45,7 +45,7 @@ void overlay_free(struct overlay *o);
 
 /* Fills the link facts for nodes that are the world's providers members[0 .. n-1]: route
  * latency and bandwidth from SimGrid, the TCP window from network/TCP-gamma, the uplink from
- * the provider's class (or its host's route to itself in a user's platform). */
+ * the provider's class (in a user's platform, the fastest of its routes to its peers). */
 void overlay_measure_links(struct overlay *o, const struct world *w, const size_t *members);
 
 /* When a small message of `bytes` flooded from node source reaches each node, counted from its

@@ -4,8 +4,9 @@
  * of the run implies (struct run_cost, layer.h). The wall time follows from rates measured on
  * the development machine (docs/benchmarks.md): SimGrid does about 150,000 activities a second
  * with few flows in flight, falling to about 50,000 with 3,000 (its max-min solver), and the
- * gossip engine about 2 million events a second. An estimate is good to a factor of two or
- * so: enough to tell seconds from minutes from hours. */
+ * gossip engine about 6 million events a second on a small overlay, fewer on a large one
+ * (estimate.c). An estimate is good to a factor of two or so: enough to tell seconds from
+ * minutes from hours. */
 #ifndef DEPINSIM_SIM_RUN_ESTIMATE_H
 #define DEPINSIM_SIM_RUN_ESTIMATE_H
 
