@@ -45,14 +45,24 @@ struct queue {
 };
 
 /* Busy periods of an uplink remembered across spreads: the closest ones are merged beyond
- * this many (the gap between them then counts as busy: a later spread waits a little more). */
+ * this many (a merged period keeps its busy time, spread evenly over its span). */
 #define GOSSIP_BOOKED_PERIODS 8
 
-/* A busy period [start, end) of an uplink, and the spread that booked it. */
+/* An uplink was busy for `busy` seconds within [start, end), for the spread that booked it. */
 struct period {
-  double start, end;
+  double start, end, busy;
   uint32_t spread;
 };
+
+/* The busy time of p after t (evenly spread over p's span once periods were merged). */
+static double busy_after(const struct period *p, double t)
+{
+  if (t <= p->start)
+    return p->busy;
+  if (t >= p->end)
+    return 0;
+  return p->busy * (p->end - t) / (p->end - p->start);
+}
 
 struct uplink {
   int *active;          /* uploads being served */
@@ -256,7 +266,7 @@ static void wake(struct gossip *g, unsigned node, double t)
   double booked = 0;
   for (unsigned i = 0; i < l->n_booked; i++)
     if (l->booked[i].spread != g->spread)
-      booked += fmax(0, l->booked[i].end - fmax(l->booked[i].start, t));
+      booked += busy_after(&l->booked[i], t);
   double wait = fmax(0, booked - l->waited);
   l->waited += wait;
   l->last = t + wait;
@@ -279,6 +289,7 @@ static void merge_closest(struct uplink *l)
     }
   struct period *a = &l->booked[best], *b = &l->booked[best + 1];
   a->end = fmax(a->end, b->end);
+  a->busy += b->busy;
   a->spread = a->spread < b->spread ? a->spread : b->spread;
   memmove(b, b + 1, (l->n_booked - best - 2) * sizeof(*b));
   l->n_booked--;
@@ -298,7 +309,8 @@ static void rest(struct gossip *g, unsigned node, double t)
   unsigned i = l->n_booked++;
   for (; i > 0 && l->booked[i - 1].start > l->busy_since; i--)
     l->booked[i] = l->booked[i - 1];
-  l->booked[i] = (struct period){.start = l->busy_since, .end = t, .spread = g->spread};
+  l->booked[i] = (struct period){.start = l->busy_since, .end = t, .busy = t - l->busy_since,
+                                 .spread = g->spread};
 }
 
 /* Schedules the node's next completion (replacing the one scheduled before). */
