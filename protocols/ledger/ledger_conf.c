@@ -196,6 +196,37 @@ static bool check_degree(cfg_t *cfg, const struct scenario *sc, long nodes)
   return false;
 }
 
+/* Features that exist only over the overlay, each refused without a mesh kind; those that
+ * keep a time per validator (pair, or batch) refused beyond LEDGER_MAX_GOSSIP_VOTERS. */
+static bool check_mesh_features(cfg_t *cfg, struct cfg_node section, const struct ledger_conf *c)
+{
+  const struct {
+    bool on;
+    const char *what;
+    bool per_validator;
+  } features[] = {
+    {c->full_nodes > 0, "full_nodes relay blocks over the overlay", false},
+    {c->votes == LEDGER_VOTES_GOSSIP,
+     "votes: gossip spreads prevotes and precommits over the overlay", true},
+    {c->mempool_gossip, "mempool.gossip floods transactions over the overlay", true},
+  };
+  bool ok = true;
+  for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+    if (!features[i].on)
+      continue;
+    if (!ledger_uses_mesh(c->dissemination)) {
+      cfg_error(cfg, section, "%s: give dissemination.kind flood, announce, compact or parts",
+                features[i].what);
+      ok = false;
+    } else if (features[i].per_validator && c->validators > LEDGER_MAX_GOSSIP_VOTERS) {
+      cfg_error(cfg, section, "%s, keeping a time per validator: %ld validators (allowed: at "
+                "most %d)", features[i].what, c->validators, LEDGER_MAX_GOSSIP_VOTERS);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
 {
   struct ledger_conf *c = (struct ledger_conf *)conf;
@@ -216,35 +247,9 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
               "the scenario has %zu", nodes * c->shards, sc->n_providers);
     ok = false;
   }
-  if (c->full_nodes > 0 && !ledger_uses_mesh(c->dissemination)) {
-    cfg_error(cfg, section, "full_nodes relay blocks over the overlay: give dissemination.kind "
-              "flood, announce, compact or parts");
-    ok = false;
-  }
   if (ledger_uses_mesh(c->dissemination))
     ok &= check_degree(cfg, sc, nodes);
-  if (c->votes == LEDGER_VOTES_GOSSIP && !ledger_uses_mesh(c->dissemination)) {
-    cfg_error(cfg, section, "votes: gossip spreads prevotes and precommits over the overlay: "
-              "give dissemination.kind flood, announce, compact or parts");
-    ok = false;
-  }
-  if (c->mempool_gossip && !ledger_uses_mesh(c->dissemination)) {
-    cfg_error(cfg, section, "mempool.gossip floods transactions over the overlay: give "
-              "dissemination.kind flood, announce, compact or parts");
-    ok = false;
-  } else if (c->mempool_gossip && c->validators > LEDGER_MAX_GOSSIP_VOTERS) {
-    cfg_error(cfg, section, "mempool.gossip with %ld validators (allowed: at most %d; each "
-              "waiting batch keeps when every validator got it)", c->validators,
-              LEDGER_MAX_GOSSIP_VOTERS);
-    ok = false;
-  }
-  if (c->votes == LEDGER_VOTES_GOSSIP && c->validators > LEDGER_MAX_GOSSIP_VOTERS &&
-      ledger_uses_mesh(c->dissemination)) {
-    cfg_error(cfg, section, "votes: gossip with %ld validators (allowed: at most %d; each "
-              "block costs validators^2 vote times; votes: direct has no limit)",
-              c->validators, LEDGER_MAX_GOSSIP_VOTERS);
-    ok = false;
-  }
+  ok &= check_mesh_features(cfg, section, c);
   return ok;
 }
 

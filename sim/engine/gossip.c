@@ -332,20 +332,26 @@ static void reschedule(struct gossip *g, unsigned node)
   schedule(g, next, node, EV_UPLOAD_DONE, l->version);
 }
 
+/* Upload id joins the node's uploads being served at t. */
+static void serve(struct gossip *g, unsigned node, int id, double t)
+{
+  struct uplink *l = &g->uplinks[node];
+  wake(g, node, t);
+  if (l->n_active == l->cap_active) {
+    l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
+    l->active = realloc(l->active, l->cap_active * sizeof(int));
+    xbt_assert(l->active, "out of memory");
+  }
+  l->active[l->n_active++] = id;
+}
+
 /* Serves the queue's head, skipping uploads no longer needed; returns whether one started. */
 static bool start_head(struct gossip *g, unsigned node, struct queue *q, double t)
 {
-  struct uplink *l = &g->uplinks[node];
   while (q->head >= 0) {
     int id = q->head;
     if (!unneeded(g, &g->uploads[id])) {
-      wake(g, node, t);
-      if (l->n_active == l->cap_active) {
-        l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
-        l->active = realloc(l->active, l->cap_active * sizeof(int));
-        xbt_assert(l->active, "out of memory");
-      }
-      l->active[l->n_active++] = id;
+      serve(g, node, id, t);
       return true;
     }
     q->head = g->uploads[id].next;
@@ -496,14 +502,7 @@ static void start_part(struct gossip *g, unsigned node, size_t entry, double t)
   unsigned part = nth_bit(candidates, (unsigned)gsl_rng_uniform_int(g->rng, n));
   g->parts_sent[entry] |= (uint64_t)1 << part;
   g->conn_busy[entry] = 1;
-  wake(g, node, t);
-  struct uplink *l = &g->uplinks[node];
-  if (l->n_active == l->cap_active) {
-    l->cap_active = l->cap_active ? 2 * l->cap_active : 8;
-    l->active = realloc(l->active, l->cap_active * sizeof(int));
-    xbt_assert(l->active, "out of memory");
-  }
-  l->active[l->n_active++] = upload_new(g, entry, g->part_bytes, ARR_PART, part);
+  serve(g, node, upload_new(g, entry, g->part_bytes, ARR_PART, part), t);
 }
 
 /* Node has a new part (or, at the origin, all of them): its idle connections start. */
