@@ -144,22 +144,28 @@ static double vote_arrival(const struct block *b, unsigned v, double held_at)
   return held_at + check + latency + LEDGER_VOTE_BYTES / rate;
 }
 
+/* Counts into b the other validators that hold it, and when the last of them got it. */
+static void count_received(struct block *b)
+{
+  const struct shard *s = b->shard;
+  for (unsigned v = 0; v < s->n_validators; v++)
+    if (v != b->proposer && isfinite(s->mesh->hold[v])) {
+      b->received++;
+      b->last_received_at = fmax(b->last_received_at, s->mesh->hold[v]);
+    }
+}
+
 /* The time the quorum-th vote arrives (the proposer's own is the first), +infinity when too
- * few validators hold the block; counts the validators that hold it into b, and leaves the
- * other validators' vote times in m->vote_at, sorted (*n_votes of them). */
+ * few validators hold the block; leaves the other validators' vote times in m->vote_at,
+ * sorted (*n_votes of them). */
 static double quorum_time(struct block *b, double t0, unsigned *n_out)
 {
   struct shard *s = b->shard;
   struct shard_mesh *m = s->mesh;
   unsigned need = s->quorum_count - 1, n_votes = 0;
-  for (unsigned v = 0; v < s->n_validators; v++) {
-    if (v == b->proposer || !isfinite(m->hold[v]))
-      continue;
-    b->received++;
-    b->last_received_at = fmax(b->last_received_at, m->hold[v]);
-    if (need > 0)
+  for (unsigned v = 0; v < s->n_validators && need > 0; v++)
+    if (v != b->proposer && isfinite(m->hold[v]))
       m->vote_at[n_votes++] = vote_arrival(b, v, m->hold[v]);
-  }
   *n_out = n_votes;
   if (need == 0)
     return t0;
@@ -182,8 +188,8 @@ static double quorum_seen(const struct shard *s, const double *at, unsigned x, d
   return scratch[s->quorum_count - 1];
 }
 
-/* Two gossiped rounds: when the proposer has seen a quorum of precommits. Counts the
- * validators that hold the block into b, and the precommits seen by the deadline. */
+/* Two gossiped rounds: when the proposer has seen a quorum of precommits. Counts into b the
+ * precommits seen by then or the deadline. */
 static double two_round_time(struct block *b, double t0, double deadline)
 {
   struct shard *s = b->shard;
@@ -193,10 +199,6 @@ static double two_round_time(struct block *b, double t0, double deadline)
     m->prevote[v] = INFINITY;
     if (!isfinite(m->hold[v]))
       continue;
-    if (v != b->proposer) {
-      b->received++;
-      b->last_received_at = fmax(b->last_received_at, m->hold[v]);
-    }
     const struct provider *p = &w->providers[s->validators[v].provider];
     m->prevote[v] = v == b->proposer
                       ? t0
@@ -228,6 +230,7 @@ void ledger_mesh_round(struct block *b, double deadline)
   gossip_spread(m->gossip, b->proposer, t0, b->bytes, b->n_tx, m->up, m->hold);
   ledger_mesh_count(&m->block_totals, gossip_totals(m->gossip), &before);
   record_reach(s, t0);
+  count_received(b);
   double commit;
   if (s->ledger->conf->votes == LEDGER_VOTES_GOSSIP) {
     commit = two_round_time(b, t0, deadline);
