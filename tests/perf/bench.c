@@ -32,6 +32,7 @@
 #include "plots/gnuplot.h"
 #include "sim/engine/progress.h"
 #include "sim/results/h5.h"
+#include "tests/perf/perf_child.h"
 
 #define BENCH_MAX_SIZES 16
 
@@ -72,22 +73,10 @@ static int run_program(struct bench *b, const char *name, char *const args[], co
     snprintf(row->args + used, sizeof(row->args) - used, "%s%s", used ? " " : "", args[i]);
   }
   printf("bench: %s %s\n", name, row->args);
-  fflush(stdout);
-  double start = progress_wall_now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen(out_path, "w", stdout))
-      _exit(127);
-    execv(path, argv);
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage usage = {0};
-  if (pid < 0 || wait4(pid, &status, 0, &usage) < 0)
-    status = 127 << 8;
-  row->wall_s = progress_wall_now() - start;
-  row->peak_rss_mib = usage.ru_maxrss / 1024.0;
-  row->exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  struct perf_child run = perf_run_child(argv, out_path);
+  row->wall_s = run.wall_s;
+  row->peak_rss_mib = run.peak_rss_mib;
+  row->exit = run.exit;
   printf("bench: %s: exit %ld, wall %.1f s, peak RSS %.0f MiB\n", name, (long)row->exit,
          row->wall_s, row->peak_rss_mib);
   return row->exit == 0 ? 0 : -1;

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/engine/progress.h"
+#include "tests/perf/perf_child.h"
 #include "tests/testutil.h"
 
 /* SimBlock's 2019 shares of 10,000 nodes, as the scenario's classes have them. */
@@ -40,32 +40,18 @@ static void run_size(const char *bin, long nodes)
     snprintf(sets[c], sizeof(sets[c]), "providers.%s.count=%ld", classes[c], n);
   }
   snprintf(validators, sizeof(validators), "ledger.validators=%ld", nodes);
-  fflush(stdout); /* or the child's copy of the buffer prints the header again */
-  double start = progress_wall_now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen("/dev/null", "w", stdout))
-      _exit(127);
-    execl(bin, bin, "run", "-q", scenario, "-o", dir, "--set", sets[0], "--set", sets[1],
-          "--set", sets[2], "--set", sets[3], "--set", sets[4], "--set", sets[5], "--set",
-          validators, (char *)NULL);
-    _exit(127);
-  }
-  int status;
-  struct rusage usage;
-  wait4(pid, &status, 0, &usage);
-  double wall = progress_wall_now() - start;
-  double cpu = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-               1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  char *argv[] = {(char *)bin, "run", "-q", scenario, "-o", dir, "--set", sets[0], "--set",
+                  sets[1], "--set", sets[2], "--set", sets[3], "--set", sets[4], "--set", sets[5],
+                  "--set", validators, NULL};
+  struct perf_child run = perf_run_child(argv, "/dev/null");
   double events = -1, r50 = -1, r90 = -1, r100 = -1, blocks = -1;
   test_read_summary(h5, "gossip_events", &events);
   test_read_summary(h5, "block_reach_50_p50", &r50);
   test_read_summary(h5, "block_reach_90_p50", &r90);
   test_read_summary(h5, "block_reach_100_p50", &r100);
   test_read_summary(h5, "blocks", &blocks);
-  printf("%8ld %7.0f %8.1f %8.1f %9.0f %12.3g %9.3f %9.3f %9.3f %5d\n", nodes, blocks, wall, cpu,
-         usage.ru_maxrss / 1024.0, events / wall, r50, r90, r100,
-         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  printf("%8ld %7.0f %8.1f %8.1f %9.0f %12.3g %9.3f %9.3f %9.3f %5d\n", nodes, blocks,
+         run.wall_s, run.cpu_s, run.peak_rss_mib, events / run.wall_s, r50, r90, r100, run.exit);
   fflush(stdout);
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/engine/progress.h"
+#include "tests/perf/perf_child.h"
 #include "tests/testutil.h"
 
 static const char scenario_template[] =
@@ -55,25 +55,13 @@ static int run_size(const char *bin, long providers, const char *duration, doubl
           dc, providers - dc);
   fclose(f);
 
-  fflush(stdout); /* or the child's copy of the buffer prints the header again */
-  double start = progress_wall_now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen("/dev/null", "w", stdout))
-      _exit(127);
-    execl(bin, bin, "run", "-q", path, "-o", dir, (char *)NULL);
-    _exit(127);
-  }
-  int status;
-  struct rusage usage;
-  wait4(pid, &status, 0, &usage);
-  double wall = progress_wall_now() - start;
+  char *argv[] = {(char *)bin, "run", "-q", path, "-o", dir, NULL};
+  struct perf_child run = perf_run_child(argv, "/dev/null");
   double activities = -1, tps = -1; /* -1: the run wrote no such metric */
   test_read_summary(h5, "simgrid_activities", &activities);
   test_read_summary(h5, "tps", &tps);
-  printf("%9ld %10.1f %10.0f %12.1f %14.3g %10.0f %6d\n", providers, wall,
-         usage.ru_maxrss / 1024.0, duration_s / wall, activities / wall, tps,
-         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  printf("%9ld %10.1f %10.0f %12.1f %14.3g %10.0f %6d\n", providers, run.wall_s,
+         run.peak_rss_mib, duration_s / run.wall_s, activities / run.wall_s, tps, run.exit);
   fflush(stdout);
   return 0;
 }
