@@ -672,6 +672,7 @@ static void test_scenario_network_degree_distribution(void **state)
     load_ok(state, MINIMAL "network: {overlay: {outbound: {cdf: [0.5, 1]}}}\n", NULL, 0);
   assert_int_equal(sc->network.n_outbound_cdf, 2);
   assert_int_equal(network_max_outbound(&sc->network), 2);
+  assert_true(network_mean_outbound(&sc->network) == 1.5);
 }
 
 /* The ledger refuses a written degree its shard cannot hold, the old kind name and keys of

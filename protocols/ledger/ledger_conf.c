@@ -263,17 +263,6 @@ double ledger_mempool_tick(const struct ledger_conf *c)
   return fmin(c->block_time_s / 10, 0.05);
 }
 
-/* Mean outbound degree of the overlay. */
-static double mean_outbound(const struct network_conf *n)
-{
-  if (!n->outbound_cdf)
-    return (double)n->outbound;
-  double mean = 0;
-  for (size_t i = 0; i < n->n_outbound_cdf; i++)
-    mean += (double)(i + 1) * (n->outbound_cdf[i] - (i ? n->outbound_cdf[i - 1] : 0));
-  return mean;
-}
-
 /* Gossip events a node costs per block, fitted to measured runs (docs/benchmarks.md): an
  * upload is a completion and an arrival; announce and compact skip most invs (7.5 a node on
  * scenarios/simblock-bitcoin.yaml); parts send each part over more than half of the
@@ -304,7 +293,7 @@ void ledger_estimate(const struct scenario *sc, const void *conf, struct run_cos
     cost->flows = fmax(cost->flows, (double)c->fanout * messages);
   } else {
     double nodes = v + (double)c->full_nodes;
-    double degree = fmin(2 * mean_outbound(&sc->network), nodes - 1);
+    double degree = fmin(2 * network_mean_outbound(&sc->network), nodes - 1);
     cost->gossip_events += blocks * nodes * events_per_node(c, degree, bytes);
     if (c->mempool_gossip) { /* a flood a mempool tick: an upload is two events */
       cost->gossip_events +=

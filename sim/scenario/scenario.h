@@ -85,8 +85,9 @@ struct network_conf {
   double region_bias;      /* share of a node's outbound peers drawn from its own region */
 };
 
-/* The largest outbound degree a node of the overlay can draw. */
+/* The largest outbound degree a node of the overlay can draw, and the mean one. */
 long network_max_outbound(const struct network_conf *n);
+double network_mean_outbound(const struct network_conf *n);
 
 enum target_op { TARGET_GE, TARGET_LE, TARGET_GT, TARGET_LT, TARGET_EQ };
 

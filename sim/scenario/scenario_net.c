@@ -166,6 +166,16 @@ long network_max_outbound(const struct network_conf *n)
   return n->outbound_cdf ? (long)n->n_outbound_cdf : n->outbound;
 }
 
+double network_mean_outbound(const struct network_conf *n)
+{
+  if (!n->outbound_cdf)
+    return (double)n->outbound;
+  double mean = 0;
+  for (size_t i = 0; i < n->n_outbound_cdf; i++)
+    mean += (double)(i + 1) * (n->outbound_cdf[i] - (i ? n->outbound_cdf[i - 1] : 0));
+  return mean;
+}
+
 /* overlay.outbound as a distribution: {cdf: [P(1), P(<= 2), ...]}, non-decreasing, ending
  * at 1 (SimBlock's form of Bitcoin's degree distribution). */
 static void read_outbound_cdf(cfg_t *cfg, struct cfg_node outbound, struct network_conf *n)
