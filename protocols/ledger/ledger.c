@@ -155,16 +155,16 @@ static void proposer_actor(int argc, char **argv)
   struct shard *s = b->shard;
   struct world *w = s->ledger->world;
   double deadline = simgrid_get_clock() + round_timeout(s->ledger->conf, b->round);
-  /* Votes must travel in parallel: without a permanent receiver each would wait in the
-   * mailbox for the next get and cross the network one after another. */
-  sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
   b->proposed_at = b->last_received_at = simgrid_get_clock();
   b->received = b->votes = 1; /* the proposer holds and approves its own block */
-  if (s->mesh) {
+  if (s->mesh) { /* the spread and the votes in closed form: no transfer to wait for */
     ledger_mesh_round(b, deadline);
     b->decided = true;
     return;
   }
+  /* Votes must travel in parallel: without a permanent receiver each would wait in the
+   * mailbox for the next get and cross the network one after another. */
+  sg_mailbox_set_receiver(sg_mailbox_get_name(s->votes));
   propose_block(w, b);
   while (b->votes < s->quorum_count) {
     double left = deadline - simgrid_get_clock();
