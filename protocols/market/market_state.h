@@ -10,7 +10,7 @@
 
 #include "protocols/market/escrow.h"
 #include "protocols/market/market.h"
-#include "protocols/market/pqueue.h"
+#include "sim/base/pqueue.h"
 #include "sim/engine/world.h"
 
 enum lease_end { LEASE_OPEN, LEASE_DONE, LEASE_FUNDS, LEASE_FAILURE, LEASE_END_COUNT };

@@ -7,13 +7,9 @@
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/pqueue.h"
 #include "sim/base/rng.h"
 #include "sim/scenario/scenario.h"
-
-struct event {
-  double time;
-  size_t provider;
-};
 
 struct availability {
   const struct scenario *sc;
@@ -22,53 +18,12 @@ struct availability {
   unsigned char *initial_up; /* state at time 0 */
   size_t *class_of;          /* class index per provider */
   gsl_rng **rng;             /* per provider, NULL when it never fails */
-  struct event *heap;
-  size_t heap_size;
+  pqueue_t *events;          /* the next change per provider that fails: (time, provider) */
 };
 
 double availability_stationary(double mtbf_s, double mttr_s)
 {
   return mtbf_s > 0 ? mtbf_s / (mtbf_s + mttr_s) : 1.0;
-}
-
-static void heap_push(availability_t *a, struct event e)
-{
-  size_t i = a->heap_size++;
-  while (i > 0) {
-    size_t parent = (i - 1) / 2;
-    if (a->heap[parent].time < e.time ||
-        (a->heap[parent].time == e.time && a->heap[parent].provider < e.provider))
-      break;
-    a->heap[i] = a->heap[parent];
-    i = parent;
-  }
-  a->heap[i] = e;
-}
-
-static bool before(const struct event *x, const struct event *y)
-{
-  return x->time < y->time || (x->time == y->time && x->provider < y->provider);
-}
-
-static struct event heap_pop(availability_t *a)
-{
-  struct event top = a->heap[0];
-  struct event last = a->heap[--a->heap_size];
-  size_t i = 0;
-  for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= a->heap_size)
-      break;
-    if (child + 1 < a->heap_size && before(&a->heap[child + 1], &a->heap[child]))
-      child++;
-    if (!before(&a->heap[child], &last))
-      break;
-    a->heap[i] = a->heap[child];
-    i = child;
-  }
-  if (a->heap_size > 0)
-    a->heap[i] = last;
-  return top;
 }
 
 /* Draws how long provider i stays in its current state. */
@@ -88,7 +43,7 @@ static void init_provider(availability_t *a, size_t i, size_t c, uint64_t seed)
   a->rng[i] = rng_stream(seed, "availability", i);
   double p_up = availability_stationary(pc->mtbf_s, pc->mttr_s);
   a->up[i] = gsl_rng_uniform(a->rng[i]) < p_up;
-  heap_push(a, (struct event){holding_time(a, i), i});
+  pqueue_push(a->events, holding_time(a, i), i);
 }
 
 availability_t *availability_new(const struct scenario *sc, uint64_t seed)
@@ -103,8 +58,8 @@ availability_t *availability_new(const struct scenario *sc, uint64_t seed)
   a->initial_up = calloc(n, 1);
   a->class_of = calloc(n, sizeof(*a->class_of));
   a->rng = calloc(n, sizeof(*a->rng));
-  a->heap = calloc(n, sizeof(*a->heap));
-  if (!a->up || !a->initial_up || !a->class_of || !a->rng || !a->heap)
+  a->events = pqueue_new();
+  if (!a->up || !a->initial_up || !a->class_of || !a->rng || !a->events)
     goto fail;
   for (size_t c = 0; c < sc->n_classes; c++)
     for (long k = 0; k < sc->classes[c].count; k++)
@@ -128,7 +83,7 @@ void availability_free(availability_t *a)
   free(a->up);
   free(a->initial_up);
   free(a->class_of);
-  free(a->heap);
+  pqueue_free(a->events);
   free(a);
 }
 
@@ -140,16 +95,16 @@ bool availability_initially_up(const availability_t *a, size_t i)
 
 double availability_next_time(const availability_t *a)
 {
-  return a->heap_size ? a->heap[0].time : INFINITY;
+  return pqueue_size(a->events) ? pqueue_top(a->events).key : INFINITY;
 }
 
 void availability_pop(availability_t *a, size_t *provider, bool *up)
 {
-  xbt_assert(a->heap_size > 0, "no availability event left");
-  struct event e = heap_pop(a);
-  size_t i = e.provider;
+  xbt_assert(pqueue_size(a->events) > 0, "no availability event left");
+  struct pqueue_item e = pqueue_pop(a->events);
+  size_t i = (size_t)e.id;
   a->up[i] = !a->up[i];
   *provider = i;
   *up = a->up[i];
-  heap_push(a, (struct event){e.time + holding_time(a, i), i});
+  pqueue_push(a->events, e.key + holding_time(a, i), i);
 }

@@ -10,6 +10,7 @@
 #include <xbt/config.h>
 
 #include "sim/base/mem.h"
+#include "sim/base/pqueue.h"
 #include "sim/engine/world.h"
 #include "sim/scenario/scenario.h"
 
@@ -246,62 +247,26 @@ void overlay_measure_links(struct overlay *o, const struct world *w, const size_
   }
 }
 
-/* A binary heap of (time, node) for Dijkstra; stale entries are skipped when popped. */
-struct timed {
-  double t;
-  unsigned node;
-};
-
-static void push_timed(struct timed *h, size_t *n, struct timed x)
-{
-  size_t i = (*n)++;
-  while (i > 0 && h[(i - 1) / 2].t > x.t) {
-    h[i] = h[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  h[i] = x;
-}
-
-static struct timed pop_timed(struct timed *h, size_t *n)
-{
-  struct timed top = h[0], last = h[--*n];
-  size_t i = 0;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= *n)
-      break;
-    if (c + 1 < *n && h[c + 1].t < h[c].t)
-      c++;
-    if (h[c].t >= last.t)
-      break;
-    h[i] = h[c];
-    i = c;
-  }
-  if (*n > 0)
-    h[i] = last;
-  return top;
-}
-
 void overlay_flood_times(const struct overlay *o, unsigned source, double bytes,
                          double per_hop_s, double *out)
 {
-  struct timed *heap = mem_calloc(o->first[o->n] + 1, sizeof(*heap));
-  size_t n = 0;
+  pqueue_t *heap = pqueue_new(); /* (arrival time, node); stale entries are skipped */
+  xbt_assert(heap, "out of memory");
   for (unsigned i = 0; i < o->n; i++)
     out[i] = INFINITY;
   out[source] = 0;
-  push_timed(heap, &n, (struct timed){0, source});
-  while (n > 0) {
-    struct timed x = pop_timed(heap, &n);
-    if (x.t > out[x.node])
+  pqueue_push(heap, 0, source);
+  while (pqueue_size(heap) > 0) {
+    struct pqueue_item x = pqueue_pop(heap);
+    if (x.key > out[x.id])
       continue;
-    for (size_t e = o->first[x.node]; e < o->first[x.node + 1]; e++) {
-      double t = x.t + o->latency_s[e] + bytes / o->rate_Bps[e] + per_hop_s;
+    for (size_t e = o->first[x.id]; e < o->first[x.id + 1]; e++) {
+      double t = x.key + o->latency_s[e] + bytes / o->rate_Bps[e] + per_hop_s;
       if (t < out[o->peer[e]]) {
         out[o->peer[e]] = t;
-        push_timed(heap, &n, (struct timed){t, o->peer[e]});
+        pqueue_push(heap, t, o->peer[e]);
       }
     }
   }
-  free(heap);
+  pqueue_free(heap);
 }

@@ -1,6 +1,7 @@
 /* pqueue.c: binary min-heap (pqueue.h). */
-#include "protocols/market/pqueue.h"
+#include "sim/base/pqueue.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
@@ -8,6 +9,11 @@ struct pqueue {
   struct pqueue_item *items;
   size_t n, cap;
 };
+
+static bool before(const struct pqueue_item *a, const struct pqueue_item *b)
+{
+  return a->key < b->key || (a->key == b->key && a->id < b->id);
+}
 
 pqueue_t *pqueue_new(void)
 {
@@ -29,12 +35,13 @@ void pqueue_push(pqueue_t *q, double key, uint64_t id)
     q->items = realloc(q->items, q->cap * sizeof(*q->items));
     xbt_assert(q->items, "out of memory");
   }
+  struct pqueue_item item = {key, id};
   size_t i = q->n++;
-  while (i > 0 && q->items[(i - 1) / 2].key > key) {
+  while (i > 0 && before(&item, &q->items[(i - 1) / 2])) {
     q->items[i] = q->items[(i - 1) / 2];
     i = (i - 1) / 2;
   }
-  q->items[i] = (struct pqueue_item){key, id};
+  q->items[i] = item;
 }
 
 struct pqueue_item pqueue_top(const pqueue_t *q)
@@ -52,9 +59,9 @@ struct pqueue_item pqueue_pop(pqueue_t *q)
     size_t child = 2 * i + 1;
     if (child >= q->n)
       break;
-    if (child + 1 < q->n && q->items[child + 1].key < q->items[child].key)
+    if (child + 1 < q->n && before(&q->items[child + 1], &q->items[child]))
       child++;
-    if (q->items[child].key >= last.key)
+    if (!before(&q->items[child], &last))
       break;
     q->items[i] = q->items[child];
     i = child;
