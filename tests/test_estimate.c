@@ -69,12 +69,29 @@ static void test_estimate_warns_about_hours(void **state)
   scenario_free(sc);
 }
 
+/* Aggregated DA nodes are closed-form batches: one a node a dispatch, and dispatches follow the
+ * blob rate up to one a dispersal interval (2 s in 0g-da; auto: 3,072 slots / 100,000 s). */
+static void test_estimate_counts_da_batches(void **state)
+{
+  (void)state;
+  const char *set_auto[] = {"da.dispersal_interval=auto"};
+  struct scenario *fixed = load("scenarios/0g-da.yaml", NULL, 0);
+  struct scenario *automatic = load("scenarios/0g-da.yaml", set_auto, 1);
+  struct run_cost cf = estimate_run(fixed), ca = estimate_run(automatic);
+  assert_true(fabs(cf.timeline_events - 600 * 0.5 * 3072) < 1e-6);
+  assert_true(fabs(ca.timeline_events - 600 * (100000.0 / 3072) * 3072) < 1e-3);
+  assert_true(cf.activities < 1e6);
+  scenario_free(fixed);
+  scenario_free(automatic);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_estimate_scales_with_duration),
     cmocka_unit_test(test_estimate_tells_tree_from_mesh),
     cmocka_unit_test(test_estimate_warns_about_hours),
+    cmocka_unit_test(test_estimate_counts_da_batches),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

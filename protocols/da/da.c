@@ -1,14 +1,16 @@
 /* da.c: the DA layer's deployment: quorums, nodes, lanes and actors, and its table entry
- * (model in da.h, actors in dispersal.c and sampling.c, results in da_report.c).
+ * (model in da.h, actors in dispersal.c, hub.c and sampling.c, results in da_report.c).
  *
- * Actors: one per submitting host, one per (quorum, signer) node, and per quorum an
- * aggregator, a ticker and (aggregate grain) the hub's dispatcher on the control host, plus
- * the sampling driver. Providers that hold no slot and submit nothing get none. */
+ * Actors: one per submitting host and the sampling driver; per quorum, in the aggregate grain,
+ * the hub's dispatcher and clock on the control host (nodes are closed-form timelines, hub.c);
+ * per slice, one per (quorum, signer) node and the quorum's aggregators and clock. Providers
+ * that hold no slot and submit nothing get none. */
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
@@ -62,8 +64,9 @@ static void deploy_nodes(struct da *d)
   char name[96];
   for (unsigned k = 0; k < d->n_quorums; k++) {
     struct da_quorum *q = &d->quorums[k];
-    *q = (struct da_quorum){.da = d, .id = k, .last_dispatch = -INFINITY,
-                            .last_publish = -INFINITY};
+    *q = (struct da_quorum){.da = d, .id = k,
+                            .dispatches = pacer_new(d->conf->dispersal_interval_s),
+                            .publications = pacer_new(d->conf->dispersal_interval_s)};
     q->nodes = malloc((d->n_signers + 1) * sizeof(size_t));
     q->slot_node = malloc((size_t)d->conf->quorum_slots * sizeof(size_t));
     q->frontier = frontier_new(d->threshold);
@@ -77,24 +80,51 @@ static void deploy_nodes(struct da *d)
       *n = (struct da_node){.da = d, .quorum = k, .provider = provider, .slots = slots,
                             .stores = provider_stores(w, provider), .first_failed_at = -1,
                             .listening_since = -INFINITY}; /* until its actor runs */
-      snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(w->providers[provider].host));
-      n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), w->providers[provider].host);
-      actors_start(name, w->providers[provider].host, n, da_node_actor, true);
+      sg_host_t host = w->providers[provider].host;
+      n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), host);
+      n->hub_latency_s = sg_host_get_route_latency(world_control_host(w), host);
+      if (d->conf->grain == DA_GRAIN_PER_SLICE) {
+        snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(host));
+        actors_start(name, host, n, da_node_actor, true);
+      }
       node_of[i] = d->n_nodes;
       q->nodes[q->n_nodes++] = d->n_nodes++;
     }
     for (long s = 0; s < d->conf->quorum_slots; s++)
       q->slot_node[s] = node_of[quorum_slot_signer(d->assignment, k, s)];
+    snprintf(name, sizeof(name), "da-q%u-uploads", k);
+    q->uploads = sg_mailbox_by_name(name);
+  }
+  free(node_of);
+}
+
+/* The quorums' actors on the control host (the hub). */
+static void deploy_quorum_actors(struct da *d)
+{
+  sg_host_t hub = world_control_host(d->world);
+  char name[64];
+  for (unsigned k = 0; k < d->n_quorums; k++) {
+    struct da_quorum *q = &d->quorums[k];
+    if (d->conf->grain == DA_GRAIN_AGGREGATE) {
+      q->shares = pqueue_new();
+      q->free_batch = SIZE_MAX;
+      xbt_assert(q->shares, "out of memory");
+      snprintf(name, sizeof(name), "da-q%u-dispatcher", k);
+      actors_start(name, hub, q, da_dispatcher_actor, false);
+      snprintf(name, sizeof(name), "da-q%u-clock", k);
+      actors_start(name, hub, q, da_hub_clock_actor, false);
+      continue;
+    }
     q->boxes = calloc(DA_SHARE_BOXES, sizeof(*q->boxes));
     xbt_assert(q->boxes, "out of memory");
     for (unsigned b = 0; b < DA_SHARE_BOXES; b++) {
       snprintf(name, sizeof(name), "da-q%u-shares-%u", k, b);
       q->boxes[b] = (struct da_share_box){.q = q, .mailbox = sg_mailbox_by_name(name)};
+      actors_start(name, hub, &q->boxes[b], da_aggregator_actor, false);
     }
-    snprintf(name, sizeof(name), "da-q%u-uploads", k);
-    q->uploads = sg_mailbox_by_name(name);
+    snprintf(name, sizeof(name), "da-q%u-ticker", k);
+    actors_start(name, hub, q, da_ticker_actor, false);
   }
-  free(node_of);
 }
 
 /* Flows an upload to the hub needs so that the TCP window does not hold it below the
@@ -164,25 +194,13 @@ static void *da_deploy(struct world *w, const void *conf)
   d->encoded_bytes = d->row_bytes * (double)c->rows;
   d->aggregation_latency = metrics_hist(w->metrics, "blob_aggregation", "s");
   d->sampling_rng = rng_stream(w->sc->seed, "da-sampling", 0);
-  d->disk_free_at = calloc(w->n_providers + 1, sizeof(double));
-  xbt_assert(d->disk_free_at, "out of memory");
+  d->hosts = calloc(w->n_providers + 1, sizeof(*d->hosts));
+  xbt_assert(d->hosts, "out of memory");
   form_quorums(d);
   deploy_nodes(d);
   deploy_submitters(d);
-  sg_host_t hub = world_control_host(w);
-  char name[64];
-  for (unsigned k = 0; k < d->n_quorums; k++) {
-    snprintf(name, sizeof(name), "da-q%u-aggregator", k);
-    for (unsigned b = 0; b < DA_SHARE_BOXES; b++)
-      actors_start(name, hub, &d->quorums[k].boxes[b], da_aggregator_actor, false);
-    snprintf(name, sizeof(name), "da-q%u-ticker", k);
-    actors_start(name, hub, &d->quorums[k], da_ticker_actor, false);
-    if (c->grain == DA_GRAIN_AGGREGATE) {
-      snprintf(name, sizeof(name), "da-q%u-dispatcher", k);
-      actors_start(name, hub, &d->quorums[k], da_dispatcher_actor, false);
-    }
-  }
-  actors_start("da-sampling", hub, d, da_sampling_actor, false);
+  deploy_quorum_actors(d);
+  actors_start("da-sampling", world_control_host(w), d, da_sampling_actor, false);
   metrics_series_add(w->metrics, "da_throughput", "B/s", SERIES_RATE, series_accepted_bytes, d);
   return d;
 }
@@ -198,6 +216,8 @@ static void da_state_free(void *state)
     free(q->slot_node);
     free(q->boxes);
     frontier_free(q->frontier);
+    pqueue_free(q->shares);
+    free(q->batches);
     free(q->entries);
     free(q->accepts);
     free(q->pending);
@@ -217,7 +237,7 @@ static void da_state_free(void *state)
   free(d->blobs);
   free(d->signer_provider);
   free(d->sampling_scratch);
-  free(d->disk_free_at);
+  free(d->hosts);
   if (d->sampling_rng)
     gsl_rng_free(d->sampling_rng);
   quorum_free(d->assignment);

@@ -27,13 +27,13 @@
  *    storing) fails in proportion; valid answers are paid from the fee pool.
  *
  * Two dispersal grains give the same answers at different costs. `per-slice` sends one flow
- * per row and counts shares per blob: exact, for small runs. `aggregate` (dispersal.c) uploads
- * each submitter's batch to a hub (the control host) at most once a dispersal_interval, and
- * the hub tells each node, at most once an interval, which blobs it is owed; a DA node's
- * downlink, CPU and disk carry nothing else, so its transfer, verification (time at the
- * calibrated rates, not an exec) and write are a closed-form tandem of FIFOs; the aggregator
- * tracks per-node ranges of blobs rather than per-blob counts. tests/test_da.c checks that the
- * two agree within 2% on a small quorum.
+ * per row and counts shares per blob: exact, for small runs. `aggregate` (hub.c) uploads each
+ * submitter's batch to a hub (the control host) at most once a dispersal_interval; the hub
+ * sends each node, at most once an interval, the rows of the blobs it is owed, and the node's
+ * downlink, verification and disk (FIFOs per provider, at the calibrated rates) and its share's
+ * return are computed in closed form: a heap event per batch, no actor or flow per node; the
+ * quorum counts shares per node range of blobs rather than per blob. tests/test_da.c checks
+ * that the two agree within 2% on a small quorum.
  *
  * Simplifications: the first epoch's quorums hold for the run; the aggregate grain's hub
  * stands in for the submitters' direct transfers (their uplinks still carry every encoded
@@ -52,6 +52,9 @@
 extern const struct depin_layer da_layer;
 
 enum da_grain { DA_GRAIN_AGGREGATE, DA_GRAIN_PER_SLICE };
+
+/* dispersal_interval: auto, until validation resolves it from the quorums formed. */
+#define DA_INTERVAL_AUTO (-1.0)
 
 /* Bytes of one BLS signature share on the wire: a BN254 G1 point (64 B uncompressed) plus the
  * blob id, slot range and quorum (about 64 B). */
@@ -88,8 +91,9 @@ struct da_conf {
   long max_quorums;           /* default 10 */
   double epoch_s;             /* default 8 h (5,760 blocks) */
   enum da_grain grain;        /* default aggregate */
-  double dispersal_interval_s; /* aggregate grain: a node's batches start at least this far
-                                  apart; default 1 s */
+  double dispersal_interval_s; /* aggregate grain: a submitter's uploads and a node's batches
+                                  start at least this far apart; default auto (da_conf.c:
+                                  DA_INTERVAL_AUTO until validation) */
   double retry_timeout_s;     /* default 30 s (0G: ~30 s from submission to finalization) */
   char *submitters;           /* class of the submitting hosts; default the first class */
   char **signers;             /* classes holding DA stake; default every other class */

@@ -1,5 +1,6 @@
 /* da_conf.c: the `da` section of a scenario: reading, defaults, checks, and the closed forms
  * of the blob geometry (da.h). */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,10 @@
 #define DA_DEFAULT_MAX_QUORUMS 10
 #define DA_DEFAULT_EPOCH_S (8 * 3600.0) /* EpochBlocks 5,760, "~8 h" */
 #define DA_DEFAULT_RETRY_TIMEOUT_S 30.0 /* "~30 s from submission to finalization" */
-#define DA_DEFAULT_DISPERSAL_INTERVAL_S 1.0
+/* dispersal_interval: auto: the interval that keeps the nodes' batches (quorums x slots a
+ * dispatch) under this many a simulated second, at most DA_AUTO_INTERVAL_MAX_S. */
+#define DA_AUTO_BATCHES_PER_S 100000.0
+#define DA_AUTO_INTERVAL_MAX_S 1.0
 /* docs/reference/0g.md, "DA sampling and rewards (PoDAS)". */
 #define DA_DEFAULT_SAMPLE_PERIOD_BLOCKS 30
 #define DA_DEFAULT_SAMPLE_BLOCK_TIME_S 1.0 /* chain docs: 1-2 s blocks */
@@ -142,6 +146,22 @@ static bool parse_signers(cfg_t *cfg, struct cfg_node section, struct da_conf *c
   return ok;
 }
 
+/* dispersal_interval: `auto` (resolved at validation, when the quorums are known) or a time. */
+static bool parse_dispersal_interval(cfg_t *cfg, struct cfg_node section, struct da_conf *c)
+{
+  struct cfg_node n;
+  if (!cfg_get(cfg, section, "dispersal_interval", &n, false) || !n.node)
+    return true;
+  if (cfg_is_scalar(n) && strcmp(cfg_scalar(n), "auto") == 0)
+    return true;
+  if (cfg_is_scalar(n) && !isdigit((unsigned char)cfg_scalar(n)[0]) && cfg_scalar(n)[0] != '.') {
+    cfg_error(cfg, n, "'%s' is not an interval (allowed: auto, or a time in 0s..1h)",
+              cfg_scalar(n));
+    return false;
+  }
+  return cfg_to_quantity(cfg, n, UNIT_TIME, 0, 3600, &c->dispersal_interval_s);
+}
+
 void *da_conf_parse(cfg_t *cfg, struct cfg_node section)
 {
   struct da_conf *c = calloc(1, sizeof(*c));
@@ -158,7 +178,7 @@ void *da_conf_parse(cfg_t *cfg, struct cfg_node section)
     .max_quorums = DA_DEFAULT_MAX_QUORUMS,
     .epoch_s = DA_DEFAULT_EPOCH_S,
     .grain = DA_GRAIN_AGGREGATE,
-    .dispersal_interval_s = DA_DEFAULT_DISPERSAL_INTERVAL_S,
+    .dispersal_interval_s = DA_INTERVAL_AUTO,
     .retry_timeout_s = DA_DEFAULT_RETRY_TIMEOUT_S,
     .sampling = {.period_blocks = DA_DEFAULT_SAMPLE_PERIOD_BLOCKS,
                  .block_time_s = DA_DEFAULT_SAMPLE_BLOCK_TIME_S,
@@ -186,8 +206,7 @@ void *da_conf_parse(cfg_t *cfg, struct cfg_node section)
   int grain = c->grain;
   ok &= cfg_get_enum(cfg, section, "dispersal_grain", grain_names, &grain, false);
   c->grain = (enum da_grain)grain;
-  ok &= cfg_get_quantity(cfg, section, "dispersal_interval", UNIT_TIME, 0, 3600,
-                         &c->dispersal_interval_s, false);
+  ok &= parse_dispersal_interval(cfg, section, c);
   ok &= cfg_get_quantity(cfg, section, "retry_timeout", UNIT_TIME, CFG_POSITIVE, DBL_MAX,
                          &c->retry_timeout_s, false);
   ok &= cfg_get_string(cfg, section, "submitters", &c->submitters, false);
@@ -279,6 +298,19 @@ static bool resolve_classes(const struct scenario *sc, cfg_t *cfg, struct cfg_no
   return ok;
 }
 
+/* Quorums the signers' stake forms: a vote per tokens_per_vote of a node's stake (at most
+ * max_votes_per_signer), quorum_slots votes a quorum, at most max_quorums; at least one. */
+static double quorums_formed(const struct scenario *sc, const struct da_conf *c)
+{
+  double votes = 0;
+  for (size_t i = 0; i < sc->n_classes; i++)
+    if (c->signer_class && c->signer_class[i])
+      votes += (double)sc->classes[i].count *
+               fmin(floor(sc->classes[i].stake / c->tokens_per_vote),
+                    (double)c->max_votes_per_signer);
+  return fmax(1, fmin((double)c->max_quorums, floor(votes / (double)c->quorum_slots)));
+}
+
 bool da_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
 {
   struct da_conf *c = (struct da_conf *)conf;
@@ -298,6 +330,9 @@ bool da_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)
               c->quorum_slots);
     ok = false;
   }
+  if (c->dispersal_interval_s == DA_INTERVAL_AUTO)
+    c->dispersal_interval_s = fmin(DA_AUTO_INTERVAL_MAX_S, quorums_formed(sc, c) *
+                                   (double)c->quorum_slots / DA_AUTO_BATCHES_PER_S);
   if (sc->duration_s > c->epoch_s) {
     struct cfg_node epoch;
     cfg_get(cfg, section, "epoch", &epoch, false);
@@ -321,28 +356,24 @@ void da_conf_free(void *conf)
   free(c);
 }
 
-/* Quorums the signers' stake forms: a vote per tokens_per_vote of a node's stake (at most
- * max_votes_per_signer), quorum_slots votes a quorum, at most max_quorums; at least one. */
-static double quorums_formed(const struct scenario *sc, const struct da_conf *c)
-{
-  double votes = 0;
-  for (size_t i = 0; i < sc->n_classes; i++)
-    if (c->signer_class && c->signer_class[i])
-      votes += (double)sc->classes[i].count *
-               fmin(floor(sc->classes[i].stake / c->tokens_per_vote),
-                    (double)c->max_votes_per_signer);
-  return fmax(1, fmin((double)c->max_quorums, floor(votes / (double)c->quorum_slots)));
-}
-
-/* Per slice, every blob is one flow to each slot's node and one check there; aggregated, each
- * node of a quorum gets one flow a dispersal interval. A quorum's flows are in flight at once. */
+/* Per slice, every blob is one flow to each slot's node and one check there. Aggregated, the
+ * submitters' uploads are flows (a few streams each, at most one batch a dispersal interval
+ * per submitter), each quorum's hub wakes a few times an interval, and each node's batch is a
+ * closed-form timeline event (hub.c): one per dispatch, at most one a dispersal interval. */
 void da_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost)
 {
   const struct da_conf *c = conf;
   double quorums = quorums_formed(sc, c), slots = (double)c->quorum_slots;
-  if (c->grain == DA_GRAIN_PER_SLICE)
+  if (c->grain == DA_GRAIN_PER_SLICE) {
     cost->activities += c->blob_rate_per_s * sc->duration_s * (2 * slots + 1);
-  else
-    cost->activities += sc->duration_s / c->dispersal_interval_s * slots * quorums;
-  cost->flows = fmax(cost->flows, slots * quorums);
+    cost->flows = fmax(cost->flows, slots * quorums);
+    return;
+  }
+  double submitters = (double)sc->classes[c->submitter_class].count;
+  double per_s = c->dispersal_interval_s > 0 ? 1 / c->dispersal_interval_s : INFINITY;
+  double uploads_per_s = fmin(c->blob_rate_per_s, submitters * per_s);
+  double dispatches_per_s = fmin(c->blob_rate_per_s / quorums, per_s) * quorums;
+  cost->activities += sc->duration_s * (4 * uploads_per_s + 3 * dispatches_per_s);
+  cost->timeline_events += sc->duration_s * dispatches_per_s * slots;
+  cost->flows = fmax(cost->flows, 4 * submitters);
 }

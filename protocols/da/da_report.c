@@ -165,6 +165,9 @@ void da_report(void *state, struct world *w)
 {
   struct da *d = state;
   metrics_t *m = w->metrics;
+  if (d->conf->grain == DA_GRAIN_AGGREGATE)
+    for (unsigned k = 0; k < d->n_quorums; k++)
+      da_hub_settle(&d->quorums[k], simgrid_get_clock()); /* shares in since its last wake-up */
   da_sampling_record_fees(d); /* those since the last round: the token layer finishes after */
   const struct da_conf *c = d->conf;
   double window = w->sc->duration_s - w->sc->warmup_s, accepted = 0, backlog = 0;

@@ -12,6 +12,8 @@
 #include "protocols/da/frontier.h"
 #include "protocols/da/quorum.h"
 #include "protocols/ledger/ledger.h"
+#include "sim/base/pacer.h"
+#include "sim/base/pqueue.h"
 #include "sim/engine/actors.h"
 #include "sim/engine/arrivals.h"
 #include "sim/engine/world.h"
@@ -32,8 +34,8 @@ struct da_node {
   double rows_stored;
   double bytes_written_in_window;
   size_t next_blob;       /* aggregate grain: first blob of its quorum not yet sent to it */
-  double down_free_at;    /* aggregate grain: when its downlink has taken every row sent */
   double hub_Bps;         /* aggregate grain: bottleneck bandwidth of the hub's route to it */
+  double hub_latency_s;   /* aggregate grain: latency of that route */
   double rows_dropped;    /* rows it signed without storing (lazy or malicious) */
   double rows_lost;       /* rows sent while it was down or not yet written when it went down */
   bool started;           /* its actor ran before: a start is a restart after a failure */
@@ -48,6 +50,23 @@ static inline double da_node_missing(const struct da_node *n)
 {
   return n->rows_lost + n->rows_dropped;
 }
+
+/* A provider's DA servers, each a FIFO: when the last queued piece of work ends. Every quorum
+ * a provider serves shares them. */
+struct da_host {
+  double down_free_at;    /* aggregate grain: its downlink has taken every row sent */
+  double cpu_free_at;     /* aggregate grain: it has verified them */
+  double disk_free_at;    /* it has written them */
+  unsigned failures;      /* aggregate grain: the provider's failures when last used */
+};
+
+/* Aggregate grain: the rows of blobs [a, b) on their way to one node and its share back. */
+struct da_batch {
+  size_t node, a, b;
+  double written_at;      /* rows on disk (verified, for a node that does not store) */
+  unsigned failures;      /* its provider's failure count when the rows left the hub */
+  size_t next_free;       /* in the quorum's pool of free batches */
+};
 
 /* Blob arrivals are drawn per tick: a tenth of a lane's mean gap, at most 10 ms. */
 static inline double da_lane_tick_s(const struct da *d);
@@ -70,6 +89,13 @@ struct da_submitter {
   unsigned streams;       /* parallel flows of an upload (dispersal.c: upload_streams) */
   struct arrival_batch *taken; /* scratch for arrivals_take */
   size_t cap_taken;
+};
+
+/* What a submitter uploads to the hub in the aggregate grain (dispersal.c, hub.c). */
+struct da_upload {
+  unsigned lane;
+  struct arrival_batch *batches;
+  size_t n_batches;
 };
 
 /* Aggregate grain: blobs [first, first + count) of a quorum, arrived at `arrival`. */
@@ -98,9 +124,9 @@ struct da_accept {
   bool has_ticket;
 };
 
-/* Shares arrive in several mailboxes, node i's in box i % DA_SHARE_BOXES, each with its own
- * receiving actor: SimGrid finds a mailbox's comms by a linear search, so thousands of shares
- * at once in one mailbox cost quadratic time. */
+/* Per-slice grain: shares arrive in several mailboxes, node i's in box i % DA_SHARE_BOXES,
+ * each with its own receiving actor: SimGrid finds a mailbox's comms by a linear search, so
+ * thousands of shares at once in one mailbox cost quadratic time. */
 #define DA_SHARE_BOXES 64
 
 struct da_share_box {
@@ -115,14 +141,18 @@ struct da_quorum {
   size_t n_nodes;
   size_t *slot_node;      /* slot -> index into da->nodes */
   sg_mailbox_t uploads;
-  struct da_share_box *boxes; /* DA_SHARE_BOXES mailboxes for the nodes' shares */
+  struct da_share_box *boxes; /* per-slice: DA_SHARE_BOXES mailboxes for the nodes' shares */
   /* aggregate grain */
   frontier_t *frontier;
+  pqueue_t *shares;       /* (time a share reaches the hub, batch) */
+  struct da_batch *batches; /* pool; free ones chained from free_batch */
+  size_t n_batches, free_batch;
   size_t dispersed;       /* blobs uploaded to the hub so far */
   struct da_entry *entries; /* FIFO of uploaded batches not yet decided */
   size_t entries_head, n_entries, cap_entries;
-  double last_dispatch, last_publish, unpublished;
-  bool waiting;           /* uploads not yet dispatched */
+  struct pacer dispatches, publications; /* at most one a dispersal_interval on average */
+  bool waiting;           /* uploads the pacer kept from being dispatched */
+  double unpublished;
   /* acceptances, in order; those from first_unpublished on have no ledger ticket yet */
   struct da_accept *accepts;
   size_t n_accepts, cap_accepts, first_unpublished;
@@ -152,7 +182,7 @@ struct da {
   struct da_blob *blobs;
   size_t n_blobs, cap_blobs;
   /* counters */
-  double *disk_free_at;   /* per provider: its disk's FIFO, when the last queued write ends */
+  struct da_host *hosts;  /* per provider */
   double blobs_encoded, blobs_aggregated, blobs_retried, encode_s_total;
   double bytes_dispersed;
   double flows;           /* messages the layer put on the network (rows, uploads, notices,
@@ -170,14 +200,26 @@ static inline double da_lane_tick_s(const struct da *d)
   return fmin(0.01, 0.1 / d->conf->blob_rate_per_s * (double)d->n_lanes);
 }
 
-/* dispersal.c */
+/* dispersal.c: submitters (both grains), and the per-slice grain's nodes, aggregators and
+ * quorum clock */
 void da_submitter_actor(int argc, char **argv);
 void da_node_actor(int argc, char **argv);
 /* Sets a node's lost rows after a failure (every row sent to it and not written). */
 void da_node_account_loss(struct da_node *n);
-void da_dispatcher_actor(int argc, char **argv);
 void da_aggregator_actor(int argc, char **argv);
 void da_ticker_actor(int argc, char **argv);
+/* Verification of `bytes` of rows on p: their commitment recomputed, one signature. */
+double da_verify_seconds(const struct provider *p, double bytes);
+/* Gives a blob up and queues it again at its lane, with its first arrival time. */
+void da_retry(struct da *d, unsigned lane, double arrival);
+void da_upload_free(void *upload);
+/* Whether an upload message is one of its extra parallel streams (they carry no batch). */
+bool da_upload_is_extra_stream(const void *msg);
+/* hub.c: the aggregate grain's hub: dispatcher and quorum clock */
+void da_dispatcher_actor(int argc, char **argv);
+void da_hub_clock_actor(int argc, char **argv);
+/* Settles every share that reached the hub by `now` (at the end of the run: da_report). */
+void da_hub_settle(struct da_quorum *q, double now);
 /* da_report.c */
 void da_report(void *state, struct world *w);
 double da_accepted_bytes(void *state);
@@ -186,10 +228,10 @@ void da_sampling_actor(int argc, char **argv);
 /* Records the blob fees paid into the pool since the last call with the token layer (a no-op
  * without a token section). */
 void da_sampling_record_fees(struct da *d);
-/* dispersal.c: records `count` blobs that arrived at `arrival` as aggregated now (their fee
- * goes to the pool), and publishes every unpublished acceptance of q as one ledger
+/* dispersal.c: records `count` blobs that arrived at `arrival` as aggregated at time `at` (their
+ * fee goes to the pool), and publishes every unpublished acceptance of q as one ledger
  * transaction. */
-void da_record_acceptance(struct da_quorum *q, double arrival, double count);
+void da_record_acceptance(struct da_quorum *q, double arrival, double count, double at);
 void da_publish(struct da_quorum *q);
 
 #endif

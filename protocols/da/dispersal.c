@@ -1,17 +1,13 @@
-/* dispersal.c: the DA layer's storage and publishing lanes: submitters, nodes, the hub's
- * dispatcher and the quorum aggregators, at both grains (model in da.h).
+/* dispersal.c: the DA layer's submitters (both grains), the per-slice grain's nodes,
+ * aggregators and quorum clock, and the acceptances and publications both grains share (model
+ * in da.h; the aggregate grain's hub is in hub.c).
  *
  * Per-slice: a submitter encodes one blob and sends each of its rows to its slot's node as
- * its own flow; the message is the blob's index, so nothing is allocated per row. Aggregate:
- * a submitter, at most once a dispersal_interval, encodes every blob waiting and uploads the
- * batch to the hub (the control host) in a few parallel flows; the hub's dispatcher tells each
- * node of the quorum, at most every dispersal_interval, which blobs [a, b) it is owed (a
- * message without bytes, the range packed in the pointer), and the node times the rows'
- * arrival on its downlink, their verification and its disk in closed form. At low load every
- * blob travels alone and the two grains coincide; at high load a node gets one batch per
- * interval, which bounds the messages per simulated second by 2 x nodes / interval. Nodes
- * answer with a share message (allocated; freed by the aggregator, or by SimGrid when the
- * transfer fails). */
+ * its own flow; the message is the blob's index, so nothing is allocated per row. The node
+ * verifies the row (an exec), writes it and answers with a share message (allocated; freed by
+ * the aggregator, or by SimGrid when the transfer fails). Aggregate: a submitter, at most once
+ * a dispersal_interval, encodes every blob waiting and uploads the batch to the hub in a few
+ * parallel flows. */
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
@@ -27,21 +23,12 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(da_dispersal, "DA dispersal");
 
-/* What a node answers: its slots signed blobs [a, b) (per-slice: blob a, one slot). */
+/* What a per-slice node answers: its slot signed blob `blob`. */
 struct da_share {
-  size_t node, a, b;
-  long slots;
+  size_t node, blob;
 };
 
-
-/* What a submitter uploads to the hub in the aggregate grain. */
-struct da_upload {
-  unsigned lane;
-  struct arrival_batch *batches;
-  size_t n_batches;
-};
-
-static void upload_free(void *p)
+void da_upload_free(void *p)
 {
   struct da_upload *u = p;
   if (u)
@@ -49,18 +36,15 @@ static void upload_free(void *p)
   free(u);
 }
 
-/* A blob range packed in a message pointer: a in the high half, b in the low, never NULL. */
-static void *pack_range(size_t a, size_t b)
+/* A blob index as a message pointer, never NULL. */
+static void *pack_blob(size_t blob)
 {
-  xbt_assert(a < (1UL << 31) && b < (1UL << 31), "blob range past 2^31");
-  return (void *)(uintptr_t)((uint64_t)a << 32 | (uint64_t)(b + 1));
+  return (void *)(uintptr_t)(blob + 1);
 }
 
-static void unpack_range(void *p, size_t *a, size_t *b)
+static size_t unpack_blob(void *p)
 {
-  uint64_t v = (uint64_t)(uintptr_t)p;
-  *a = (size_t)(v >> 32);
-  *b = (size_t)(v & 0xffffffffu) - 1;
+  return (size_t)(uintptr_t)p - 1;
 }
 
 static double device_seconds(double work, double rate)
@@ -134,7 +118,7 @@ static void disperse_slices(struct da *d, size_t blob)
     n->rows_owed += 1;
     if (!node_listening(d, n))
       continue; /* the row is lost: the node never gets it */
-    sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(blob, blob + 1), (long)d->row_bytes);
+    sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_blob(blob), (long)d->row_bytes);
     sg_comm_detach(c, NULL);
   }
   d->bytes_dispersed += d->row_bytes * (double)d->conf->quorum_slots;
@@ -166,6 +150,11 @@ static void submit_per_slice(struct da_submitter *s, double tick_s)
 /* Marks the extra streams of an upload; the dispatcher ignores them. */
 static char upload_stream_marker;
 
+bool da_upload_is_extra_stream(const void *msg)
+{
+  return msg == &upload_stream_marker;
+}
+
 /* The rows of a batch leave in s->streams parallel flows, as the real rows do: one flow would
  * be held to SimGrid's TCP window (network/TCP-gamma per round trip) that thousands of row
  * transfers do not feel. The message rides on the first stream; the others are equal, so they
@@ -174,7 +163,7 @@ static void upload_streams(const struct da_submitter *s, sg_mailbox_t hub, struc
                            double bytes)
 {
   double each = bytes / s->streams;
-  sg_comm_detach(sg_mailbox_put_init(hub, u, (long)each), upload_free);
+  sg_comm_detach(sg_mailbox_put_init(hub, u, (long)each), da_upload_free);
   for (unsigned i = 1; i < s->streams; i++)
     sg_comm_detach(sg_mailbox_put_init(hub, &upload_stream_marker, (long)each), NULL);
 }
@@ -183,12 +172,13 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
 {
   struct da *d = s->da;
   const struct provider *p = &d->world->providers[s->provider];
-  double interval = d->conf->dispersal_interval_s, last = -INFINITY;
+  /* Like the hub, a submitter sends about one batch a dispersal_interval under load: its
+   * uploads are a few large flows a second instead of one per blob. */
+  struct pacer uploads = pacer_new(d->conf->dispersal_interval_s);
   for (;;) {
-    /* Like the hub, a submitter sends at most one batch a dispersal_interval: at load its
-     * uploads are a few large flows a second instead of one per blob. */
-    if (simgrid_get_clock() < last + interval)
-      sg_actor_sleep_until(last + interval);
+    double wait = pacer_wait(&uploads, simgrid_get_clock());
+    if (wait > 0)
+      sg_actor_sleep_for(wait);
     double now = simgrid_get_clock(), total = 0;
     for (unsigned k = 0; k < s->n_lanes; k++) {
       struct da_lane *l = &d->lanes[s->lanes[k]];
@@ -199,7 +189,7 @@ static void submit_aggregate(struct da_submitter *s, double tick_s)
       sg_actor_sleep_for(tick_s);
       continue;
     }
-    last = now;
+    pacer_take(&uploads, now);
     double encode_s = device_seconds(total * d->conf->blob_bytes, p->device->da_encode_Bps);
     sg_actor_execute(world_exec_amount_for_seconds(d->world, p, encode_s));
     d->encode_s_total += encode_s;
@@ -238,60 +228,39 @@ void da_submitter_actor(int argc, char **argv)
 
 /* Verification: each row checked against the commitment (recomputing its part of the
  * encoding) and one signature, at the node's calibrated rates. */
-static double verify_seconds(const struct provider *p, double bytes)
+double da_verify_seconds(const struct provider *p, double bytes)
 {
   return device_seconds(bytes, p->device->da_encode_Bps) +
          device_seconds(1, p->device->sig_verify_per_s);
 }
 
-/* Per-slice: the row arrived with its flow; the node verifies it (an exec) and writes it. */
-static double node_timeline_per_slice(struct da_node *n, size_t blob, double bytes)
+/* The row of `blob` arrived with its flow: the node verifies it (an exec), writes it to its
+ * provider's disk (a FIFO shared by the quorums it serves) and sends its share. */
+static void node_handle(struct da_node *n, size_t blob)
 {
   struct da *d = n->da;
   const struct provider *p = &d->world->providers[n->provider];
   d->blobs[blob].rows_received++;
   d->blobs[blob].delivered_at = simgrid_get_clock();
-  sg_actor_execute(world_exec_amount_for_seconds(d->world, p, verify_seconds(p, bytes)));
+  sg_actor_execute(world_exec_amount_for_seconds(d->world, p, da_verify_seconds(p, d->row_bytes)));
   world_count_activity(d->world, 1);
-  return simgrid_get_clock();
-}
-
-/* Aggregate grain: the rows of blobs [a, b) left the hub when this message did (it carries no
- * bytes). A DA node's downlink and CPU carry nothing but DA rows, so its work is a tandem of
- * FIFO servers computed in closed form and slept through once: the rows arrive after the
- * downlink has taken them behind earlier batches (at the hub route's bottleneck bandwidth; the
- * backbone is reported as a bound), then they are verified (time at the calibrated rates). */
-static double node_timeline_aggregate(struct da_node *n, double bytes)
-{
-  const struct provider *p = &n->da->world->providers[n->provider];
-  n->down_free_at = fmax(simgrid_get_clock(), n->down_free_at) + bytes / n->hub_Bps;
-  return n->down_free_at + verify_seconds(p, bytes);
-}
-
-static void node_handle(struct da_node *n, size_t a, size_t b)
-{
-  struct da *d = n->da;
-  bool per_slice = d->conf->grain == DA_GRAIN_PER_SLICE;
-  long slots = per_slice ? 1 : n->slots;
-  double rows = (double)(b - a) * (double)slots, bytes = rows * d->row_bytes;
-  double t = per_slice ? node_timeline_per_slice(n, a, bytes) : node_timeline_aggregate(n, bytes);
+  double t = simgrid_get_clock();
   if (n->stores) {
-    /* One disk per provider, a FIFO shared by the quorums it serves. */
-    double *free_at = &d->disk_free_at[n->provider];
-    t = fmax(t, *free_at) + bytes / d->conf->write_bandwidth_Bps;
+    double *free_at = &d->hosts[n->provider].disk_free_at;
+    t = fmax(t, *free_at) + d->row_bytes / d->conf->write_bandwidth_Bps;
     *free_at = t;
   }
   sg_actor_sleep_until(t);
   if (n->stores) {
-    n->rows_stored += rows;
+    n->rows_stored += 1;
     if (metrics_in_window(d->world->metrics, t))
-      n->bytes_written_in_window += bytes;
+      n->bytes_written_in_window += d->row_bytes;
   } else {
-    n->rows_dropped += rows;
+    n->rows_dropped += 1;
   }
   struct da_share *share = malloc(sizeof(*share));
   xbt_assert(share, "out of memory");
-  *share = (struct da_share){.node = (size_t)(n - d->nodes), .a = a, .b = b, .slots = slots};
+  *share = (struct da_share){.node = (size_t)(n - d->nodes), .blob = blob};
   size_t box = (size_t)(n - d->nodes) % DA_SHARE_BOXES;
   sg_comm_t c = sg_mailbox_put_init(d->quorums[n->quorum].boxes[box].mailbox, share,
                                     (long)DA_SHARE_BYTES);
@@ -312,87 +281,19 @@ void da_node_actor(int argc, char **argv)
   if (n->started)
     da_node_account_loss(n); /* restarted after a failure: its queue died with it */
   n->started = true;
-  n->down_free_at = n->listening_since = simgrid_get_clock();
+  n->listening_since = simgrid_get_clock();
   /* Rows flow in while earlier ones are verified and written (no rendezvous per transfer). */
   n->mailbox = actors_open_mailbox(&n->starts);
   for (;;) {
-    size_t a, b;
     void *msg = actors_receive(n->mailbox);
-    if (!msg)
-      continue;
-    unpack_range(msg, &a, &b);
-    node_handle(n, a, b);
-  }
-}
-
-/* ---------------------------------------------------------------- the hub's dispatcher */
-
-static void push_entry(struct da_quorum *q, struct da_entry e)
-{
-  if (q->n_entries == q->cap_entries) {
-    size_t cap = q->cap_entries ? 2 * q->cap_entries : 64;
-    struct da_entry *p = malloc(cap * sizeof(*p));
-    xbt_assert(p, "out of memory");
-    for (size_t i = 0; i < q->n_entries; i++)
-      p[i] = q->entries[(q->entries_head + i) % q->cap_entries];
-    free(q->entries);
-    q->entries = p;
-    q->entries_head = 0;
-    q->cap_entries = cap;
-  }
-  q->entries[(q->entries_head + q->n_entries++) % q->cap_entries] = e;
-}
-
-static void dispatch(struct da_quorum *q)
-{
-  struct da *d = q->da;
-  for (size_t i = 0; i < q->n_nodes; i++) {
-    struct da_node *n = &d->nodes[q->nodes[i]];
-    if (n->next_blob >= q->dispersed)
-      continue;
-    size_t a = n->next_blob, b = q->dispersed;
-    n->next_blob = b;
-    n->rows_owed += (double)(b - a) * (double)n->slots;
-    if (!node_listening(d, n))
-      continue;
-    /* A notice without bytes: the node times the rows' arrival on its downlink. */
-    sg_comm_t c = sg_mailbox_put_init(n->mailbox, pack_range(a, b), 0);
-    sg_comm_detach(c, NULL);
-    world_count_activity(d->world, 1);
-    d->flows += 1;
-  }
-  q->last_dispatch = simgrid_get_clock();
-  q->waiting = false;
-}
-
-/* Uploads arrive at the hub; rows leave it at most every dispersal_interval (the quorum's
- * ticker dispatches what waits longer). */
-void da_dispatcher_actor(int argc, char **argv)
-{
-  struct da_quorum *q = actors_state(argc, argv);
-  double interval = q->da->conf->dispersal_interval_s;
-  sg_mailbox_set_receiver(sg_mailbox_get_name(q->uploads));
-  for (;;) {
-    void *msg = actors_receive(q->uploads);
-    if (!msg || msg == &upload_stream_marker)
-      continue;
-    struct da_upload *u = msg;
-    for (size_t i = 0; i < u->n_batches; i++) {
-      push_entry(q, (struct da_entry){.first = q->dispersed, .count = u->batches[i].count,
-                                      .arrival = u->batches[i].arrival,
-                                      .uploaded_at = simgrid_get_clock(), .lane = u->lane});
-      q->dispersed += (size_t)llround(u->batches[i].count);
-    }
-    upload_free(u);
-    q->waiting = true;
-    if (simgrid_get_clock() >= q->last_dispatch + interval - 1e-12)
-      dispatch(q);
+    if (msg)
+      node_handle(n, unpack_blob(msg));
   }
 }
 
 /* ---------------------------------------------------------------- aggregation */
 
-void da_record_acceptance(struct da_quorum *q, double arrival, double count)
+void da_record_acceptance(struct da_quorum *q, double arrival, double count, double at)
 {
   struct da *d = q->da;
   if (q->n_accepts == q->cap_accepts) {
@@ -400,15 +301,14 @@ void da_record_acceptance(struct da_quorum *q, double arrival, double count)
     q->accepts = realloc(q->accepts, q->cap_accepts * sizeof(*q->accepts));
     xbt_assert(q->accepts, "out of memory");
   }
-  double now = simgrid_get_clock();
   q->accepts[q->n_accepts++] = (struct da_accept){.arrival = arrival, .count = count,
-                                                  .aggregated_at = now};
+                                                  .aggregated_at = at};
   q->unpublished += count;
   d->blobs_aggregated += count;
   d->pool += count * d->conf->sampling.fee_per_blob;
   d->fees_unrecorded += count * d->conf->sampling.fee_per_blob;
-  if (metrics_in_window(d->world->metrics, now))
-    hist_add(d->aggregation_latency, now - arrival, count);
+  if (metrics_in_window(d->world->metrics, at))
+    hist_add(d->aggregation_latency, at - arrival, count);
 }
 
 void da_publish(struct da_quorum *q)
@@ -426,29 +326,9 @@ void da_publish(struct da_quorum *q)
   }
   q->first_unpublished = q->n_accepts;
   q->unpublished = 0;
-  q->last_publish = simgrid_get_clock();
 }
 
-/* Aggregate grain: accepts what the frontier passed, entry by entry. */
-static void advance(struct da_quorum *q)
-{
-  size_t n = frontier_advance(q->frontier, q->dispersed);
-  while (n > 0) {
-    struct da_entry *e = &q->entries[q->entries_head];
-    double take = fmin(e->count, (double)n);
-    da_record_acceptance(q, e->arrival, take);
-    e->count -= take;
-    e->first += (size_t)take;
-    n -= (size_t)take;
-    if (e->count < 0.5) {
-      q->entries_head = (q->entries_head + 1) % q->cap_entries;
-      q->n_entries--;
-    }
-  }
-}
-
-/* Gives a blob up and queues it again at its lane, with its first arrival time. */
-static void retry(struct da *d, unsigned lane, double arrival)
+void da_retry(struct da *d, unsigned lane, double arrival)
 {
   struct arrival_batch again = {arrival, 1};
   arrivals_return(d->lanes[lane].arrivals, &again, 1);
@@ -460,56 +340,32 @@ static void expire(struct da_quorum *q)
 {
   struct da *d = q->da;
   double cutoff = simgrid_get_clock() - d->conf->retry_timeout_s;
-  if (d->conf->grain == DA_GRAIN_PER_SLICE) {
-    while (q->n_pending > 0) {
-      struct da_blob *b = &d->blobs[q->pending[q->pending_head]];
-      if (!b->decided && b->dispersed_at > cutoff)
-        break;
-      if (!b->decided) {
-        b->decided = true;
-        retry(d, b->lane, b->arrival);
-      }
-      q->pending_head = (q->pending_head + 1) % q->cap_pending;
-      q->n_pending--;
-    }
-    return;
-  }
-  while (q->n_entries > 0) {
-    struct da_entry *e = &q->entries[q->entries_head];
-    if (e->uploaded_at > cutoff || frontier_position(q->frontier) >= q->dispersed)
+  while (q->n_pending > 0) {
+    struct da_blob *b = &d->blobs[q->pending[q->pending_head]];
+    if (!b->decided && b->dispersed_at > cutoff)
       break;
-    frontier_skip(q->frontier);
-    retry(d, e->lane, e->arrival);
-    e->count -= 1;
-    e->first += 1;
-    if (e->count < 0.5) {
-      q->entries_head = (q->entries_head + 1) % q->cap_entries;
-      q->n_entries--;
+    if (!b->decided) {
+      b->decided = true;
+      da_retry(d, b->lane, b->arrival);
     }
-    advance(q);
+    q->pending_head = (q->pending_head + 1) % q->cap_pending;
+    q->n_pending--;
   }
 }
 
 static void handle_share(struct da_quorum *q, const struct da_share *s)
 {
   struct da *d = q->da;
-  if (d->conf->grain == DA_GRAIN_PER_SLICE) {
-    struct da_blob *b = &d->blobs[s->a];
-    if (b->decided)
-      return;
-    b->shares += s->slots;
-    if (b->shares >= d->threshold) {
-      b->decided = b->accepted = true;
-      b->aggregated_at = simgrid_get_clock();
-      da_record_acceptance(q, b->arrival, 1);
-      da_publish(q);
-    }
+  struct da_blob *b = &d->blobs[s->blob];
+  if (b->decided)
     return;
-  }
-  frontier_cover(q->frontier, s->a, s->b, s->slots);
-  advance(q);
-  if (simgrid_get_clock() >= q->last_publish + d->conf->dispersal_interval_s - 1e-12)
+  b->shares += 1;
+  if (b->shares >= d->threshold) {
+    b->decided = b->accepted = true;
+    b->aggregated_at = simgrid_get_clock();
+    da_record_acceptance(q, b->arrival, 1, b->aggregated_at);
     da_publish(q);
+  }
 }
 
 void da_aggregator_actor(int argc, char **argv)
@@ -526,18 +382,12 @@ void da_aggregator_actor(int argc, char **argv)
   }
 }
 
-/* The quorum's clock: rows that waited out the dispersal interval, retries, publications. */
+/* The per-slice quorum's clock: retries and publications, once a second. */
 void da_ticker_actor(int argc, char **argv)
 {
   struct da_quorum *q = actors_state(argc, argv);
-  double interval = q->da->conf->dispersal_interval_s;
-  double period = interval > 0 ? interval : 1.0;
-  if (q->da->conf->grain == DA_GRAIN_PER_SLICE)
-    period = 1.0;
   for (;;) {
-    sg_actor_sleep_for(period);
-    if (q->waiting && simgrid_get_clock() >= q->last_dispatch + interval - 1e-12)
-      dispatch(q);
+    sg_actor_sleep_for(1.0);
     expire(q);
     da_publish(q);
   }

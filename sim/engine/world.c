@@ -124,6 +124,7 @@ static enum depin_status bind_providers(struct world *w, diag_t *diag)
       p->region_index = pc->n_regions ? (unsigned)platform_host_region(pc, (size_t)k) : 0;
       p->device = d;
       p->up_since = 0;
+      p->down_since = -1;
       if (!p->host && status == DEPIN_OK) {
         diag_add(diag, DIAG_ERROR, sc->platform_file, 0, 0, "platform",
                  "no host named '%s' for class '%s' (hosts must be named <class>-<n>)", name,
@@ -197,6 +198,7 @@ static void set_provider_state(struct world *w, size_t i, bool up, double now)
   } else {
     close_uptime(w, p, now);
     p->up_since = -1;
+    p->down_since = now;
     p->failures++;
     sg_host_turn_off(p->host);
   }

@@ -32,6 +32,7 @@ struct provider {
   const struct device_profile *device;
   double uptime_s;      /* accumulated time up within the window, for /providers */
   double up_since;      /* when it last came up; negative while down */
+  double down_since;    /* when it last went down; negative if it never did */
   unsigned failures;
 };
 

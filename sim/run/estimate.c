@@ -16,6 +16,9 @@
 #define ESTIMATE_MANY_FLOWS_RATE 50000.0
 #define ESTIMATE_GOSSIP_EVENTS_RATE 6e6
 #define ESTIMATE_GOSSIP_CACHE_NODES 20000.0
+/* DA nodes' batches as closed-form events (hub.c) a second: tests/perf/da_signers, 93 million
+ * in 17 s with 5,000 signers in three quorums. */
+#define ESTIMATE_TIMELINE_EVENTS_RATE 5e6
 
 struct run_cost estimate_run(const struct scenario *sc)
 {
@@ -42,7 +45,8 @@ double estimate_wall_s(const struct run_cost *c)
 {
   double gossip_rate =
     ESTIMATE_GOSSIP_EVENTS_RATE / (1 + c->gossip_nodes / ESTIMATE_GOSSIP_CACHE_NODES);
-  return c->activities / activity_rate(c->flows) + c->gossip_events / gossip_rate;
+  return c->activities / activity_rate(c->flows) + c->gossip_events / gossip_rate +
+         c->timeline_events / ESTIMATE_TIMELINE_EVENTS_RATE;
 }
 
 /* "3 s", "12 min", "1.5 h": as precise as an estimate is. */
@@ -64,10 +68,10 @@ void estimate_print(const struct scenario *sc, FILE *out)
   double wall = estimate_wall_s(&c);
   char time[64];
   format_wall(wall, time, sizeof(time));
-  fprintf(out, "%scost: %.2g SimGrid activities (up to %.0f flows at once) and %.2g gossip "
-          "events: %s of wall time on a machine like the development one%s\n",
+  fprintf(out, "%scost: %.2g SimGrid activities (up to %.0f flows at once) and %.2g "
+          "closed-form events: %s of wall time on a machine like the development one%s\n",
           wall > ESTIMATE_WARN_WALL_S ? "warning: " : "", c.activities, c.flows,
-          c.gossip_events, time,
+          c.gossip_events + c.timeline_events, time,
           wall > ESTIMATE_WARN_WALL_S ? " (shorten the duration or coarsen the layers' grain: "
                                         "docs/benchmarks.md)" : "");
 }

@@ -43,6 +43,7 @@ struct metric_def {
  * overlay (a larger one is slower per event: its state no longer fits the caches). */
 struct run_cost {
   double activities, flows, gossip_events, gossip_nodes;
+  double timeline_events; /* closed-form events besides gossip (DA nodes' batches) */
 };
 
 struct depin_layer {

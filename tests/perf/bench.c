@@ -206,7 +206,7 @@ static int run_layer_benchmarks(struct bench *b, const char *out)
     const char *name;
     char *const *quick_args;
   } layers[] = {{"market", none}, {"token_bench", none}, {"verify_bench", tasks_10k},
-                {"da_bench", ten_minutes}, {"gossip", nodes_10k}};
+                {"da_bench", ten_minutes}, {"da_signers", ten_minutes}, {"gossip", nodes_10k}};
   int failed = 0;
   for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
     failed += run_program(b, layers[i].name, b->quick ? layers[i].quick_args : none, out) < 0;
