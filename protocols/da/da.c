@@ -65,6 +65,8 @@ static void deploy_nodes(struct da *d)
   for (unsigned k = 0; k < d->n_quorums; k++) {
     struct da_quorum *q = &d->quorums[k];
     *q = (struct da_quorum){.da = d, .id = k,
+                            .entries = ring_new(sizeof(struct da_entry)),
+                            .pending = ring_new(sizeof(size_t)),
                             .dispatches = pacer_new(d->conf->dispersal_interval_s),
                             .publications = pacer_new(d->conf->dispersal_interval_s)};
     q->nodes = malloc((d->n_signers + 1) * sizeof(size_t));
@@ -218,9 +220,9 @@ static void da_state_free(void *state)
     frontier_free(q->frontier);
     pqueue_free(q->shares);
     free(q->batches);
-    free(q->entries);
+    ring_free(&q->entries);
     free(q->accepts);
-    free(q->pending);
+    ring_free(&q->pending);
   }
   for (unsigned l = 0; d->lanes && l < d->n_lanes; l++) {
     arrivals_free(d->lanes[l].arrivals);

@@ -14,6 +14,7 @@
 #include "protocols/ledger/ledger.h"
 #include "sim/base/pacer.h"
 #include "sim/base/pqueue.h"
+#include "sim/base/ring.h"
 #include "sim/engine/actors.h"
 #include "sim/engine/arrivals.h"
 #include "sim/engine/world.h"
@@ -148,8 +149,7 @@ struct da_quorum {
   struct da_batch *batches; /* pool; free ones chained from free_batch */
   size_t n_batches, free_batch;
   size_t dispersed;       /* blobs uploaded to the hub so far */
-  struct da_entry *entries; /* FIFO of uploaded batches not yet decided */
-  size_t entries_head, n_entries, cap_entries;
+  struct ring entries;    /* struct da_entry: the uploaded batches not yet decided, in order */
   struct pacer dispatches, publications; /* at most one a dispersal_interval on average */
   bool waiting;           /* uploads the pacer kept from being dispatched */
   double unpublished;
@@ -157,8 +157,7 @@ struct da_quorum {
   struct da_accept *accepts;
   size_t n_accepts, cap_accepts, first_unpublished;
   /* per-slice grain: blobs dispersed and not decided, in order (indices into da->blobs) */
-  size_t *pending;
-  size_t pending_head, n_pending, cap_pending;
+  struct ring pending;
 };
 
 struct da {

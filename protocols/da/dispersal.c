@@ -85,22 +85,6 @@ static size_t new_blob(struct da *d, unsigned lane, double arrival)
   return d->n_blobs++;
 }
 
-static void push_pending(struct da_quorum *q, size_t blob)
-{
-  if (q->n_pending == q->cap_pending) {
-    size_t cap = q->cap_pending ? 2 * q->cap_pending : 64;
-    size_t *p = malloc(cap * sizeof(size_t));
-    xbt_assert(p, "out of memory");
-    for (size_t i = 0; i < q->n_pending; i++)
-      p[i] = q->pending[(q->pending_head + i) % q->cap_pending];
-    free(q->pending);
-    q->pending = p;
-    q->pending_head = 0;
-    q->cap_pending = cap;
-  }
-  q->pending[(q->pending_head + q->n_pending++) % q->cap_pending] = blob;
-}
-
 /* Whether n can receive: up, and its actor restarted (with a mailbox of its own) since it
  * came back. */
 static bool node_listening(const struct da *d, const struct da_node *n)
@@ -124,7 +108,7 @@ static void disperse_slices(struct da *d, size_t blob)
   d->bytes_dispersed += d->row_bytes * (double)d->conf->quorum_slots;
   world_count_activity(d->world, (double)d->conf->quorum_slots);
   d->flows += (double)d->conf->quorum_slots;
-  push_pending(q, blob);
+  *(size_t *)ring_push_back(&q->pending) = blob;
 }
 
 static void submit_per_slice(struct da_submitter *s, double tick_s)
@@ -340,16 +324,15 @@ static void expire(struct da_quorum *q)
 {
   struct da *d = q->da;
   double cutoff = simgrid_get_clock() - d->conf->retry_timeout_s;
-  while (q->n_pending > 0) {
-    struct da_blob *b = &d->blobs[q->pending[q->pending_head]];
+  while (q->pending.size > 0) {
+    struct da_blob *b = &d->blobs[*(size_t *)ring_at(&q->pending, 0)];
     if (!b->decided && b->dispersed_at > cutoff)
       break;
     if (!b->decided) {
       b->decided = true;
       da_retry(d, b->lane, b->arrival);
     }
-    q->pending_head = (q->pending_head + 1) % q->cap_pending;
-    q->n_pending--;
+    ring_pop_front(&q->pending);
   }
 }
 

@@ -109,29 +109,14 @@ static void dispatch(struct da_quorum *q)
   q->waiting = false;
 }
 
-static void push_entry(struct da_quorum *q, struct da_entry e)
-{
-  if (q->n_entries == q->cap_entries) {
-    size_t cap = q->cap_entries ? 2 * q->cap_entries : 64;
-    struct da_entry *p = malloc(cap * sizeof(*p));
-    xbt_assert(p, "out of memory");
-    for (size_t i = 0; i < q->n_entries; i++)
-      p[i] = q->entries[(q->entries_head + i) % q->cap_entries];
-    free(q->entries);
-    q->entries = p;
-    q->entries_head = 0;
-    q->cap_entries = cap;
-  }
-  q->entries[(q->entries_head + q->n_entries++) % q->cap_entries] = e;
-}
-
 /* Records an upload's blobs as dispersed to the quorum's nodes from now on. */
 static void take_upload(struct da_quorum *q, struct da_upload *u)
 {
   for (size_t i = 0; i < u->n_batches; i++) {
-    push_entry(q, (struct da_entry){.first = q->dispersed, .count = u->batches[i].count,
-                                    .arrival = u->batches[i].arrival,
-                                    .uploaded_at = simgrid_get_clock(), .lane = u->lane});
+    *(struct da_entry *)ring_push_back(&q->entries) =
+      (struct da_entry){.first = q->dispersed, .count = u->batches[i].count,
+                        .arrival = u->batches[i].arrival, .uploaded_at = simgrid_get_clock(),
+                        .lane = u->lane};
     q->dispersed += (size_t)llround(u->batches[i].count);
   }
   da_upload_free(u);
@@ -166,10 +151,8 @@ void da_dispatcher_actor(int argc, char **argv)
 
 static void drop_head_entry_if_empty(struct da_quorum *q)
 {
-  if (q->entries[q->entries_head].count >= 0.5)
-    return;
-  q->entries_head = (q->entries_head + 1) % q->cap_entries;
-  q->n_entries--;
+  if (((struct da_entry *)ring_at(&q->entries, 0))->count < 0.5)
+    ring_pop_front(&q->entries);
 }
 
 /* Accepts, at time `at`, what the frontier passed, entry by entry. */
@@ -177,7 +160,7 @@ static void advance(struct da_quorum *q, double at)
 {
   size_t n = frontier_advance(q->frontier, q->dispersed);
   while (n > 0) {
-    struct da_entry *e = &q->entries[q->entries_head];
+    struct da_entry *e = ring_at(&q->entries, 0);
     double take = fmin(e->count, (double)n);
     da_record_acceptance(q, e->arrival, take, at);
     e->count -= take;
@@ -191,8 +174,8 @@ static void advance(struct da_quorum *q, double at)
 static void expire(struct da_quorum *q)
 {
   double now = simgrid_get_clock(), cutoff = now - q->da->conf->retry_timeout_s;
-  while (q->n_entries > 0) {
-    struct da_entry *e = &q->entries[q->entries_head];
+  while (q->entries.size > 0) {
+    struct da_entry *e = ring_at(&q->entries, 0);
     if (e->uploaded_at > cutoff || frontier_position(q->frontier) >= q->dispersed)
       break;
     frontier_skip(q->frontier);

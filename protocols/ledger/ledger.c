@@ -368,7 +368,8 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   const struct ledger_conf *c = l->conf;
   struct shard *s = &l->shards[id];
   char name[64];
-  *s = (struct shard){.ledger = l, .id = id, .n_validators = (unsigned)c->validators};
+  *s = (struct shard){.ledger = l, .id = id, .n_validators = (unsigned)c->validators,
+                      .records = ring_new(sizeof(struct tx_record))};
   s->quorum_count = (unsigned)ceil(c->quorum * s->n_validators - 1e-9);
   s->validators = calloc(s->n_validators, sizeof(*s->validators));
   s->mempool_rng = rng_stream(w->sc->seed, "ledger-mempool", id);

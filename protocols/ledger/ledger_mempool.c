@@ -17,23 +17,6 @@
 #include "protocols/ledger/ledger_state.h"
 #include "sim/base/mem.h"
 
-static struct tx_record *record_new(struct shard *s)
-{
-  if (s->n_records == s->cap_records) { /* grow, unrolling the ring */
-    size_t cap = s->cap_records ? 2 * s->cap_records : 64;
-    struct tx_record *r = mem_calloc(cap, sizeof(*r));
-    for (size_t i = 0; i < s->n_records; i++)
-      r[i] = s->records[(s->rec_head + i) % s->cap_records];
-    free(s->records);
-    s->records = r;
-    s->rec_head = 0;
-    s->cap_records = cap;
-  }
-  struct tx_record *r = &s->records[(s->rec_head + s->n_records++) % s->cap_records];
-  *r = (struct tx_record){0};
-  return r;
-}
-
 /* A node drawn at random among those up, or -1 when none is. */
 static long entry_node(const struct shard_mesh *m)
 {
@@ -56,7 +39,7 @@ static void spread_batch(void *ctx, struct arrival_batch b)
   struct shard_mesh *m = s->mesh;
   const struct world *w = s->ledger->world;
   const struct ledger_conf *c = s->ledger->conf;
-  struct tx_record *r = record_new(s);
+  struct tx_record *r = ring_push_back(&s->records);
   r->end = arrivals_arrived(s->mempool);
   r->count = b.count;
   r->at = b.arrival;
@@ -93,7 +76,7 @@ void ledger_mempool_push(struct shard *s, double now, double count)
   arrivals_push(s->mempool, now, count);
   if (!s->ledger->conf->mempool_gossip)
     return;
-  struct tx_record *r = record_new(s);
+  struct tx_record *r = ring_push_back(&s->records);
   *r = (struct tx_record){.end = arrivals_arrived(s->mempool), .count = count, .at = now};
 }
 
@@ -105,8 +88,8 @@ double ledger_mempool_includable(const struct shard *s, unsigned proposer, doubl
   /* Rounds of a shard are serial, so the mempool's front is the committed count plus nothing
    * in flight: positions before it are decided. */
   double front = arrivals_arrived(s->mempool) - arrivals_backlog(s->mempool);
-  for (size_t i = 0; i < s->n_records; i++) {
-    const struct tx_record *r = &s->records[(s->rec_head + i) % s->cap_records];
+  for (size_t i = 0; i < s->records.size; i++) {
+    const struct tx_record *r = ring_at(&s->records, i);
     if (r->end <= front + 1e-9)
       continue;
     if (r->end - r->count - front >= capacity)
@@ -120,19 +103,18 @@ double ledger_mempool_includable(const struct shard *s, unsigned proposer, doubl
 
 void ledger_mempool_forget(struct shard *s)
 {
-  while (s->n_records > 0) {
-    struct tx_record *r = &s->records[s->rec_head];
+  while (s->records.size > 0) {
+    struct tx_record *r = ring_at(&s->records, 0);
     if (r->end > s->committed + 1e-9)
       break;
     free(r->hold);
-    s->rec_head = (s->rec_head + 1) % s->cap_records;
-    s->n_records--;
+    ring_pop_front(&s->records);
   }
 }
 
 void ledger_mempool_free(struct shard *s)
 {
-  for (size_t i = 0; i < s->n_records; i++)
-    free(s->records[(s->rec_head + i) % s->cap_records].hold);
-  free(s->records);
+  for (size_t i = 0; i < s->records.size; i++)
+    free(((struct tx_record *)ring_at(&s->records, i))->hold);
+  ring_free(&s->records);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "protocols/ledger/ledger.h"
+#include "sim/base/ring.h"
 #include "sim/engine/arrivals.h"
 #include "sim/engine/world.h"
 
@@ -80,8 +81,8 @@ struct shard {
   struct validator *validators;
   unsigned n_validators, quorum_count;
   struct shard_mesh *mesh;  /* NULL unless the dissemination is a mesh protocol */
-  struct tx_record *records; /* mempool.gossip: the batches not yet committed, in order */
-  size_t rec_head, n_records, cap_records;
+  struct ring records;      /* mempool.gossip: the batches (struct tx_record) not yet
+                               committed, in order */
   arrivals_t *mempool;
   gsl_rng *mempool_rng, *gossip_rng, *proposer_rng;
   double *stake_cumulative; /* lottery: running sum of the validators' stakes */

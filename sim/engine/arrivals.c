@@ -1,4 +1,4 @@
-/* arrivals.c: the batched arrival queue of arrivals.h, a ring buffer of batches. */
+/* arrivals.c: the batched arrival queue of arrivals.h, a ring of batches. */
 #include "sim/engine/arrivals.h"
 
 #include <gsl/gsl_randist.h>
@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
+#include "sim/base/ring.h"
+
 struct arrivals {
   double rate_per_s, tick_s;
   gsl_rng *rng;
   double next_tick_end;
-  struct arrival_batch *ring;
-  size_t head, size, capacity;
+  struct ring batches; /* of struct arrival_batch, oldest first */
   double backlog, arrived;
 };
 
@@ -21,12 +22,8 @@ arrivals_t *arrivals_new(double rate_per_s, double tick_s, gsl_rng *rng)
   if (!m)
     return NULL;
   *m = (struct arrivals){.rate_per_s = rate_per_s, .tick_s = tick_s, .rng = rng,
-                        .next_tick_end = tick_s, .capacity = 64};
-  m->ring = calloc(m->capacity, sizeof(*m->ring));
-  if (!m->ring) {
-    free(m);
-    return NULL;
-  }
+                        .next_tick_end = tick_s,
+                        .batches = ring_new(sizeof(struct arrival_batch))};
   return m;
 }
 
@@ -34,38 +31,19 @@ void arrivals_free(arrivals_t *m)
 {
   if (!m)
     return;
-  free(m->ring);
+  ring_free(&m->batches);
   free(m);
-}
-
-static void grow(arrivals_t *m)
-{
-  size_t capacity = 2 * m->capacity;
-  struct arrival_batch *ring = calloc(capacity, sizeof(*ring));
-  xbt_assert(ring, "out of memory growing an arrival queue");
-  for (size_t i = 0; i < m->size; i++)
-    ring[i] = m->ring[(m->head + i) % m->capacity];
-  free(m->ring);
-  m->ring = ring;
-  m->head = 0;
-  m->capacity = capacity;
 }
 
 static void push_back(arrivals_t *m, struct arrival_batch b)
 {
-  if (m->size == m->capacity)
-    grow(m);
-  m->ring[(m->head + m->size++) % m->capacity] = b;
+  *(struct arrival_batch *)ring_push_back(&m->batches) = b;
   m->backlog += b.count;
 }
 
 static void push_front(arrivals_t *m, struct arrival_batch b)
 {
-  if (m->size == m->capacity)
-    grow(m);
-  m->head = (m->head + m->capacity - 1) % m->capacity;
-  m->ring[m->head] = b;
-  m->size++;
+  *(struct arrival_batch *)ring_push_front(&m->batches) = b;
   m->backlog += b.count;
 }
 
@@ -95,8 +73,8 @@ double arrivals_take(arrivals_t *m, double max, struct arrival_batch **out, size
 {
   double taken = 0;
   *n_out = 0;
-  while (m->size > 0 && taken < max) {
-    struct arrival_batch *front = &m->ring[m->head];
+  while (m->batches.size > 0 && taken < max) {
+    struct arrival_batch *front = ring_at(&m->batches, 0);
     double n = fmin(front->count, max - taken);
     if (*n_out == *cap_out) {
       *cap_out = *cap_out ? 2 * *cap_out : 16;
@@ -106,10 +84,8 @@ double arrivals_take(arrivals_t *m, double max, struct arrival_batch **out, size
     (*out)[(*n_out)++] = (struct arrival_batch){front->arrival, n};
     taken += n;
     front->count -= n;
-    if (front->count <= 0) {
-      m->head = (m->head + 1) % m->capacity;
-      m->size--;
-    }
+    if (front->count <= 0)
+      ring_pop_front(&m->batches);
   }
   m->backlog -= taken;
   return taken;
