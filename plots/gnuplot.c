@@ -183,3 +183,13 @@ void gnuplot_safe_name(const char *name, char *buf, size_t n)
   }
   buf[k] = '\0';
 }
+
+void gnuplot_text(const char *text, char *buf, size_t n)
+{
+  size_t k = 0;
+  for (; text[k] && k + 1 < n; k++) {
+    unsigned char c = (unsigned char)text[k];
+    buf[k] = c == '\'' || c == '\\' || c < 32 || c == 127 ? ' ' : (char)c;
+  }
+  buf[k] = '\0';
+}

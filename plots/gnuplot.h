@@ -33,4 +33,10 @@ char **gnuplot_take_written(gnuplot_t *g, size_t *n);
  * single-quoted gnuplot strings, into buf of size n. */
 void gnuplot_safe_name(const char *name, char *buf, size_t n);
 
+/* Text read from a file (a unit, a name) made inert inside a single-quoted gnuplot string, into
+ * buf of size n: quotes, backslashes and control characters become spaces. Inside single
+ * quotes gnuplot expands neither backquotes nor macros, so nothing of it runs as code. Every
+ * string from a file goes through here before it reaches gnuplot's command line. */
+void gnuplot_text(const char *text, char *buf, size_t n);
+
 #endif

@@ -41,16 +41,6 @@ static int failf(struct plotter *p, const char *fmt, ...)
   return -1;
 }
 
-/* text made safe inside a single-quoted gnuplot string: quotes and control characters become
- * spaces. */
-static void gp_text(const char *text, char *buf, size_t n)
-{
-  size_t k = 0;
-  for (; text[k] && k + 1 < n; k++)
-    buf[k] = text[k] == '\'' || text[k] == '\\' || (unsigned char)text[k] < 32 ? ' ' : text[k];
-  buf[k] = '\0';
-}
-
 static char *unit_of(hid_t file, const char *path)
 {
   hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
@@ -78,9 +68,9 @@ static int plot_series(struct plotter *p, const char *name)
   snprintf(outbase, sizeof(outbase), "%s/timeseries-%s", gnuplot_outdir(p->gp), safe);
   snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", name);
   char *unit = unit_of(p->file, path), label[256], title[256];
-  gp_text(unit, label, sizeof(label));
+  gnuplot_text(unit, label, sizeof(label));
   free(unit);
-  gp_text(name, title, sizeof(title));
+  gnuplot_text(name, title, sizeof(title));
   char target[64] = "";
   for (long i = 0; i < p->n_targets; i++)
     if (strcmp(p->target_metric[i], name) == 0 && isfinite(p->target_value[i]))
@@ -158,9 +148,9 @@ static int plot_distribution(struct plotter *p, const char *name)
   runfile_attr_double(d, "count", &count);
   H5Dclose(d);
   char *unit = unit_of(p->file, path), label[256], title[256];
-  gp_text(unit, label, sizeof(label));
+  gnuplot_text(unit, label, sizeof(label));
   free(unit);
-  gp_text(name, title, sizeof(title));
+  gnuplot_text(name, title, sizeof(title));
   gnuplot_safe_name(name, safe, sizeof(safe));
   snprintf(outbase, sizeof(outbase), "%s/distribution-%s", gnuplot_outdir(p->gp), safe);
   char values[1024], names[2048];

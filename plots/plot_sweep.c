@@ -165,10 +165,11 @@ static size_t distinct(const struct sweep_table *t, const double *v, const doubl
 
 static void label(const struct column *c, char *buf, size_t n)
 {
-  char safe[256];
+  char safe[256], unit[256];
   gnuplot_safe_name(c->name, safe, sizeof(safe));
+  gnuplot_text(c->unit, unit, sizeof(unit));
   if (c->unit[0])
-    snprintf(buf, n, "%s (%s)", safe, c->unit);
+    snprintf(buf, n, "%s (%s)", safe, unit);
   else
     snprintf(buf, n, "%s", safe);
 }
@@ -210,11 +211,10 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   snprintf(data, sizeof(data), "%s/line.dat", gnuplot_tmpdir(g));
   FILE *f = fopen(data, "w");
   for (size_t k = 0; f && k < ng; k++) {
-    char safe[256];
-    size_t len = 0;
-    for (const char *c = groups[k]; *c && len + 1 < sizeof(safe); c++)
-      safe[len++] = *c == '\'' || *c == '\\' || *c == ' ' || (unsigned char)*c < 32 ? '_' : *c;
-    safe[len] = '\0';
+    char safe[256]; /* one word per group: titles are split at spaces */
+    gnuplot_text(groups[k], safe, sizeof(safe));
+    for (char *c = safe; *c; c++)
+      *c = *c == ' ' ? '_' : *c;
     strcat(strcat(titles, k ? " " : ""), safe);
     for (size_t i = 0; i < nx; i++) {
       double sum = 0, lo = INFINITY, hi = -INFINITY;
@@ -236,7 +236,7 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   free(xs), free(groups);
   if (!f || fclose(f) != 0)
     return -1;
-  char xl[300], yl[300], safe_m[256], safe_x[256], outbase[4400], target[64] = "";
+  char xl[520], yl[520], safe_m[256], safe_x[256], outbase[4400], target[64] = "";
   double tv;
   label(x, xl, sizeof(xl)), label(m, yl, sizeof(yl));
   gnuplot_safe_name(m->name, safe_m, sizeof(safe_m));
@@ -292,7 +292,7 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
     return -1;
   if (cells == 0)
     return 0;
-  char xl[300], yl[300], zl[300], sm[256], sx[256], sy[256], outbase[4400];
+  char xl[520], yl[520], zl[520], sm[256], sx[256], sy[256], outbase[4400];
   label(x, xl, sizeof(xl)), label(y, yl, sizeof(yl)), label(m, zl, sizeof(zl));
   gnuplot_safe_name(m->name, sm, sizeof(sm));
   gnuplot_safe_name(x->name, sx, sizeof(sx));

@@ -12,7 +12,11 @@
 
 #include <cmocka.h>
 
+#include <hdf5.h>
+
 #include "plots/plot.h"
+#include "plots/plot_sweep.h"
+#include "sim/results/h5.h"
 #include "sim/results/results.h"
 
 struct fixture {
@@ -167,6 +171,65 @@ static void test_plot_scripts_missing(void **state)
   diag_free(d);
 }
 
+static void string_attr(hid_t obj, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, strlen(value) + 1);
+  hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(attr >= 0 && H5Awrite(attr, type, value) >= 0);
+  H5Aclose(attr), H5Sclose(space), H5Tclose(type);
+}
+
+/* A sweep file of one swept value x and one metric m over four points, with `unit` as the unit
+ * of both: what a hostile sweep file may hold. */
+static void write_sweep(const char *path, const char *unit)
+{
+  struct row {
+    int64_t pass;
+    double x, m;
+  } rows[4] = {{1, 1, 10}, {1, 2, 20}, {1, 3, 15}, {0, 4, 30}};
+  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t meta = H5Gcreate2(file, H5_GROUP_META, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  string_attr(meta, "parameters", "x");
+  H5Gclose(meta);
+  hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(struct row));
+  H5Tinsert(type, "pass", HOFFSET(struct row, pass), H5T_NATIVE_INT64);
+  H5Tinsert(type, "x", HOFFSET(struct row, x), H5T_NATIVE_DOUBLE);
+  H5Tinsert(type, "m", HOFFSET(struct row, m), H5T_NATIVE_DOUBLE);
+  hsize_t n = 4;
+  hid_t space = H5Screate_simple(1, &n, NULL);
+  hid_t set = H5Dcreate2(file, H5_DATASET_POINTS, type, space, H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT);
+  assert_true(set >= 0 && H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+  string_attr(set, "x.unit", unit);
+  string_attr(set, "m.unit", unit);
+  H5Dclose(set), H5Sclose(space), H5Tclose(type), H5Fclose(file);
+}
+
+/* Units from a sweep file reach gnuplot as text, never as code: a unit that closes gnuplot's
+ * quote and calls system() draws a figure and runs nothing. */
+static void test_plot_sweep_units_are_not_code(void **state)
+{
+  struct fixture *f = *state;
+  if (!have_gnuplot())
+    skip();
+  char sweep[160], marker[160], unit[400], **written = NULL;
+  snprintf(sweep, sizeof(sweep), "%s/sweep.h5", f->dir);
+  snprintf(marker, sizeof(marker), "%s/pwned", f->dir);
+  snprintf(unit, sizeof(unit), "s'; system('touch %s'); x='`touch %s`\\", marker, marker);
+  write_sweep(sweep, unit);
+  size_t n = 0;
+  diag_t *d = diag_new();
+  assert_int_equal(plot_sweep(sweep, f->out, &written, &n, d), DEPIN_OK);
+  diag_print(d, stderr);
+  diag_free(d);
+  assert_true(n >= 2); /* m against x, as PNG and SVG */
+  for (size_t i = 0; i < n; i++)
+    free(written[i]);
+  free(written);
+  assert_int_equal(access(marker, F_OK), -1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -174,6 +237,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_plot_missing_run_file, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_without_gnuplot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_scripts_missing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plot_sweep_units_are_not_code, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
