@@ -10,7 +10,11 @@
 
 #include <cmocka.h>
 
+#include <hdf5.h>
+
 #include "sim/cli/inspect.h"
+#include "sim/results/h5.h"
+#include "sim/results/runfile.h"
 #include "sim/results/results.h"
 
 static void test_inspect_lists_every_part(void **state)
@@ -70,10 +74,71 @@ static void test_inspect_lists_every_part(void **state)
   assert_int_equal(system(cmd), 0);
 }
 
+/* An attribute of 1,000 elements where the readers expect one. */
+static void array_attr(hid_t obj, const char *name, hid_t type)
+{
+  static char buf[1000 * 64];
+  hsize_t n = 1000;
+  hid_t space = H5Screate_simple(1, &n, NULL);
+  hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  memset(buf, 'x', sizeof(buf));
+  assert_true(attr >= 0 && H5Awrite(attr, type, buf) >= 0);
+  H5Aclose(attr), H5Sclose(space);
+}
+
+/* A hostile run file: arrays where scalars belong (a string in /meta, a metric and its unit in
+ * /summary) and a dataset of rank 3. The readers skip what is not a single value and say so;
+ * nothing is read past a buffer (this crashed `inspect` and `check --baseline` with SIGSEGV). */
+static void test_inspect_survives_arrays_and_ranks(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/depinsim-inspect-XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/hostile.h5", dir);
+  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t str = H5Tcopy(H5T_C_S1);
+  H5Tset_size(str, 64);
+  hid_t meta = H5Gcreate2(file, H5_GROUP_META, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  array_attr(meta, "scenario_name", str);
+  array_attr(meta, "seed", H5T_NATIVE_UINT64);
+  H5Gclose(meta);
+  hid_t summary = H5Gcreate2(file, H5_GROUP_SUMMARY, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  array_attr(summary, "tps", H5T_NATIVE_DOUBLE);
+  array_attr(summary, "tps.unit", str);
+  H5Gclose(summary);
+  hsize_t dims[3] = {4, 4, 4};
+  hid_t space = H5Screate_simple(3, dims, NULL);
+  hid_t cube = H5Dcreate2(file, "cube", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                          H5P_DEFAULT);
+  H5Dclose(cube), H5Sclose(space), H5Tclose(str), H5Fclose(file);
+
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  diag_t *d = diag_new();
+  assert_int_equal(inspect_print(path, f, d), DEPIN_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "(not a single value)"));
+  assert_non_null(strstr(text, "cube"));
+  assert_non_null(strstr(text, "rank 3"));
+  free(text);
+  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  char **names, **units;
+  double *values;
+  assert_int_equal(runfile_summary(file, &names, &values, &units), 0);
+  free(names), free(values), free(units);
+  H5Fclose(file);
+  diag_free(d);
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_inspect_lists_every_part),
+    cmocka_unit_test(test_inspect_survives_arrays_and_ranks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,9 @@ static void print_attr(hid_t obj, const char *name, FILE *out)
   }
   hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
   hid_t type = H5Aget_type(attr);
-  if (H5Tget_class(type) == H5T_INTEGER) {
+  if (!runfile_attr_is_single(attr)) {
+    fprintf(out, "(not a single value)\n");
+  } else if (H5Tget_class(type) == H5T_INTEGER) {
     unsigned long long u = 0;
     H5Aread(attr, H5T_NATIVE_ULLONG, &u);
     fprintf(out, "%llu\n", u);
@@ -197,6 +199,12 @@ static void print_tables(hid_t file, FILE *out)
     hid_t d = H5Dopen2(file, names[i], H5P_DEFAULT);
     hid_t type = H5Dget_type(d), space = H5Dget_space(d);
     hsize_t rows = 0;
+    if (H5Sget_simple_extent_ndims(space) != 1) { /* none of ours: say so, read nothing */
+      fprintf(out, "  %-28s a dataset of rank %d, not a table\n", names[i],
+              H5Sget_simple_extent_ndims(space));
+      H5Sclose(space), H5Tclose(type), H5Dclose(d);
+      continue;
+    }
     H5Sget_simple_extent_dims(space, &rows, NULL);
     int cols = H5Tget_class(type) == H5T_COMPOUND ? H5Tget_nmembers(type) : 1;
     fprintf(out, "  %-28s %llu rows x %d columns:", names[i], (unsigned long long)rows, cols);

@@ -27,14 +27,26 @@ enum depin_status runfile_open(const char *path, hid_t *file, diag_t *diag)
   return DEPIN_OK;
 }
 
+bool runfile_attr_is_single(hid_t attr)
+{
+  hid_t space = H5Aget_space(attr);
+  bool single = space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
+  if (space >= 0)
+    H5Sclose(space);
+  return single;
+}
+
 char *runfile_attr_string(hid_t obj, const char *name)
 {
   if (H5Aexists(obj, name) <= 0)
     return NULL;
   hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  if (attr < 0)
+    return NULL;
   hid_t type = H5Aget_type(attr);
   char *out = NULL;
-  if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
+  if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) &&
+      runfile_attr_is_single(attr)) {
     size_t n = H5Tget_size(type);
     hid_t mem = H5Tcopy(H5T_C_S1);
     H5Tset_size(mem, n);
@@ -55,9 +67,12 @@ bool runfile_attr_double(hid_t obj, const char *name, double *out)
   if (H5Aexists(obj, name) <= 0)
     return false;
   hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  if (attr < 0)
+    return false;
   hid_t type = H5Aget_type(attr);
   H5T_class_t cls = H5Tget_class(type);
-  bool ok = (cls == H5T_FLOAT || cls == H5T_INTEGER) && H5Aread(attr, H5T_NATIVE_DOUBLE, out) >= 0;
+  bool ok = (cls == H5T_FLOAT || cls == H5T_INTEGER) && runfile_attr_is_single(attr) &&
+            H5Aread(attr, H5T_NATIVE_DOUBLE, out) >= 0;
   H5Tclose(type);
   H5Aclose(attr);
   return ok;

@@ -19,6 +19,10 @@
  * DEPIN_EIO when it is not a readable HDF5 file; the reason goes to diag. */
 enum depin_status runfile_open(const char *path, hid_t *file, diag_t *diag);
 
+/* Whether an attribute holds exactly one element (a scalar, or an array of one): the readers
+ * below read nothing else, so a hostile file cannot make them write past their buffers. */
+bool runfile_attr_is_single(hid_t attr);
+
 /* A string attribute of obj as an owned string (free()), or NULL when absent or not a
  * string. */
 char *runfile_attr_string(hid_t obj, const char *name);

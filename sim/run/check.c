@@ -49,8 +49,8 @@ static int summary_read(const char *path, struct summary *s, FILE *err)
     return RUN_EXIT_BAD_INPUT;
   s->n = runfile_summary(file, &s->names, &s->values, &s->units);
   H5Fclose(file);
-  if (s->n < 0) {
-    fprintf(err, "%s: no /" H5_GROUP_SUMMARY ": not a depinsim run file\n", path);
+  if (s->n <= 0) {
+    fprintf(err, "%s: no metric in /" H5_GROUP_SUMMARY ": not a depinsim run file\n", path);
     return RUN_EXIT_BAD_INPUT;
   }
   return RUN_EXIT_PASS;
