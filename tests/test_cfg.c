@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "sim/base/cfg.h"
 
@@ -372,6 +374,75 @@ static void test_cfg_set_error_names_override(void **state)
                     "integer, got 'lots'");
 }
 
+/* Invalid UTF-8 never reaches libfyaml, which hangs on "%" and a byte of 0x80 or more; the
+ * same through --set. Control characters and NUL bytes are refused at their position. */
+static void test_cfg_refuses_bytes_that_are_not_text(void **state)
+{
+  struct fixture *f = *state;
+  f->cfg = cfg_load_string("t.yaml", "%\xf6", f->diag);
+  assert_null(f->cfg);
+  assert_one(state, "t.yaml:1:2: byte 0xf6 is not text (allowed: UTF-8 without control "
+                    "characters other than tab and line ends)");
+  diag_free(f->diag), f->diag = diag_new();
+  f->cfg = cfg_load_string("t.yaml", "name: a\nseed: \x01\n", f->diag);
+  assert_null(f->cfg);
+  assert_true(diag_contains(f->diag, "t.yaml:2:7: byte 0x01 is not text"));
+  diag_free(f->diag), f->diag = diag_new();
+  char path[] = "/tmp/depinsim-cfg-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0 && write(fd, "name: a\0b\n", 10) == 10);
+  close(fd);
+  f->cfg = cfg_load_file(path, f->diag);
+  assert_null(f->cfg);
+  assert_true(diag_contains(f->diag, ":1:8: byte 0x00 is not text"));
+  unlink(path);
+  diag_free(f->diag), f->diag = diag_new();
+  f->cfg = cfg_load_string("t.yaml", "name: caf\xc3\xa9\n", f->diag); /* UTF-8 is text */
+  assert_non_null(f->cfg);
+  assert_false(cfg_set(f->cfg, "name=%\xf6"));
+  assert_true(diag_contains(f->diag, "--set name=%"));
+  assert_true(diag_contains(f->diag, "the value is not text"));
+}
+
+/* Nested aliases that would expand to a billion nodes are refused before libfyaml resolves
+ * them, in a few milliseconds. */
+static void test_cfg_refuses_alias_bombs(void **state)
+{
+  struct fixture *f = *state;
+  char text[2048] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; i++) {
+    size_t len = strlen(text);
+    snprintf(text + len, sizeof(text) - len, "a%d: &a%d [", i, i);
+    for (int k = 0; k < 10; k++) {
+      len = strlen(text);
+      snprintf(text + len, sizeof(text) - len, "%s*a%d", k ? ", " : "", i - 1);
+    }
+    strcat(text, "]\n");
+  }
+  f->cfg = cfg_load_string("t.yaml", text, f->diag);
+  assert_null(f->cfg);
+  assert_true(diag_contains(f->diag, "t.yaml: its aliases expand to more than 1000000 nodes"));
+  diag_free(f->diag), f->diag = diag_new();
+  f->cfg = cfg_load_string("t.yaml", "name: a\n", f->diag);
+  assert_non_null(f->cfg);
+  assert_false(cfg_set(f->cfg, "name={a: &a [x, x, x, x, x, x, x, x, x, x], "
+                              "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a], "
+                              "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], "
+                              "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c], "
+                              "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d], "
+                              "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e, *e, *e]}"));
+  assert_true(diag_contains(f->diag, "its aliases expand"));
+}
+
+/* A file larger than any scenario is refused after CFG's limit, not read to its end. */
+static void test_cfg_refuses_endless_files(void **state)
+{
+  struct fixture *f = *state;
+  f->cfg = cfg_load_file("/dev/zero", f->diag);
+  assert_null(f->cfg);
+  assert_one(state, "/dev/zero: larger than 16 MiB (allowed: a scenario's size)");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -387,6 +458,9 @@ int main(void)
     T(test_cfg_set_nested_and_new_key),  T(test_cfg_set_bad_path),
     T(test_cfg_set_creates_missing_mappings),
     T(test_cfg_set_error_names_override),
+    T(test_cfg_refuses_bytes_that_are_not_text),
+    T(test_cfg_refuses_alias_bombs),
+    T(test_cfg_refuses_endless_files),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,36 +19,107 @@
 
 #include "sim/base/strfmt.h"
 
-/* Reads a whole file into a NUL-terminated buffer (owned). NULL when it cannot be read. */
-static char *read_file(const char *path)
+/* Reads a whole file into a NUL-terminated buffer (owned), *len its bytes. NULL when it cannot
+ * be read (errno set), or when it holds more than CFG_MAX_BYTES (errno EFBIG): nothing reads
+ * further into /dev/zero than that. */
+static char *read_file(const char *path, size_t *len)
 {
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
   char *text = NULL;
-  size_t len = 0, cap = 0;
+  size_t cap = 0;
+  *len = 0;
   for (;;) {
-    if (cap - len < 4096) {
+    if (*len > CFG_MAX_BYTES) {
+      errno = EFBIG;
+      goto fail;
+    }
+    if (cap - *len < 4096) {
       cap = cap ? 2 * cap : 65536;
       char *bigger = realloc(text, cap);
       if (!bigger)
         goto fail;
       text = bigger;
     }
-    size_t n = fread(text + len, 1, cap - len - 1, f);
-    len += n;
+    size_t n = fread(text + *len, 1, cap - *len - 1, f);
+    *len += n;
     if (n == 0)
       break;
   }
   if (ferror(f))
     goto fail;
   fclose(f);
-  text[len] = '\0';
+  text[*len] = '\0';
   return text;
 fail:
   free(text);
   fclose(f);
   return NULL;
+}
+
+/* The length of the UTF-8 sequence at p (at most `left` bytes), or 0 when it is not one. */
+static size_t utf8_sequence(const unsigned char *p, size_t left)
+{
+  size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+                                                            : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+  if (n == 0 || n > left || (n == 2 && p[0] < 0xc2))
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xc0) != 0x80)
+      return 0;
+  return n;
+}
+
+bool cfg_text_ok(const char *name, const char *text, size_t len, diag_t *diag)
+{
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)text[i];
+    size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
+    if (n == 0 || (c < 32 && c != '\t' && c != '\n' && c != '\r') || c == 127) {
+      diag_add(diag, DIAG_ERROR, name, (int)line, (int)col, NULL,
+               "byte 0x%02x is not text (allowed: UTF-8 without control characters other than "
+               "tab and line ends)", c);
+      return false;
+    }
+    line += c == '\n';
+    col = c == '\n' ? 1 : col + 1;
+    i += n;
+  }
+  return true;
+}
+
+/* Whether node n, its aliases expanded, stays within *left nodes and CFG_MAX_DEPTH levels. The
+ * walk stops as soon as it is not: a few hundred bytes of nested aliases stand for billions of
+ * nodes, which libfyaml would build before any key is checked. */
+static bool expansion_within(struct fy_node *n, size_t *left, unsigned depth)
+{
+  if (!n)
+    return true;
+  if (*left == 0 || depth > CFG_MAX_DEPTH)
+    return false;
+  (*left)--;
+  if (fy_node_is_alias(n))
+    return expansion_within(fy_node_resolve_alias(n), left, depth + 1);
+  void *iter = NULL;
+  if (fy_node_is_sequence(n)) {
+    for (struct fy_node *item; (item = fy_node_sequence_iterate(n, &iter));)
+      if (!expansion_within(item, left, depth + 1))
+        return false;
+  } else if (fy_node_is_mapping(n)) {
+    for (struct fy_node_pair *pair; (pair = fy_node_mapping_iterate(n, &iter));)
+      if (!expansion_within(fy_node_pair_key(pair), left, depth + 1) ||
+          !expansion_within(fy_node_pair_value(pair), left, depth + 1))
+        return false;
+  }
+  return true;
+}
+
+bool cfg_expansion_ok(struct fy_node *n)
+{
+  size_t left = CFG_MAX_NODES;
+  return expansion_within(n, &left, 0);
 }
 
 /* A libfyaml diagnostic object that collects errors instead of printing them. */
@@ -92,15 +163,28 @@ cfg_t *cfg_load_string(const char *name, const char *text, diag_t *diag)
   cfg->fy_diag = quiet_diag();
   if (!cfg->file || !cfg->text || !cfg->fy_diag)
     goto fail;
-  /* Resolved: aliases and merge keys (<<: *defaults) read as the nodes they stand for. */
-  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT,
-                            .diag = cfg->fy_diag};
+  if (!cfg_text_ok(name, text, strlen(text), diag))
+    goto refused;
+  struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = cfg->fy_diag};
   cfg->doc = fy_document_build_from_string(&pc, cfg->text, strlen(cfg->text));
   if (!cfg->doc) {
     report_syntax_errors(cfg->fy_diag, name, diag);
-    goto fail;
+    goto refused;
+  }
+  if (!cfg_expansion_ok(fy_document_root(cfg->doc))) {
+    diag_add(diag, DIAG_ERROR, name, 0, 0, NULL, "its aliases expand to more than %d nodes or "
+             "%d levels (allowed: a scenario's size)", CFG_MAX_NODES, CFG_MAX_DEPTH);
+    goto refused;
+  }
+  /* Resolved: aliases and merge keys (<<: *defaults) read as the nodes they stand for. */
+  if (fy_document_resolve(cfg->doc) != 0) {
+    report_syntax_errors(cfg->fy_diag, name, diag);
+    goto refused;
   }
   return cfg;
+refused:
+  cfg_free(cfg);
+  return NULL;
 fail:
   if (!cfg)
     diag_add(diag, DIAG_ERROR, name, 0, 0, NULL, "out of memory reading the document");
@@ -111,10 +195,21 @@ fail:
 cfg_t *cfg_load_file(const char *path, diag_t *diag)
 {
   errno = 0;
-  char *text = read_file(path);
+  size_t len = 0;
+  char *text = read_file(path, &len);
+  if (!text && errno == EFBIG) {
+    diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "larger than %d MiB (allowed: a scenario's "
+             "size)", CFG_MAX_BYTES >> 20);
+    return NULL;
+  }
   if (!text) {
     diag_add(diag, DIAG_ERROR, path, 0, 0, NULL, "cannot read the file (%s)",
              errno ? strerror(errno) : "read error");
+    return NULL;
+  }
+  if (strlen(text) != len) { /* a NUL byte: the text check would never see past it */
+    cfg_text_ok(path, text, len, diag);
+    free(text);
     return NULL;
   }
   cfg_t *cfg = cfg_load_string(path, text, diag);

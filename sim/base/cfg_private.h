@@ -3,11 +3,26 @@
 #define DEPINSIM_SIM_BASE_CFG_PRIVATE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "sim/base/cfg.h"
 
 struct fy_document;
 struct fy_diag;
+struct fy_node;
+
+/* Limits on a document, checked before libfyaml builds or resolves it. */
+#define CFG_MAX_BYTES (16 << 20) /* a file's size */
+#define CFG_MAX_NODES 1000000    /* nodes once aliases are expanded */
+#define CFG_MAX_DEPTH 100        /* nesting levels, aliases followed */
+
+/* Whether text is UTF-8 without control characters other than tab and line ends; otherwise
+ * reports the first offending byte at its line and column under name. libfyaml 0.7 hangs on
+ * some invalid UTF-8 ("%" then a byte of 0x80 or more), so nothing else reaches it. */
+bool cfg_text_ok(const char *name, const char *text, size_t len, diag_t *diag);
+/* Whether a node, its aliases expanded, stays within CFG_MAX_NODES and CFG_MAX_DEPTH. */
+bool cfg_expansion_ok(struct fy_node *n);
 
 /* A --set override: the nodes it put into the document, for messages about them. */
 struct cfg_override {

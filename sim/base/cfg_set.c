@@ -213,9 +213,22 @@ static struct fy_node *build_value(cfg_t *cfg, const struct assignment *a, size_
     set_error(cfg, a->text, "no value after '='");
     return NULL;
   }
+  diag_t *check = diag_new();
+  bool text_ok = cfg_text_ok("value", a->value, strlen(a->value), check);
+  diag_free(check);
+  if (!text_ok) {
+    set_error(cfg, a->text, "the value is not text (allowed: UTF-8 without control characters)");
+    return NULL;
+  }
   /* The document keeps pointing into the text it was built from: it takes the copy. */
   char *text = strfmt("%s", a->value);
   struct fy_node *node = fy_node_build_from_malloc_string(cfg->doc, text, strlen(text));
+  if (node && !cfg_expansion_ok(node)) {
+    set_error(cfg, a->text, "its aliases expand to more than %d nodes or %d levels",
+              CFG_MAX_NODES, CFG_MAX_DEPTH);
+    fy_node_free(node);
+    return NULL;
+  }
   for (size_t j = a->n_parts - 1; node && j > first; j--) {
     struct fy_node *map = fy_node_create_mapping(cfg->doc);
     struct fy_node *key = fy_node_create_scalar_copy(cfg->doc, a->parts[j], strlen(a->parts[j]));
