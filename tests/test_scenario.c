@@ -432,6 +432,25 @@ static void test_scenario_duplicates(void **state)
   load_fails(state, text, NULL, 0, DEPIN_EINVAL, 2, expected);
 }
 
+/* Names become folders and host names: a path, an XML metacharacter or a name too long for
+ * the result tables is refused where it is written. */
+static void test_scenario_names_are_single_words(void **state)
+{
+  const char *set[] = {"name=../../x", "providers.dc.class=a&b",
+                       "regions.eu-west.name=a-region-name-longer-than-32-bytes"};
+  const char *lines[] = {
+    "--set name=../../x: name: '../../x' is not a name (allowed: 1 to 32 letters, digits, '.', "
+    "'_' or '-', starting with a letter or digit)",
+    "--set regions.eu-west.name=a-region-name-longer-than-32-bytes: regions[1].name: "
+    "'a-region-name-longer-than-32-bytes' is not a name (allowed: 1 to 32 letters, digits, "
+    "'.', '_' or '-', starting with a letter or digit)",
+    "s.yaml:7:13: latency.us-east.eu-west: unknown region 'eu-west' (allowed: us-east)",
+    "--set providers.dc.class=a&b: providers[0].class: 'a&b' is not a name (allowed: 1 to 32 "
+    "letters, digits, '.', '_' or '-', starting with a letter or digit)",
+  };
+  load_fails(state, MINIMAL, set, 3, DEPIN_EINVAL, 4, lines);
+}
+
 static void test_scenario_unknown_region(void **state)
 {
   const char *set[] = {"providers.dc.region=[us-east, eu-wset, mars]"};
@@ -765,6 +784,7 @@ int main(void)
     T(test_scenario_unknown_keys),           T(test_scenario_bad_quantities),
     T(test_scenario_wrong_types),            T(test_scenario_times_against_duration),
     T(test_scenario_duplicates),             T(test_scenario_unknown_region),
+    T(test_scenario_names_are_single_words),
     T(test_scenario_latency),                T(test_scenario_behavior_sum),
     T(test_scenario_behavior_not_one),       T(test_scenario_behavior_rounding),
     T(test_scenario_targets),                T(test_scenario_target_units),

@@ -104,6 +104,12 @@ struct cfg_node cfg_map_key_at(struct cfg_node n, size_t i);
  * required (leaving *out), or present and valid; otherwise reports and returns false. */
 bool cfg_get_string(cfg_t *cfg, struct cfg_node n, const char *key, char **out, bool required);
 bool cfg_get_bool(cfg_t *cfg, struct cfg_node n, const char *key, bool *out, bool required);
+/* A name that becomes a file name or a host name: 1 to CFG_NAME_MAX letters, digits, '.', '_'
+ * or '-', starting with a letter or digit (so never "..", a path or hidden). CFG_NAME_MAX
+ * keeps "<class>-<index>" host names whole in result tables (TABLE_STRING_MAX). */
+#define CFG_NAME_MAX 32
+bool cfg_name_ok(const char *name);
+bool cfg_get_name(cfg_t *cfg, struct cfg_node n, const char *key, char **out, bool required);
 /* An integer in [min, max]. */
 bool cfg_get_int(cfg_t *cfg, struct cfg_node n, const char *key, long *out, long min, long max,
                  bool required);

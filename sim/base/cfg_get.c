@@ -1,6 +1,7 @@
 /* cfg_get.c: the typed getters of cfg.h (strings, booleans, integers, enums, quantities). */
 #include "sim/base/cfg_private.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <limits.h>
@@ -30,6 +31,39 @@ bool cfg_get_string(cfg_t *cfg, struct cfg_node n, const char *key, char **out, 
     return false;
   char *s = strdup(cfg_scalar(v));
   xbt_assert(s, "out of memory copying a string");
+  free(*out);
+  *out = s;
+  return true;
+}
+
+bool cfg_name_ok(const char *name)
+{
+  size_t len = strlen(name);
+  if (len == 0 || len > CFG_NAME_MAX || !isalnum((unsigned char)name[0]))
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+      return false;
+  return true;
+}
+
+bool cfg_get_name(cfg_t *cfg, struct cfg_node n, const char *key, char **out, bool required)
+{
+  struct cfg_node v;
+  if (!cfg_get(cfg, n, key, &v, required))
+    return false;
+  if (!v.node)
+    return true;
+  if (!need_scalar(cfg, v, "a name"))
+    return false;
+  const char *name = cfg_scalar(v);
+  if (!cfg_name_ok(name)) {
+    cfg_error(cfg, v, "'%s' is not a name (allowed: 1 to %d letters, digits, '.', '_' or '-', "
+              "starting with a letter or digit)", name, CFG_NAME_MAX);
+    return false;
+  }
+  char *s = strdup(name);
+  xbt_assert(s, "out of memory copying a name");
   free(*out);
   *out = s;
   return true;

@@ -122,7 +122,7 @@ static void read_calibration(cfg_t *cfg, struct cfg_node root, struct scenario *
 static void read_basics(cfg_t *cfg, struct cfg_node root, struct scenario *sc)
 {
   long seed = 0;
-  cfg_get_string(cfg, root, "name", &sc->name, true);
+  cfg_get_name(cfg, root, "name", &sc->name, true);
   cfg_get_int(cfg, root, "seed", &seed, 0, LONG_MAX, false);
   sc->seed = (uint64_t)seed;
   bool have_duration =

@@ -18,7 +18,7 @@ static void read_region(cfg_t *cfg, struct cfg_node item, struct region *r)
     return;
   }
   cfg_check_keys(cfg, item, region_keys);
-  cfg_get_string(cfg, item, "name", &r->name, true);
+  cfg_get_name(cfg, item, "name", &r->name, true);
   cfg_get_quantity(cfg, item, "backbone", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX,
                    &r->backbone_Bps, true);
   cfg_get_quantity(cfg, item, "latency", UNIT_TIME, 0, DBL_MAX, &r->latency_s, false);

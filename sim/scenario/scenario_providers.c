@@ -96,7 +96,7 @@ static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *
   }
   long gpus = 1, cores = 1;
   cfg_check_keys(cfg, item, class_keys);
-  cfg_get_string(cfg, item, "class", &pc->name, true);
+  cfg_get_name(cfg, item, "class", &pc->name, true);
   cfg_get_int(cfg, item, "count", &pc->count, 1, LONG_MAX, true);
   cfg_get_string(cfg, item, "gpu", &pc->gpu, true);
   cfg_get_int(cfg, item, "gpus_per_node", &gpus, 1, 1024, false);
