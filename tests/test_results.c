@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -231,6 +233,20 @@ static void test_results_identical_datasets(void **state)
   diag_free(d);
 }
 
+/* How many entries the folder holding path has, "." and ".." aside. */
+static int entries_beside(const char *path)
+{
+  char dir[256];
+  snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+  DIR *d = opendir(dir);
+  int n = 0;
+  for (struct dirent *e; d && (e = readdir(d));)
+    n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  if (d)
+    closedir(d);
+  return n;
+}
+
 static void test_results_failed_write_keeps_old_file(void **state)
 {
   struct fixture *f = *state;
@@ -240,14 +256,16 @@ static void test_results_failed_write_keeps_old_file(void **state)
   assert_int_equal(write_run(f, path, d), DEPIN_OK);
   metrics_summary_set(f->m, "tps", 999, "/s");
 
-  /* The temporary name taken by a folder: the write fails (also as root) */
-  snprintf(blocker, sizeof(blocker), "%s.tmp-%ld", path, (long)getpid());
-  assert_int_equal(mkdir(blocker, 0700), 0);
-  assert_int_equal(write_run(f, path, d), DEPIN_EIO);
+  /* A write that fails halfway (a summary metric HDF5 cannot name; also as root): the old
+   * file stays whole and nothing is left beside it */
+  metrics_t *unnamed = metrics_new(5, 1);
+  metrics_summary_set(unnamed, "", 1, "");
+  assert_int_equal(results_write(path, &f->sc, unnamed, NULL, 0, NULL, d), DEPIN_EIO);
+  metrics_free(unnamed);
   assert_true(diag_error_count(d) >= 1);
   assert_true(diag_contains(d, path));
   assert_double_equal(test_summary(path, "tps"), 12345, 0);
-  assert_int_equal(rmdir(blocker), 0);
+  assert_int_equal(entries_beside(path), 1);
 
   /* An unwritable folder (root writes anywhere, so only as another user) */
   if (geteuid() != 0) {
@@ -273,8 +291,41 @@ static void test_results_failed_write_keeps_old_file(void **state)
   /* and a successful write afterwards replaces the file and leaves no temporary behind */
   assert_int_equal(write_run(f, path, d), DEPIN_OK);
   assert_double_equal(test_summary(path, "tps"), 999, 0);
-  snprintf(blocker, sizeof(blocker), "%s.tmp-%ld", path, (long)getpid());
-  assert_int_equal(access(blocker, F_OK), -1);
+  assert_int_equal(entries_beside(path), 1);
+  diag_free(d);
+}
+
+/* Others who can write the output folder cannot make depinsim write elsewhere: a link at the
+ * run file's path is replaced, not followed; a link at the old predictable temporary name
+ * is ignored; and the private folder a killed writer left behind is removed. */
+static void test_results_write_follows_no_link(void **state)
+{
+  struct fixture *f = *state;
+  char path[256], victim[256], lure[320], stale[320], stale_file[400];
+  snprintf(path, sizeof(path), "%s/run.h5", f->dir);
+  snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+  FILE *v = fopen(victim, "w");
+  fputs("keep", v);
+  fclose(v);
+  assert_int_equal(symlink(victim, path), 0);
+  snprintf(lure, sizeof(lure), "%s.tmp-%ld", path, (long)getpid());
+  assert_int_equal(symlink(victim, lure), 0);
+  pid_t gone = fork();
+  if (gone == 0)
+    _exit(0);
+  waitpid(gone, NULL, 0);
+  snprintf(stale, sizeof(stale), "%s/.run.h5.tmp-%ld-AbCdEf", f->dir, (long)gone);
+  snprintf(stale_file, sizeof(stale_file), "%s/run.h5", stale);
+  assert_int_equal(mkdir(stale, 0700), 0);
+  fclose(fopen(stale_file, "w"));
+  diag_t *d = diag_new();
+  assert_int_equal(write_run(f, path, d), DEPIN_OK);
+  struct stat st;
+  assert_int_equal(lstat(path, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+  assert_int_equal(stat(victim, &st), 0);
+  assert_int_equal(st.st_size, 4);
+  assert_int_equal(access(stale, F_OK), -1);
   diag_free(d);
 }
 
@@ -284,6 +335,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_results_write_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results_identical_datasets, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results_failed_write_keeps_old_file, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_results_write_follows_no_link, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
-/* paths.h: folders on disk, as `mkdir -p` makes them: for the run file, the sweep's points and
- * the figures. */
+/* paths.h: folders on disk, as `mkdir -p` makes them (for the run file, the sweep's points and
+ * the figures), and files written whole or not at all. */
 #ifndef DEPINSIM_SIM_BASE_PATHS_H
 #define DEPINSIM_SIM_BASE_PATHS_H
 
@@ -8,5 +8,23 @@
 int paths_make_dirs(const char *dir);
 /* The same for the folder that holds path (none when path has no '/'). */
 int paths_make_parent(const char *path);
+
+/* A file written whole or not at all, where others may write the folder: it is written in a
+ * private folder beside its path ("<dir>/.<name>.tmp-<pid>-XXXXXX", mode 0700, created
+ * exclusively, so no link planted there is followed) and renamed onto the path (which replaces
+ * a link there instead of following it). Stale private folders of processes that are gone
+ * are removed first. */
+struct paths_staged {
+  char *dir;  /* the private folder */
+  char *path; /* the file to write: dir/<name> */
+};
+
+/* Stages path; returns 0, or -1 with errno set. */
+int paths_stage(const char *path, struct paths_staged *s);
+/* Renames the staged file onto path and removes the private folder; returns 0, or -1 with
+ * errno set (the staged file is then discarded). */
+int paths_commit(struct paths_staged *s, const char *path);
+/* Removes the staged file and its folder (after a failure); frees s's strings. */
+void paths_discard(struct paths_staged *s);
 
 #endif

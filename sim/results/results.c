@@ -459,11 +459,13 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
              strerror(errno));
     return DEPIN_EIO;
   }
-  char *tmp = NULL;
-  if (asprintf(&tmp, "%s.tmp-%ld", path, (long)getpid()) < 0) {
-    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: out of memory", path);
-    return DEPIN_ENOMEM;
+  struct paths_staged staged;
+  if (paths_stage(path, &staged) < 0) {
+    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot create a private folder beside it: "
+             "%s", path, strerror(errno));
+    return DEPIN_EIO;
   }
+  const char *tmp = staged.path;
   struct h5_quiet quiet = h5_quiet_begin();
 
   struct writer w = {.path = path, .diag = diag, .gcpl = H5Pcreate(H5P_GROUP_CREATE),
@@ -478,7 +480,7 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
   H5Pset_link_creation_order(fcpl, order);
   H5Pset_attr_creation_order(fcpl, order);
-  w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  w.file = H5Fcreate(tmp, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
   H5Pclose(fcpl);
   int rc = w.file < 0 ? fail(&w, "temporary file %s", tmp) : 0;
   rc = rc ? rc : write_all(&w, sc, m, outcomes, n_outcomes, info);
@@ -488,13 +490,11 @@ enum depin_status results_write(const char *path, const struct scenario *sc,
   H5Pclose(w.dcpl);
   h5_quiet_end(quiet);
 
-  if (rc == 0 && rename(tmp, path) < 0) {
-    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot rename %s into place: %s", path, tmp,
-             strerror(errno));
+  if (rc == 0 && paths_commit(&staged, path) < 0) {
+    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot rename the written file into "
+             "place: %s", path, strerror(errno));
     rc = -1;
   }
-  if (rc != 0)
-    unlink(tmp); /* may not exist, or be what blocked the write: nothing to report */
-  free(tmp);
+  paths_discard(&staged); /* after a failure: what was written goes */
   return rc == 0 ? DEPIN_OK : DEPIN_EIO;
 }

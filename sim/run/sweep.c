@@ -173,14 +173,15 @@ void sweep_point_finish(struct sweep *s, size_t i, int wait_status)
   }
   read_summary(s, i);
   char *fp = fingerprint(s, i), *path = strfmt("%s/points/%05zu/status", s->dir, i);
-  char *tmp = strfmt("%s.tmp-%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "w");
+  struct paths_staged staged;
+  FILE *f = paths_stage(path, &staged) == 0 ? fopen(staged.path, "wx") : NULL;
   if (f) {
     fprintf(f, "key %s\ncode %d\nerror %s\n", fp, o->code, o->error ? o->error : "");
-    if (fclose(f) != 0 || rename(tmp, path) != 0)
-      unlink(tmp);
+    if (fclose(f) == 0)
+      paths_commit(&staged, path);
   }
-  free(fp), free(path), free(tmp);
+  paths_discard(&staged);
+  free(fp), free(path);
 }
 
 bool sweep_point_load(struct sweep *s, size_t i)

@@ -13,10 +13,11 @@
  *            not run), exit_code (int64, -1 not run or no exit), error (string, "" when
  *            none), run_file (string, relative to the sweep file). Attributes "<column>.unit"
  *            for the swept values and the metrics.
- * Written under "<path>.tmp-<pid>" and renamed; no time stamps in datasets, so a sweep run
+ * Written in a private folder beside it and renamed (paths.h); no time stamps in datasets, so a sweep run
  * locally and under MPI give identical /points. */
 #include "sim/run/sweep_private.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include <xbt/asserts.h>
 
 #include "depinsim_revision.h"
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
 #include "sim/scenario/scenario.h"
@@ -251,8 +253,13 @@ static herr_t write_points(const struct sweep *s, hid_t file, hid_t dcpl)
 
 enum depin_status sweep_file_write(const struct sweep *s, const char *path, diag_t *diag)
 {
+  struct paths_staged staged;
+  if (paths_stage(path, &staged) < 0) {
+    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot create a private folder beside it: "
+             "%s", path, strerror(errno));
+    return DEPIN_EIO;
+  }
   struct h5_quiet quiet = h5_quiet_begin();
-  char *tmp = strfmt("%s.tmp-%ld", path, (long)getpid());
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), gcpl = H5Pcreate(H5P_GROUP_CREATE),
         dcpl = H5Pcreate(H5P_DATASET_CREATE);
   unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
@@ -261,7 +268,7 @@ enum depin_status sweep_file_write(const struct sweep *s, const char *path, diag
   H5Pset_attr_creation_order(dcpl, order);
   H5Pset_obj_track_times(gcpl, 0);
   H5Pset_obj_track_times(dcpl, 0);
-  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  hid_t file = H5Fcreate(staged.path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
   herr_t rc = file >= 0 ? 0 : -1;
   rc = rc < 0 ? rc : write_meta(s, file, gcpl);
   rc = rc < 0 ? rc : write_points(s, file, dcpl);
@@ -269,12 +276,11 @@ enum depin_status sweep_file_write(const struct sweep *s, const char *path, diag
     rc = -1;
   H5Pclose(fcpl), H5Pclose(gcpl), H5Pclose(dcpl);
   enum depin_status st = DEPIN_OK;
-  if (rc < 0 || rename(tmp, path) != 0) {
+  if (rc < 0 || paths_commit(&staged, path) != 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot write the sweep file", path);
-    unlink(tmp);
     st = DEPIN_EIO;
   }
-  free(tmp);
+  paths_discard(&staged);
   h5_quiet_end(quiet);
   return st;
 }
