@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "sim/run/check.h"
 #include "testutil.h"
@@ -122,6 +123,22 @@ static void test_check_exit_codes_and_junit(void **state)
                               "--set workload.transactions.rate=9000/s --baseline %s/base/run.h5 "
                               "--tolerance 90%%", dir, dir) > 0);
   assert_int_equal(test_run_depinsim(args, NULL), 0);
+  free(args);
+  /* a check that would write over its baseline is refused before it runs, the baseline kept */
+  struct stat before, after;
+  char *base = NULL;
+  assert_true(asprintf(&base, "%s/base/run.h5", dir) > 0);
+  assert_int_equal(stat(base, &before), 0);
+  assert_true(asprintf(&args, "check " SHORT " -o %s/base --set workload.transactions.rate=9000/s"
+                              " --baseline %s", dir, base) > 0);
+  assert_int_equal(test_run_depinsim(args, NULL), 2);
+  free(args);
+  assert_int_equal(stat(base, &after), 0);
+  assert_true(before.st_mtime == after.st_mtime && before.st_size == after.st_size);
+  free(base);
+  /* an output folder that cannot be written is found before the run: 3 */
+  assert_true(asprintf(&args, "check " SHORT " -o %s/base/run.h5", dir) > 0);
+  assert_int_equal(test_run_depinsim(args, NULL), 3);
   free(args);
   /* bad input: 2 */
   assert_int_equal(test_run_depinsim("check " SHORT " --baseline /nonexistent/run.h5", NULL), 2);

@@ -55,7 +55,9 @@ static const char check_help[] =
   "  -t, --tolerance X       the relative change tolerated: 5% or 0.05 (default 5%)\n"
   "      --junit FILE        write JUnit XML: a test case per target (suite 'targets') and\n"
   "                          per baseline metric (suite 'baseline')\n"
-  "  -o, --output DIR, --seed N, --set KEY.PATH=V, -q, --cfg=NAME:VALUE   as for run\n\n"
+  "  -o, --output DIR        where to write run.h5 (default results/<scenario name>-check:\n"
+  "                          never where `run` writes, and never over the baseline)\n"
+  "      --seed N, --set KEY.PATH=V, -q, --cfg=NAME:VALUE   as for run\n\n"
   "Exit status: 0 every target met and no regression, 1 a target missed or a metric\n"
   "regressed, 2 bad input (scenario, override, option or baseline), 3 a file not written.\n";
 

@@ -274,7 +274,10 @@ int check_scenario(const struct run_opts *run, const struct check_opts *opts, FI
   int code = opts->baseline ? summary_read(opts->baseline, &base, err) : RUN_EXIT_PASS;
   if (code != RUN_EXIT_PASS)
     goto done;
-  code = run_scenario(run, out, err, &result);
+  struct run_opts checked = *run; /* its own folder, and never over its baseline */
+  checked.outdir_suffix = "-check";
+  checked.keep = opts->baseline;
+  code = run_scenario(&checked, out, err, &result);
   if (code == RUN_EXIT_BAD_INPUT || code == RUN_EXIT_ERROR) {
     cases_add(&c, "run", run->scenario, false, "the run failed with exit status %d (%s)", code,
               code == RUN_EXIT_BAD_INPUT ? "bad input" : "results not written");

@@ -3,12 +3,16 @@
 
 #include "sim/run/estimate.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xbt/asserts.h>
 
 #include "sim/base/diag.h"
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/engine/world.h"
 #include "sim/results/results.h"
@@ -56,7 +60,37 @@ static double peak_rss_bytes(void)
 static char *results_path(const struct run_opts *opts, const struct scenario *sc)
 {
   return opts->outdir ? strfmt("%s/run.h5", opts->outdir)
-                      : strfmt("results/%s/run.h5", sc->name);
+                      : strfmt("results/%s%s/run.h5", sc->name,
+                               opts->outdir_suffix ? opts->outdir_suffix : "");
+}
+
+static bool same_file(const char *a, const char *b)
+{
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+/* Before the run: the run file's folder can be made and written, and the run file is not the
+ * file to keep. Returns 0, or the exit status after a message. */
+static int check_output(const char *path, const char *keep, FILE *err)
+{
+  if (keep && same_file(path, keep)) {
+    fprintf(err, "%s: the run would write over %s, the baseline it is compared with (choose "
+            "another folder with -o)\n", path, keep);
+    return RUN_EXIT_BAD_INPUT;
+  }
+  char *dir = strfmt("%.*s", (int)(strrchr(path, '/') - path), path);
+  int rc = 0;
+  struct stat st;
+  if (paths_make_dirs(dir) < 0 || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+      access(dir, W_OK | X_OK) < 0) {
+    fprintf(err, "%s: cannot write the run file there: %s\n", dir,
+            errno ? strerror(errno) : "not a folder");
+    rc = RUN_EXIT_ERROR;
+  }
+  free(dir);
+  return rc;
 }
 
 /* The headline metrics beside their bounds. */
@@ -85,6 +119,14 @@ int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_r
   struct scenario *sc = load(opts, err);
   if (!sc)
     return RUN_EXIT_BAD_INPUT;
+  char *path = results_path(opts, sc);
+  errno = 0;
+  int refused = check_output(path, opts->keep, err);
+  if (refused) {
+    free(path);
+    scenario_free(sc);
+    return refused;
+  }
   diag_t *diag = diag_new();
   int engine_argc = opts->engine_argc;
   struct world *w = world_new(sc, &engine_argc, opts->engine_argv, diag);
@@ -92,6 +134,7 @@ int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_r
     diag_print(diag, err);
     diag_free(diag);
     scenario_free(sc);
+    free(path);
     return RUN_EXIT_BAD_INPUT;
   }
   w->progress_mode = opts->progress;
@@ -101,7 +144,6 @@ int run_scenario(const struct run_opts *opts, FILE *out, FILE *err, struct run_r
   struct target_outcome *outcomes = NULL;
   size_t n = targets_evaluate(sc, w->metrics, &outcomes);
   bool pass = targets_all_pass(outcomes, n);
-  char *path = results_path(opts, sc);
   struct run_info info = {w->wall_s, w->activities, peak_rss_bytes()};
   enum depin_status written = results_write(path, sc, w->metrics, outcomes, n, &info, diag);
 

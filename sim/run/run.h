@@ -21,7 +21,9 @@ enum run_exit {
 struct run_opts {
   const struct layer_set *layers; /* the build's layers (sim/cli/registry.h), borrowed */
   const char *scenario;           /* path */
-  const char *outdir;             /* NULL: results/<scenario name> */
+  const char *outdir;             /* NULL: results/<scenario name><outdir_suffix> */
+  const char *outdir_suffix;      /* check: "-check", so that it never writes where run does */
+  const char *keep;               /* a file the run must not write over (check's baseline) */
   const char *const *overrides;   /* --set key.path=value */
   size_t n_overrides;
   bool seed_given;
