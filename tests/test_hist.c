@@ -120,7 +120,7 @@ static void test_hist_empty(void **state)
   assert_double_equal(hist_mean(h), 0, 0);
   assert_double_equal(hist_min(h), 0, 0);
   assert_double_equal(hist_max(h), 0, 0);
-  assert_double_equal(hist_quantile(h, 0.99), 0, 0);
+  assert_true(isnan(hist_quantile(h, 0.99))); /* a percentile of nothing is no value */
   double *l = (double *)1, *u = (double *)1, *w = (double *)1;
   assert_int_equal(hist_bins(h, &l, &u, &w), 0);
   assert_null(l);

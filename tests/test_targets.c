@@ -85,6 +85,27 @@ static void test_targets_missing_metric_fails(void **state)
   metrics_free(m);
 }
 
+/* A percentile of a distribution without samples is no value, and a target on it fails
+ * (with 1 bps links no block commits: commit_latency_p99 read 0 and its target passed). */
+static void test_targets_on_an_empty_distribution_fail(void **state)
+{
+  (void)state;
+  struct scenario sc;
+  metrics_t *m = metrics_new(0, 1);
+  hist_t *latency = metrics_hist(m, "commit_latency", "s");
+  metrics_summary_set(m, "commit_latency_p99", hist_quantile(latency, 0.99), "s");
+  struct target_outcome *o;
+  size_t n = targets_evaluate(scenario_with_targets(&sc), m, &o);
+  assert_int_equal(n, 3);
+  assert_true(o[1].measured_present);
+  assert_true(isnan(o[1].measured));
+  assert_false(o[1].pass);
+  char buf[64];
+  assert_string_equal(targets_format_value(o[1].measured, "s", buf, sizeof(buf)), "no value");
+  free(o);
+  metrics_free(m);
+}
+
 static void test_targets_print_rows(void **state)
 {
   (void)state;
@@ -130,6 +151,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_targets_each_operator),
     cmocka_unit_test(test_targets_missing_metric_fails),
+    cmocka_unit_test(test_targets_on_an_empty_distribution_fail),
     cmocka_unit_test(test_targets_print_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

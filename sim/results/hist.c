@@ -104,7 +104,7 @@ double hist_quantile(const hist_t *h, double q)
 {
   xbt_assert(q >= 0 && q <= 1, "hist_quantile: q = %g is outside [0, 1]", q);
   if (h->count == 0)
-    return 0;
+    return NAN; /* no samples: no value, and a target on it fails */
   double want = q * h->count, cum = 0;
   for (size_t i = 0; i < HIST_NBINS; i++) {
     double w = h->weight[i];

@@ -27,7 +27,7 @@ double hist_mean(const hist_t *h);      /* exact (kept as a running sum); 0 when
 double hist_min(const hist_t *h);       /* exact; 0 when empty */
 double hist_max(const hist_t *h);       /* exact; 0 when empty */
 /* The q-quantile (0 <= q <= 1), interpolated inside its bin, clamped to [min, max];
- * 0 when empty. */
+ * NaN when empty: a percentile of nothing is no value (a target on it fails). */
 double hist_quantile(const hist_t *h, double q);
 
 /* The non-empty bins in increasing order, for result files and plots: *lower and *upper edges

@@ -70,6 +70,10 @@ char *targets_format_value(double value, const char *unit, char *buf, size_t n)
 {
   if (!unit)
     unit = "";
+  if (isnan(value)) {
+    snprintf(buf, n, "no value");
+    return buf;
+  }
   char probe[64];
   snprintf(probe, sizeof(probe), "1%s", unit);
   int kind = units_kind_of(probe);

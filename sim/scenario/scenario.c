@@ -148,6 +148,14 @@ static void read_basics(cfg_t *cfg, struct cfg_node root, struct scenario *sc)
     cfg_error(cfg, warmup, "'%s' must be shorter than duration (%s)", cfg_scalar(warmup), d);
   if (sample.node && s_ok && sc->sample_interval_s > sc->duration_s)
     cfg_error(cfg, sample, "'%s' must not exceed duration (%s)", cfg_scalar(sample), d);
+  double samples = sc->duration_s / sc->sample_interval_s;
+  if (sample.node && s_ok && samples > SCENARIO_MAX_SAMPLES) {
+    char least[48];
+    units_format(sc->duration_s / SCENARIO_MAX_SAMPLES, UNIT_TIME, least, sizeof(least));
+    cfg_error(cfg, sample, "'%s' takes %.3g samples over %s (allowed: at most %.0f, a "
+              "sample_interval of at least %s)", cfg_scalar(sample), samples, d,
+              SCENARIO_MAX_SAMPLES, least);
+  }
 }
 
 /* Root keys that are neither core sections nor layers. */

@@ -35,6 +35,8 @@ extern const char *const scenario_behavior_names[]; /* "honest", "lazy", ... NUL
 
 /* Time-series resolution when `sample_interval` is absent (capped at the duration). */
 #define SCENARIO_DEFAULT_SAMPLE_INTERVAL_S 10.0
+/* Samples a run may take (duration / sample_interval): each series keeps every one. */
+#define SCENARIO_MAX_SAMPLES 1e6
 
 /* Memory one provider host costs the platform: a SimGrid host, its two links and its routes.
  * The first design measured 500,000 hosts in 1.5 GB (3 KB each) for the bare platform; routing to
