@@ -18,6 +18,7 @@
 #include "plots/plot_sweep.h"
 #include "sim/results/h5.h"
 #include "sim/results/results.h"
+#include "testutil.h"
 
 struct fixture {
   char dir[64], run[128], out[128];
@@ -206,6 +207,28 @@ static void write_sweep(const char *path, const char *unit)
   H5Dclose(set), H5Sclose(space), H5Tclose(type), H5Fclose(file);
 }
 
+/* A run file with nothing to draw says so and exits 1 (it exited 0 without a word). */
+static void test_plot_says_when_there_is_nothing_to_draw(void **state)
+{
+  struct fixture *f = *state;
+  if (!have_gnuplot())
+    skip();
+  char path[160], log[160], *args = NULL;
+  snprintf(path, sizeof(path), "%s/empty.h5", f->dir);
+  struct scenario sc = {.name = "empty", .seed = 1, .duration_s = 1};
+  metrics_t *m = metrics_new(0, 1);
+  metrics_summary_set(m, "tps", 1, "/s");
+  diag_t *d = diag_new();
+  assert_int_equal(results_write(path, &sc, m, NULL, 0, NULL, d), DEPIN_OK);
+  diag_free(d);
+  metrics_free(m);
+  assert_true(asprintf(&args, "plot %s -o %s/empty-figures", path, f->dir) > 0);
+  snprintf(log, sizeof(log), "%s/plot.log", f->dir);
+  assert_int_equal(test_run_depinsim(args, log), 1);
+  assert_true(file_contains(log, "nothing to draw"));
+  free(args);
+}
+
 /* Units from a sweep file reach gnuplot as text, never as code: a unit that closes gnuplot's
  * quote and calls system() draws a figure and runs nothing. */
 static void test_plot_sweep_units_are_not_code(void **state)
@@ -238,6 +261,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_plot_without_gnuplot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_scripts_missing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_sweep_units_are_not_code, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plot_says_when_there_is_nothing_to_draw, setup,
+                                    teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,7 +86,9 @@ static const char plot_help[] =
   "Of a sweep file (sweep.h5): each metric with a target (every metric when none has one)\n"
   "against each swept parameter, the mean with the spread over replications, and a heat\n"
   "map over each pair of parameters.\n\n"
-  "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n";
+  "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n\n"
+  "Exit status: 0 figures written, 1 nothing to draw, 2 no such file, 3 the file cannot be read\n"
+  "or a figure was not written (gnuplot missing or failing).\n";
 
 static const char calibrate_help[] =
   "Measures this machine's compute rates (dense GEMM per precision, memory bandwidth, host-\n"
@@ -296,6 +298,11 @@ static int cmd_plot(int argc, char **argv)
   free(written);
   free(dir);
   diag_free(diag);
+  if (status == DEPIN_OK && n == 0) {
+    fprintf(stderr, "%s: nothing to draw (no time series, distribution or sweep metric with "
+            "values)\n", argv[optind]);
+    return RUN_EXIT_FAIL;
+  }
   return status == DEPIN_OK ? 0 : status == DEPIN_ENOENT ? RUN_EXIT_BAD_INPUT : RUN_EXIT_ERROR;
 }
 

@@ -25,6 +25,7 @@ struct summary {
   char **names, **units;
   double *values;
   long n;
+  double duration_s; /* /meta duration_s, NaN when absent */
 };
 
 static void summary_fini(struct summary *s)
@@ -48,6 +49,11 @@ static int summary_read(const char *path, struct summary *s, FILE *err)
   if (st != DEPIN_OK)
     return RUN_EXIT_BAD_INPUT;
   s->n = runfile_summary(file, &s->names, &s->values, &s->units);
+  hid_t meta = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
+  if (meta < 0 || !runfile_attr_double(meta, "duration_s", &s->duration_s))
+    s->duration_s = NAN;
+  if (meta >= 0)
+    H5Gclose(meta);
   H5Fclose(file);
   if (s->n <= 0) {
     fprintf(err, "%s: no metric in /" H5_GROUP_SUMMARY ": not a depinsim run file\n", path);
@@ -296,8 +302,15 @@ int check_scenario(const struct run_opts *run, const struct check_opts *opts, FI
   diag_free(diag);
   hid_t meta = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
   name = meta >= 0 ? runfile_attr_string(meta, "scenario_name") : NULL;
+  double duration = NAN;
+  if (meta >= 0 && !runfile_attr_double(meta, "duration_s", &duration))
+    duration = NAN;
   if (meta >= 0)
     H5Gclose(meta);
+  if (opts->baseline && base.duration_s != duration)
+    fprintf(err, "warning: %s ran %g s, this run %g s: metrics that depend on the duration "
+            "(counts, backlogs, tails) differ for that reason alone\n", opts->baseline,
+            base.duration_s, duration);
   if (opts->baseline && compare(&base, &cur, metric, op, n_targets, opts, &c, out) > 0)
     code = RUN_EXIT_FAIL;
 junit:
