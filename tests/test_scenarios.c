@@ -47,7 +47,7 @@ static void run_one_scenario(const char *file)
   free(args);
   if (has_program("gnuplot")) {
     assert_true(asprintf(&args, "plot %s -o %s/plots", h5, dir) > 0);
-    assert_int_equal(test_run_depinsim(args, NULL), 0);
+    assert_in_range(test_run_depinsim(args, NULL), 0, 1); /* 1: nothing to draw (bittensor) */
     free(args);
   }
   free(h5);
