@@ -10,6 +10,7 @@
 #include <simgrid/host.h>
 
 #include "sim/engine/platform.h"
+#include "sim/engine/platform_check.h"
 #include "sim/engine/world.h"
 #include "sim/scenario/scenario.h"
 #include "testutil.h"
@@ -174,6 +175,40 @@ static void test_platform_host_names_and_regions(void **state)
   assert_int_equal(platform_host_region(&c, 3), 7);
 }
 
+/* A user's platform that SimGrid cannot load, or that lacks hosts, is a message before the run
+ * (SimGrid aborted the run on the first, and the second was found only when the run began). */
+static void test_platform_user_file_checked_before_the_run(void **state)
+{
+  (void)state;
+  char *dir = test_tmpdir();
+  char *bad = test_write_file(dir, "bad.xml", "not xml at all\n");
+  char *one = test_write_file(dir, "one.xml",
+    "<?xml version='1.0'?>\n<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
+    "<platform version=\"4.1\"><zone id=\"z\" routing=\"Full\">\n"
+    " <host id=\"n-0\" speed=\"1e12f\"/>\n</zone></platform>\n");
+  const char *files[] = {bad, one};
+  const char *expect[] = {"SimGrid cannot load it as a platform: Parse error at",
+                          "no host named 'n-1' for class 'n'"};
+  for (size_t i = 0; i < 2; i++) {
+    char *text = NULL;
+    assert_true(asprintf(&text, "name: mine\nduration: 1min\nplatform: %s\n"
+                                "calibration: [gpu/profiles/h100-sxm.yaml]\n"
+                                "providers: [{class: n, count: 2, gpu: H100-SXM, uplink: 1Gbps,"
+                                " downlink: 1Gbps}]\n", files[i]) > 0);
+    struct scenario *sc = load("mine", text);
+    assert_non_null(sc);
+    diag_t *diag = diag_new();
+    assert_int_equal(platform_check_user_file(sc, diag), DEPIN_EINVAL);
+    if (!diag_contains(diag, expect[i]))
+      diag_print(diag, stderr);
+    assert_true(diag_contains(diag, expect[i]));
+    diag_free(diag);
+    scenario_free(sc);
+    free(text);
+  }
+  free(bad), free(one), free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -181,6 +216,7 @@ int main(void)
     cmocka_unit_test(test_platform_unknown_gpu_names_the_available_ones),
     cmocka_unit_test(test_platform_generated_hosts_and_routes),
     cmocka_unit_test(test_platform_user_xml),
+    cmocka_unit_test(test_platform_user_file_checked_before_the_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "sim/base/strfmt.h"
 #include "sim/engine/availability.h"
 #include "sim/engine/platform.h"
+#include "sim/engine/platform_check.h"
 #include "sim/engine/progress.h"
 #include "sim/results/h5.h"
 
@@ -149,6 +150,8 @@ struct world *world_new(const struct scenario *sc, int *argc, char **argv, diag_
 
   w->profiles = sc->profiles;
   xbt_assert(w->profiles, "a scenario that loaded has its calibration profiles");
+  if (platform_check_user_file(sc, diag) != DEPIN_OK)
+    goto fail; /* before SimGrid would abort on it */
   init_engine(sc, argc, argv);
   if (sc->platform_file) {
     if (diag_error_count(diag) == 0) /* devices are checked by platform_write otherwise */

@@ -14,6 +14,7 @@
 #include "sim/base/diag.h"
 #include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
+#include "sim/engine/platform_check.h"
 #include "sim/engine/world.h"
 #include "sim/results/results.h"
 #include "sim/results/targets.h"
@@ -192,7 +193,8 @@ int run_validate(const struct run_opts *opts, FILE *out, FILE *err)
   const char **overrides = run_overrides(opts, seed_text, &n);
   xbt_assert(diag, "out of memory");
   bool ok = scenario_load(opts->scenario, overrides, n, opts->layers, diag, &sc) == DEPIN_OK &&
-            sweep_valid(sc, overrides, n, &points);
+            sweep_valid(sc, overrides, n, &points) &&
+            platform_check_user_file(sc, diag) == DEPIN_OK;
   diag_print(diag, err);
   if (ok) {
     fprintf(out, "%s: ok (%s: %zu provider%s in %zu class%s; layers", opts->scenario, sc->name,

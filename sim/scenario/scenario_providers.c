@@ -87,6 +87,19 @@ static void read_class_regions(cfg_t *cfg, struct cfg_node item, struct provider
   free(names);
 }
 
+/* With a platform file the file places hosts and sets their links: a class's region and
+ * latency are not used (its uplink and downlink still give the analytic bounds). */
+static void warn_ignored_with_platform(cfg_t *cfg, struct cfg_node item, bool platform)
+{
+  static const char *const ignored[] = {"region", "latency", NULL};
+  for (size_t i = 0; platform && ignored[i]; i++) {
+    struct cfg_node n;
+    if (cfg_get(cfg, item, ignored[i], &n, false) && n.node)
+      cfg_warning(cfg, n, "ignored: with `platform`, the platform file places the hosts and "
+                  "sets their links (uplink and downlink still give the bounds)");
+  }
+}
+
 static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *pc,
                        const struct scenario *sc, bool platform)
 {
@@ -104,6 +117,7 @@ static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *
   cfg_get_int(cfg, item, "cpu_cores", &cores, 1, 4096, false);
   pc->cpu_cores = (int)cores;
   read_class_regions(cfg, item, pc, sc, platform);
+  warn_ignored_with_platform(cfg, item, platform);
   cfg_get_quantity(cfg, item, "uplink", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX, &pc->uplink_Bps,
                    true);
   cfg_get_quantity(cfg, item, "downlink", UNIT_BANDWIDTH, CFG_POSITIVE, DBL_MAX,
