@@ -2,7 +2,7 @@
 # bootstrap.sh: set up depinsim on Debian 12 and either run the default scenario or the tests.
 #   ./bootstrap.sh demo   install packages, build, run scenarios/default.yaml, plot it
 #   ./bootstrap.sh test   install packages, build, run the whole test suite, then again in an
-#                         ASan+UBSan build (what CI runs)
+#                         ASan+UBSan build, then each fuzzer for 60 s (what CI runs)
 #   ./bootstrap.sh bench  install packages, build, run every benchmark (results/bench.h5, .png)
 # Packages come from Debian only; missing ones are installed with apt-get (as root or sudo).
 set -euo pipefail
@@ -12,9 +12,10 @@ packages=(build-essential cmake pkg-config git libsimgrid-dev libhdf5-dev hdf5-t
   libfyaml-dev libgsl-dev libisal-dev libopenblas-dev libsodium-dev libcmocka-dev gnuplot-nox
   libopenmpi-dev openmpi-bin)
 
+# install_packages [extra packages...]
 install_packages() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,12 +45,17 @@ case "${1:-}" in
     exit "$status"
     ;;
   test)
-    install_packages
+    install_packages clang # libFuzzer, for the fuzz smoke run
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (docs/layout.md, "Builds").
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DDEPINSIM_SANITIZE=ON -DDEPINSIM_CUDA=OFF
     (cd build-asan && ctest --output-on-failure -j "$(nproc)")
+    # Every input hostile: each libFuzzer harness for 60 s (docs/security.md).
+    cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DDEPINSIM_FUZZ=ON \
+      -DDEPINSIM_CUDA=OFF >/dev/null
+    cmake --build build-fuzz -j "$(nproc)" --target fuzzers
+    tests/fuzz/smoke.sh build-fuzz 60
     ;;
   bench)
     install_packages
