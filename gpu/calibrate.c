@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gpu/cpu_kernels.h"
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #ifdef DEPINSIM_HAVE_CUDA
 #include "gpu/cuda_calibrate.h"
@@ -326,9 +327,10 @@ static void compare_with_datasheet(const struct device_profile *d, FILE *report)
   for (const char *c = d->name; *c && n < sizeof lower - 1; c++)
     lower[n++] = (char)tolower((unsigned char)*c);
   lower[n] = '\0';
-  snprintf(path, sizeof path, "%s/gpu/profiles/datasheet/%s.yaml", DEPINSIM_SOURCE_DIR, lower);
+  const char *data = paths_data_dir() ? paths_data_dir() : ".";
+  snprintf(path, sizeof path, "%s/gpu/profiles/datasheet/%s.yaml", data, lower);
   if (access(path, R_OK) != 0)
-    snprintf(path, sizeof path, "%s/gpu/profiles/%s.yaml", DEPINSIM_SOURCE_DIR, lower);
+    snprintf(path, sizeof path, "%s/gpu/profiles/%s.yaml", data, lower);
   diag_t *quiet = diag_new();
   const char *paths[] = {path};
   profile_set_t *set = quiet ? profile_set_load(paths, 1, quiet) : NULL;

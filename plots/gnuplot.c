@@ -50,9 +50,11 @@ gnuplot_t *gnuplot_new(const char *outdir, const char *source, diag_t *diag)
   g->outdir = strdup(outdir);
   g->source = strdup(source);
   xbt_assert(g->outdir && g->source, "out of memory");
-  const char *scripts = getenv("DEPINSIM_PLOTS");
-  snprintf(g->scripts, sizeof(g->scripts), "%s",
-           scripts && *scripts ? scripts : DEPINSIM_SOURCE_DIR "/plots");
+  const char *scripts = getenv("DEPINSIM_PLOTS"), *data = paths_data_dir();
+  if (scripts && *scripts)
+    snprintf(g->scripts, sizeof(g->scripts), "%s", scripts);
+  else
+    snprintf(g->scripts, sizeof(g->scripts), "%s/plots", data ? data : ".");
   if (find_on_path("gnuplot", g->program, sizeof(g->program)) < 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: gnuplot was not found on PATH: install "
              "gnuplot-nox (apt-get install gnuplot-nox) to draw figures", source);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,4 +134,55 @@ void paths_discard(struct paths_staged *s)
     rmdir(s->dir);
   free(s->path), free(s->dir);
   s->path = s->dir = NULL;
+}
+
+/* Whether dir holds depinsim's data: gpu/profiles and plots. */
+static bool holds_data(const char *dir)
+{
+  char *profiles = strfmt("%s/gpu/profiles", dir), *plots = strfmt("%s/plots", dir);
+  struct stat a, b;
+  bool yes = stat(profiles, &a) == 0 && S_ISDIR(a.st_mode) && stat(plots, &b) == 0 &&
+             S_ISDIR(b.st_mode);
+  free(profiles), free(plots);
+  return yes;
+}
+
+static char *find_data_dir(void)
+{
+  const char *env = getenv("DEPINSIM_DATA");
+  if (env && *env)
+    return strfmt("%s", env);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0)
+    return NULL;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash)
+    return NULL;
+  *slash = '\0';
+  char *installed = strfmt("%s/../share/depinsim", exe);
+  if (holds_data(installed))
+    return installed;
+  free(installed);
+  for (int up = 1; up <= 3; up++) {
+    slash = strrchr(exe, '/');
+    if (!slash)
+      break;
+    *slash = '\0';
+    if (holds_data(*exe ? exe : "/"))
+      return strfmt("%s", *exe ? exe : "/");
+  }
+  return NULL;
+}
+
+const char *paths_data_dir(void)
+{
+  static char *dir;
+  static bool looked;
+  if (!looked) {
+    dir = find_data_dir();
+    looked = true;
+  }
+  return dir;
 }

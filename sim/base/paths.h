@@ -9,6 +9,13 @@ int paths_make_dirs(const char *dir);
 /* The same for the folder that holds path (none when path has no '/'). */
 int paths_make_parent(const char *path);
 
+/* The folder of depinsim's shipped data (gpu/profiles, plots, scenarios), found relative to
+ * the running program, never compiled in: $DEPINSIM_DATA when set; else <bin>/../share/depinsim
+ * (an installed depinsim, `cmake --install`); else the first of the program's folder's
+ * ancestors (up to three levels: build/depinsim, build/tests/test_x) that holds gpu/profiles and
+ * plots (a build beside its sources). NULL when none does. Borrowed; found once. */
+const char *paths_data_dir(void);
+
 /* A file written whole or not at all, where others may write the folder: it is written in a
  * private folder beside its path ("<dir>/.<name>.tmp-<pid>-XXXXXX", mode 0700, created
  * exclusively, so no link planted there is followed) and renamed onto the path (which replaces

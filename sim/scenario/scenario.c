@@ -17,6 +17,7 @@
 
 #include "sim/scenario/scenario_private.h"
 
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/base/units.h"
 #include "sim/device/profile.h"
@@ -72,14 +73,21 @@ char *scenario_resolve_path(const char *rel, const char *base_dir, char **tried)
     return found;
   if (base_dir && (found = try_path(join_path(base_dir, rel), tried)))
     return found;
-  return try_path(join_path(DEPINSIM_SOURCE_DIR, rel), tried);
+  const char *data = paths_data_dir();
+  return data ? try_path(join_path(data, rel), tried) : NULL;
 }
 
 /* Absent `calibration`: every profile shipped in gpu/profiles, in name order. */
 static void default_calibration(struct scenario *sc)
 {
+  const char *data = paths_data_dir();
+  if (!data)
+    return;
+  char *pattern = strfmt("%s/gpu/profiles/*.yaml", data);
   glob_t g;
-  if (glob(DEPINSIM_SOURCE_DIR "/gpu/profiles/*.yaml", 0, NULL, &g) != 0) {
+  int rc = glob(pattern, 0, NULL, &g);
+  free(pattern);
+  if (rc != 0) {
     globfree(&g);
     return;
   }

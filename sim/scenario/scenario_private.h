@@ -7,7 +7,7 @@
 
 /* Each reads its sections of the root mapping into sc, reporting every problem to the cfg's
  * diag. base_dir is the scenario file's folder (NULL for a string): relative paths resolve
- * against the current directory, then it, then DEPINSIM_SOURCE_DIR. */
+ * against the current directory, then it, then depinsim's data folder (paths_data_dir). */
 void scenario_read_network(cfg_t *cfg, struct cfg_node root, struct scenario *sc,
                            const char *base_dir);
 void scenario_read_providers(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
@@ -16,7 +16,7 @@ void scenario_read_devices(cfg_t *cfg, struct cfg_node root, struct scenario *sc
 void scenario_read_workload(cfg_t *cfg, struct cfg_node root, const struct scenario *sc);
 void scenario_read_targets(cfg_t *cfg, struct cfg_node root, struct scenario *sc);
 
-/* The first of `rel`, base_dir/rel, DEPINSIM_SOURCE_DIR/rel that exists (owned, free()), or
+/* The first of `rel`, base_dir/rel, <data folder>/rel that exists (owned, free()), or
  * NULL with *tried set to "a, b, c" (owned, free()). An absolute path is tried alone. */
 char *scenario_resolve_path(const char *rel, const char *base_dir, char **tried);
 
