@@ -264,7 +264,8 @@ static void summarise(token_sim_t *sim, const struct token_config *c, struct rec
   metrics_summary_set(m, "gini_rewards", sum.gini_rewards, "");
   metrics_summary_set(m, "nakamoto_rewards", (double)sum.nakamoto_rewards, "operators");
   metrics_summary_set(m, "sybil_reward_share", sum.sybil_reward_share, "");
-  metrics_summary_set(m, "cost_per_gpu_hour", r->served > 0 ? r->user_usd / r->served : 0,
+  /* nothing served: no price was paid for anything, so no value (a target on it fails) */
+  metrics_summary_set(m, "cost_per_gpu_hour", r->served > 0 ? r->user_usd / r->served : NAN,
                       "USD/h");
   metrics_summary_set(m, "operators_final", (double)e->operators, "operators");
   metrics_summary_set(m, "sybils_final", (double)e->sybils, "operators");

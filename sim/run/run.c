@@ -4,6 +4,7 @@
 #include "sim/run/estimate.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -106,7 +107,13 @@ static void print_summary(const struct scenario *sc, const metrics_t *m, FILE *o
     const char *name, *unit;
     double value, bound;
     metrics_summary_at(m, i, &name, &value, &unit);
-    if (metrics_bound_get(m, name, &bound))
+    bool has_bound = metrics_bound_get(m, name, &bound);
+    char bound_text[32] = "";
+    if (has_bound)
+      snprintf(bound_text, sizeof(bound_text), "%.6g", bound);
+    if (isnan(value))
+      fprintf(out, "  %-26s %14s %14s %8s  %s\n", name, "no value", bound_text, "", unit);
+    else if (has_bound)
       fprintf(out, "  %-26s %14.6g %14.6g %7.1f%%  %s\n", name, value, bound,
               bound != 0 ? 100 * value / bound : 0, unit);
     else
