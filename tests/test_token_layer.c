@@ -131,6 +131,11 @@ static void test_token_layer_run_matches_closed_form(void **state)
   print_message("cost per GPU-hour %.4f USD\n", cost);
   assert_true(cost >= 0.28 * 1.2 * 1.0025 - 1e-9 && cost <= 2.10 * 1.2 * 1.0025 + 1e-9);
   free(h5);
+  /* no demand, nothing served: no cost per GPU-hour, not 0 (a target on it fails) */
+  h5 = test_run_text(text, "--set token.demand.gpu_hours_per_hour=0");
+  assert_int_equal(test_read_summary(h5, "cost_per_gpu_hour", &cost), 0);
+  assert_true(isnan(cost));
+  free(h5);
 }
 
 /* Protocol rewards and fees through the event API: 100 tokens of fees into the PoDAS pool
