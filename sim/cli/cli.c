@@ -17,6 +17,7 @@
 #include "sim/cli/inspect.h"
 #include "sim/cli/registry.h"
 #include "sim/results/h5.h"
+#include "sim/results/export.h"
 #include "sim/results/runfile.h"
 #include "sim/run/check.h"
 #include "sim/run/run.h"
@@ -79,6 +80,18 @@ static const char sweep_help[] =
   "      --seed N, --set KEY.PATH=V, --cfg=NAME:VALUE   applied to every point\n\n"
   "Exit status: 0 every point ran (/points says which met their targets), 1 a point failed,\n"
   "2 bad input, 3 the folder or sweep.h5 could not be written.\n";
+
+static const char export_help[] =
+  "Writes a run or sweep file as CSV files or as a LaTeX table.\n\n"
+  "  --csv DIR               one CSV file a table: a run file's summary.csv, each table\n"
+  "                          (<table>.csv), each series (timeseries-<name>.csv) and each\n"
+  "                          distribution's bins (distribution-<name>.csv); a sweep file's\n"
+  "                          points.csv. A header row of names, then a '#' row of units.\n"
+  "  --latex FILE            a booktabs table: a run file's summary; a sweep file's metrics\n"
+  "                          per point, as the mean over replications with its 95% confidence\n"
+  "                          interval (Student's t)\n\n"
+  "Exit status: 0 written, 2 bad input (no such file, not a run or sweep file, an option),\n"
+  "3 a file not written.\n";
 
 static const char plot_help[] =
   "Draws the figures of a run file (PNG and SVG) with the gnuplot scripts in plots/:\n"
@@ -306,6 +319,46 @@ static int cmd_plot(int argc, char **argv)
   return status == DEPIN_OK ? 0 : status == DEPIN_ENOENT ? RUN_EXIT_BAD_INPUT : RUN_EXIT_ERROR;
 }
 
+static int cmd_export(int argc, char **argv)
+{
+  static const struct option longopts[] = {{"csv", required_argument, NULL, 'c'},
+                                            {"latex", required_argument, NULL, 'l'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+  const char *csv = NULL, *latex = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    if (c == 'c')
+      csv = optarg;
+    else if (c == 'l')
+      latex = optarg;
+    else if (c == 'h')
+      return printf("usage: depinsim export RUN.h5|SWEEP.h5 --csv DIR | --latex FILE\n\n%s",
+                    export_help), 0;
+    else
+      return fprintf(stderr, "try 'depinsim export --help'\n"), RUN_EXIT_BAD_INPUT;
+  }
+  if (optind != argc - 1 || (!csv && !latex))
+    return fprintf(stderr, "depinsim export: expected one RUN.h5 or SWEEP.h5 and --csv DIR or "
+                   "--latex FILE\n"), RUN_EXIT_BAD_INPUT;
+  diag_t *diag = diag_new();
+  enum depin_status st = DEPIN_OK;
+  if (csv) {
+    char **written = NULL;
+    size_t n = 0;
+    st = export_csv(argv[optind], csv, &written, &n, diag);
+    for (size_t i = 0; i < n; i++)
+      printf("%s\n", written[i]), free(written[i]);
+    free(written);
+  }
+  if (latex && st == DEPIN_OK && (st = export_latex(argv[optind], latex, diag)) == DEPIN_OK)
+    printf("%s\n", latex);
+  diag_print(diag, stderr);
+  diag_free(diag);
+  return st == DEPIN_OK ? 0 : st == DEPIN_EIO ? RUN_EXIT_ERROR : RUN_EXIT_BAD_INPUT;
+}
+
 /* The command line as typed, for the profile's origin. */
 static char *joined(int argc, char **argv)
 {
@@ -377,6 +430,7 @@ static const struct command commands[] = {
   {"sweep", cmd_sweep, "sweep SCENARIO [-j N] [-o DIR] [--set key.path=value ...] (or under mpirun)",
    sweep_help},
   {"plot", cmd_plot, "plot RUN.h5|SWEEP.h5 [-o DIR]", plot_help},
+  {"export", cmd_export, "export RUN.h5|SWEEP.h5 --csv DIR | --latex FILE", export_help},
   {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",
    calibrate_help},
   {"inspect", cmd_inspect, "inspect RUN.h5", inspect_help},
