@@ -19,11 +19,17 @@ set key top left Left reverse box opaque
 set format x "%.0s%c"
 set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
-do for [fmt in "png svg"] {
+# PDF beside PNG and SVG when gnuplot has cairo (gnuplot-nox does)
+formats = strstrt(GPVAL_TERMINALS, "pdfcairo") > 0 ? "png svg pdf" : "png svg"
+do for [fmt in formats] {
   if (fmt eq "png") {
     eval "set terminal ".png_terminal." size 1000,600"
   } else {
-    set terminal svg size 1000,600 dynamic
+    if (fmt eq "svg") {
+      set terminal svg size 1000,600 dynamic
+    } else {
+      set terminal pdfcairo size 10in,6in
+    }
   }
   set output outbase.".".fmt
   plot datafile using 1:2 axes x1y1 with linespoints lw 2 pt 7 lc rgb "#1f77b4" title "wall time", \

@@ -147,10 +147,14 @@ int gnuplot_draw(gnuplot_t *g, const char *script, const char *params, const cha
              script_path, log);
     return -1;
   }
-  static const char *const ext[] = {"png", "svg"};
-  for (int i = 0; i < 2; i++) {
+  static const char *const ext[] = {"png", "svg", "pdf"}; /* PDF only with pdfcairo */
+  for (int i = 0; i < 3; i++) {
     char *path = strfmt("%s.%s", outbase, ext[i]);
     struct stat st;
+    if (i == 2 && stat(path, &st) < 0) {
+      free(path);
+      continue;
+    }
     if (stat(path, &st) < 0 || st.st_size == 0) {
       diag_add(g->diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: gnuplot did not write %s", g->source,
                path);

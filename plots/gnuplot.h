@@ -21,8 +21,9 @@ void gnuplot_free(gnuplot_t *g);
 const char *gnuplot_tmpdir(const gnuplot_t *g);
 const char *gnuplot_outdir(const gnuplot_t *g);
 
-/* Runs `gnuplot -e params plots/<script>`; the script must write outbase.png and .svg, which
- * are then recorded. Returns 0, or -1 with gnuplot's first lines of output in diag. */
+/* Runs `gnuplot -e params plots/<script>`; the script must write outbase.png and .svg (and
+ * .pdf when gnuplot has pdfcairo), which are then recorded. Returns 0, or -1 with gnuplot's
+ * first lines of output in diag. */
 int gnuplot_draw(gnuplot_t *g, const char *script, const char *params, const char *outbase);
 
 /* The figures drawn so far: an owned array of owned paths (free each and the array); the

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plots/axes.h"
 #include "plots/gnuplot.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
@@ -50,17 +51,32 @@ static char *unit_of(hid_t file, const char *path)
   return unit ? unit : strdup("");
 }
 
+/* The target on metric `name`, or NaN. */
+static double target_on(const struct plotter *p, const char *name)
+{
+  for (long i = 0; i < p->n_targets; i++)
+    if (strcmp(p->target_metric[i], name) == 0 && isfinite(p->target_value[i]))
+      return p->target_value[i];
+  return NAN;
+}
+
 static int plot_series(struct plotter *p, const char *name)
 {
   double *t, *v;
   long n = runfile_series(p->file, name, &t, &v);
   if (n <= 0) /* none: nothing to draw */
     return n < 0 ? failf(p, "cannot read /" H5_GROUP_TIMESERIES "/%s", name) : 0;
+  double unit_s, lo = INFINITY, hi = -INFINITY, target = target_on(p, name);
+  const char *tunit = axes_time_unit(t[n - 1], &unit_s);
+  bool logy = axes_log_worthy(v, (size_t)n) && !(target <= 0);
   char data[128], safe[256], outbase[4400], path[512];
   snprintf(data, sizeof(data), "%s/series.dat", gnuplot_tmpdir(p->gp));
   FILE *f = fopen(data, "w");
-  for (long i = 0; f && i < n; i++)
-    fprintf(f, "%.17g %.17g\n", t[i], v[i]);
+  for (long i = 0; f && i < n; i++) {
+    fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]);
+    if (isfinite(v[i]))
+      lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
+  }
   free(t), free(v);
   if (!f || fclose(f) != 0)
     return failf(p, "cannot write %s: %s", data, strerror(errno));
@@ -71,21 +87,27 @@ static int plot_series(struct plotter *p, const char *name)
   gnuplot_text(unit, label, sizeof(label));
   free(unit);
   gnuplot_text(name, title, sizeof(title));
-  char target[64] = "";
-  for (long i = 0; i < p->n_targets; i++)
-    if (strcmp(p->target_metric[i], name) == 0 && isfinite(p->target_value[i]))
-      snprintf(target, sizeof(target), "; target=%.17g", p->target_value[i]);
+  char extra[160] = "";
+  if (isfinite(target) && isfinite(lo) && (target < lo || target > hi)) {
+    axes_include(&lo, &hi, target, logy); /* the target line stays in view */
+    snprintf(extra, sizeof(extra), "; target=%.17g; ymin=%.17g; ymax=%.17g", target, lo, hi);
+  } else if (isfinite(target)) {
+    snprintf(extra, sizeof(extra), "; target=%.17g", target);
+  }
   char *params;
-  if (asprintf(&params, "datafile='%s'; outbase='%s'; title='%s'; ylabel='%s (%s)'%s", data,
-               outbase, title, title, label, target) < 0)
+  if (asprintf(&params, "datafile='%s'; outbase='%s'; title='%s'; tunit='%s'; "
+               "ylabel='%s (%s)'; logy=%d%s", data, outbase, title, tunit, title, label, logy,
+               extra) < 0)
     return failf(p, "out of memory");
   int rc = gnuplot_draw(p->gp, "timeseries.gp", params, outbase);
   free(params);
   return rc;
 }
 
-/* The CDF's points: (first lower edge, 0) then (upper edge, cumulative fraction) per bin. */
-static int write_cdf(struct plotter *p, const char *path, const char *data)
+/* The CDF's points: (first lower edge, 0) then (upper edge, cumulative fraction) per bin,
+ * drawn as steps; *lo and *hi the values' range. */
+static int write_cdf(struct plotter *p, const char *path, const char *data, double *lo,
+                     double *hi)
 {
   double *lower, *upper, *weight;
   long n = runfile_column_double(p->file, path, "lower", &lower);
@@ -100,6 +122,8 @@ static int write_cdf(struct plotter *p, const char *path, const char *data)
   for (long i = 0; i < n; i++)
     total += weight[i];
   FILE *f = fopen(data, "w");
+  *lo = lower[0] > 0 ? lower[0] : upper[0];
+  *hi = upper[n - 1];
   if (f && lower[0] > 0)
     fprintf(f, "%.17g 0\n", lower[0]);
   for (long i = 0; f && i < n; i++) {
@@ -138,7 +162,8 @@ static int plot_distribution(struct plotter *p, const char *name)
   char path[512], data[128], safe[256], outbase[4400];
   snprintf(path, sizeof(path), H5_GROUP_DISTRIBUTIONS "/%s", name);
   snprintf(data, sizeof(data), "%s/distribution.dat", gnuplot_tmpdir(p->gp));
-  int rc = write_cdf(p, path, data);
+  double lo = 0, hi = 0;
+  int rc = write_cdf(p, path, data, &lo, &hi);
   if (rc != 0)
     return rc < 0 ? rc : 0; /* an empty distribution has nothing to draw */
   hid_t d = H5Dopen2(p->file, path, H5P_DEFAULT);
@@ -155,11 +180,26 @@ static int plot_distribution(struct plotter *p, const char *name)
   snprintf(outbase, sizeof(outbase), "%s/distribution-%s", gnuplot_outdir(p->gp), safe);
   char values[1024], names[2048];
   distribution_targets(p, name, values, sizeof(values), names, sizeof(names));
+  for (char *w = values, *end; *w; w = end) { /* every target line in view */
+    double v = strtod(w, &end);
+    if (end == w)
+      break;
+    if (v > 0)
+      axes_include(&lo, &hi, v, true);
+  }
+  if (!(hi > lo))
+    lo /= 1.2, hi *= 1.2; /* one bin: a range around it */
+  bool logx = hi / lo > 100; /* within two decades a linear axis has readable ticks */
+  if (!logx)
+    lo = 0;
   char *params;
   if (asprintf(&params,
                "datafile='%s'; outbase='%s'; title='%s (%.0f samples)'; xlabel='%s (%s)'; "
-               "p50=%.17g; p99=%.17g; targets='%s'; target_names='%s'",
-               data, outbase, title, count, title, label, p50, p99, values, names) < 0)
+               "xmin=%.17g; xmax=%.17g; logx=%d; p50=%.17g; p99=%.17g; p50_right=%d; "
+               "p99_right=%d; targets='%s'; target_names='%s'",
+               data, outbase, title, count, title, label, lo, hi, logx, p50, p99,
+               axes_position(p50, lo, hi, logx) > 0.7, axes_position(p99, lo, hi, logx) > 0.7,
+               values, names) < 0)
     return failf(p, "out of memory");
   rc = gnuplot_draw(p->gp, "distribution.gp", params, outbase);
   free(params);

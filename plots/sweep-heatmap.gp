@@ -16,11 +16,17 @@ set key off
 set style fill solid 1.0 noborder
 set offsets graph 0.02, graph 0.02, graph 0.02, graph 0.02
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
-do for [fmt in "png svg"] {
+# PDF beside PNG and SVG when gnuplot has cairo (gnuplot-nox does)
+formats = strstrt(GPVAL_TERMINALS, "pdfcairo") > 0 ? "png svg pdf" : "png svg"
+do for [fmt in formats] {
   if (fmt eq "png") {
     eval "set terminal ".png_terminal." size 1000,700"
   } else {
-    set terminal svg size 1000,700 dynamic
+    if (fmt eq "svg") {
+      set terminal svg size 1000,700 dynamic
+    } else {
+      set terminal pdfcairo size 10in,7in
+    }
   }
   set output outbase.".".fmt
   if (style eq "boxes") {

@@ -19,11 +19,17 @@ set key outside right top noenhanced box opaque
 set format y "%.4g"
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
-do for [fmt in "png svg"] {
+# PDF beside PNG and SVG when gnuplot has cairo (gnuplot-nox does)
+formats = strstrt(GPVAL_TERMINALS, "pdfcairo") > 0 ? "png svg pdf" : "png svg"
+do for [fmt in formats] {
   if (fmt eq "png") {
     eval "set terminal ".png_terminal." size 1000,600"
   } else {
-    set terminal svg size 1000,600 dynamic
+    if (fmt eq "svg") {
+      set terminal svg size 1000,600 dynamic
+    } else {
+      set terminal pdfcairo size 10in,6in
+    }
   }
   set output outbase.".".fmt
   if (target == target) {

@@ -1,31 +1,43 @@
 # timeseries.gp: one time series (simulated time, value), with its target as a horizontal line.
-# Written as both PNG and SVG. Parameters, given with gnuplot -e "name='value'; ...":
-#   datafile  two columns: time (s), value
-#   outbase   output path without extension (.png and .svg are added)
+# Written as PNG, SVG and PDF. Parameters, given with gnuplot -e "name='value'; ...":
+#   datafile  two columns: time (in tunit), value
+#   outbase   output path without extension (.png, .svg, .pdf are added)
 #   title     the figure's title (the series name)
-#   ylabel    the value axis label, with its unit
+#   tunit     the time axis's unit (s, min, h, d, years: what the span calls for)
+#   ylabel    the value axis label, with its unit; also the legend entry
+#   logy      optional: 1 for a log value axis (the values span decades)
+#   ymin, ymax  optional: the value axis's range (given when the target lies outside the data)
 #   target    optional: the target value, drawn as a dashed horizontal line
 if (!exists("target")) target = NaN
+if (!exists("logy")) logy = 0
 set encoding utf8
 set title title noenhanced
-set xlabel "simulated time (s)"
+set xlabel sprintf("simulated time (%s)", tunit) noenhanced
 set ylabel ylabel noenhanced
 set grid
 set key top right noenhanced box opaque
 set format y "%.6g"
+if (logy) { set logscale y }
+if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
-do for [fmt in "png svg"] {
+# PDF beside PNG and SVG when gnuplot has cairo (gnuplot-nox does)
+formats = strstrt(GPVAL_TERMINALS, "pdfcairo") > 0 ? "png svg pdf" : "png svg"
+do for [fmt in formats] {
   if (fmt eq "png") {
     eval "set terminal ".png_terminal." size 1000,600"
   } else {
-    set terminal svg size 1000,600 dynamic
+    if (fmt eq "svg") {
+      set terminal svg size 1000,600 dynamic
+    } else {
+      set terminal pdfcairo size 10in,6in
+    }
   }
   set output outbase.".".fmt
   if (target == target) {
-    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title title, \
+    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title ylabel, \
          target with lines dt 2 lw 2 lc rgb "#d62728" title sprintf("target %g", target)
   } else {
-    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title title
+    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title ylabel
   }
   set output
 }
