@@ -14,6 +14,7 @@
 #include "sim/base/units.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
+#include "sim/results/stats.h"
 
 /* More combinations of the other parameters than this are drawn as one spread. */
 #define PLOT_SWEEP_MAX_LINES 8
@@ -217,7 +218,7 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
       *c = *c == ' ' ? '_' : *c;
     strcat(strcat(titles, k ? " " : ""), safe);
     for (size_t i = 0; i < nx; i++) {
-      double sum = 0, lo = INFINITY, hi = -INFINITY;
+      double sum = 0, sq = 0;
       int count = 0;
       for (long r = 0; r < t->rows; r++) {
         if (t->pass[r] < 0 || !isfinite(m->v[r]) || x->v[r] != xs[i])
@@ -225,11 +226,12 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
         group_key(t, p, r, key, sizeof(key));
         if (!lumped && strcmp(key, groups[k]))
           continue;
-        sum += m->v[r], count++;
-        lo = fmin(lo, m->v[r]), hi = fmax(hi, m->v[r]);
+        sum += m->v[r], sq += m->v[r] * m->v[r], count++;
       }
-      if (count)
-        fprintf(f, "%.17g %.17g %.17g %.17g %d\n", xs[i], sum / count, lo, hi, count);
+      if (count) {
+        double mean = sum / count, half = stats_confidence95(sum, sq, (size_t)count);
+        fprintf(f, "%.17g %.17g %.17g %.17g %d\n", xs[i], mean, mean - half, mean + half, count);
+      }
     }
     fprintf(f, "\n\n");
   }
@@ -245,7 +247,7 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   if (has_target(t, m->name, &tv))
     snprintf(target, sizeof(target), "; target=%.17g", tv);
   char *params = strfmt("datafile='%s'; ngroups=%zu; titles='%s'; outbase='%s'; "
-                        "title='%s against %s (mean, min-max over replications)'; "
+                        "title='%s against %s (mean over replications, 95%% confidence interval)'; "
                         "xlabel='%s'; ylabel='%s'%s",
                         data, ng, titles, outbase, safe_m, safe_x, xl, yl, target);
   int rc = gnuplot_draw(g, "sweep-line.gp", params, outbase);
@@ -306,8 +308,45 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
   return rc;
 }
 
-enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***written,
-                             size_t *n_written, diag_t *diag)
+/* Whether name is one of the comma-separated words of list. */
+static bool in_list(const char *list, const char *name)
+{
+  size_t len = strlen(name);
+  for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+    if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+      return true;
+  return false;
+}
+
+/* Each name of list is a metric of t; otherwise each one that is not is reported. */
+static bool metrics_known(const struct sweep_table *t, const char *list, const char *sweep_h5,
+                          diag_t *diag)
+{
+  bool ok = true;
+  char *copy = strdup(list), *save = NULL;
+  for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+    bool found = false;
+    for (size_t m = 0; m < t->n_metrics && !found; m++)
+      found = !strcmp(t->metrics[m].name, w);
+    if (found)
+      continue;
+    char *allowed = strdup("");
+    for (size_t m = 0; m < t->n_metrics; m++) {
+      char *more = strfmt("%s%s%s", allowed, m ? ", " : "", t->metrics[m].name);
+      free(allowed);
+      allowed = more;
+    }
+    diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: no metric '%s' in the sweep (allowed: %s)",
+             sweep_h5, w, allowed);
+    free(allowed);
+    ok = false;
+  }
+  free(copy);
+  return ok;
+}
+
+enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, const char *metrics,
+                             char ***written, size_t *n_written, diag_t *diag)
 {
   *written = NULL;
   *n_written = 0;
@@ -321,6 +360,8 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***w
   if (read_table(file, &t) < 0) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot read /" H5_DATASET_POINTS, sweep_h5);
     st = DEPIN_EIO;
+  } else if (metrics && !metrics_known(&t, metrics, sweep_h5, diag)) {
+    st = DEPIN_EINVAL; /* before gnuplot_new makes the output folder: nothing written */
   } else if (!(g = gnuplot_new(outdir, sweep_h5, diag))) {
     st = DEPIN_EIO;
   }
@@ -330,7 +371,8 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, char ***w
   for (size_t m = 0; m < t.n_metrics; m++)
     any_target |= has_target(&t, t.metrics[m].name, &unused);
   for (size_t m = 0; g && st == DEPIN_OK && m < t.n_metrics; m++) {
-    if (any_target && !has_target(&t, t.metrics[m].name, &unused))
+    if (metrics ? !in_list(metrics, t.metrics[m].name)
+                : any_target && !has_target(&t, t.metrics[m].name, &unused))
       continue;
     for (size_t p = 0; st == DEPIN_OK && p < t.n_params; p++) {
       if (draw_line(g, &t, p, &t.metrics[m]) < 0)

@@ -1,9 +1,9 @@
 # sweep-line.gp: one summary metric against one swept parameter: the mean over replications
-# with bars from the smallest to the largest replication, one line per combination of the
-# other swept values, and the metric's target as a dashed line. Written as PNG and SVG.
+# with its 95% confidence interval (Student's t) as bars, one line per combination of the
+# other swept values, and the metric's target as a dashed line. Written as PNG, SVG and PDF.
 # Parameters, given with gnuplot -e "name='value'; ...":
 #   datafile  blocks separated by two blank lines, one per line drawn; columns:
-#             x, mean, min, max, replications
+#             x, mean, interval low, interval high, replications
 #   ngroups   how many blocks
 #   titles    one word a block: its label ("ledger.validators=10", or "all")
 #   outbase   output path without extension (.png and .svg are added)

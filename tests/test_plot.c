@@ -254,7 +254,7 @@ static void test_plot_sweep_units_are_not_code(void **state)
   write_sweep(sweep, unit);
   size_t n = 0;
   diag_t *d = diag_new();
-  assert_int_equal(plot_sweep(sweep, f->out, &written, &n, d), DEPIN_OK);
+  assert_int_equal(plot_sweep(sweep, f->out, NULL, &written, &n, d), DEPIN_OK);
   diag_print(d, stderr);
   diag_free(d);
   assert_true(n >= 2); /* m against x, as PNG and SVG */
@@ -262,6 +262,31 @@ static void test_plot_sweep_units_are_not_code(void **state)
     free(written[i]);
   free(written);
   assert_int_equal(access(marker, F_OK), -1);
+}
+
+/* --metrics draws the metrics named; a name the sweep lacks is refused with the ones it has,
+ * before anything is written. */
+static void test_plot_sweep_named_metrics(void **state)
+{
+  struct fixture *f = *state;
+  if (!have_gnuplot())
+    skip();
+  char sweep[160], out[160], **written = NULL;
+  snprintf(sweep, sizeof(sweep), "%s/named.h5", f->dir);
+  snprintf(out, sizeof(out), "%s/named-figures", f->dir);
+  write_sweep(sweep, "s");
+  size_t n = 0;
+  diag_t *d = diag_new();
+  assert_int_equal(plot_sweep(sweep, out, "nope", &written, &n, d), DEPIN_EINVAL);
+  assert_true(diag_contains(d, "no metric 'nope' in the sweep (allowed: m)"));
+  assert_int_equal(access(out, F_OK), -1);
+  assert_int_equal(plot_sweep(sweep, out, "m", &written, &n, d), DEPIN_OK);
+  assert_true(n >= 2);
+  assert_true(file_contains(written[1], "95% confidence interval"));
+  for (size_t i = 0; i < n; i++)
+    free(written[i]);
+  free(written);
+  diag_free(d);
 }
 
 int main(void)
@@ -274,6 +299,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_plot_sweep_units_are_not_code, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_says_when_there_is_nothing_to_draw, setup,
                                     teardown),
+    cmocka_unit_test_setup_teardown(test_plot_sweep_named_metrics, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

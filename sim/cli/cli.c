@@ -97,9 +97,10 @@ static const char plot_help[] =
   "Draws the figures of a run file (PNG and SVG) with the gnuplot scripts in plots/:\n"
   "every time series with its target line, every distribution with its percentiles.\n"
   "Of a sweep file (sweep.h5): each metric with a target (every metric when none has one)\n"
-  "against each swept parameter, the mean with the spread over replications, and a heat\n"
-  "map over each pair of parameters.\n\n"
-  "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n\n"
+  "against each swept parameter, the mean over replications with its 95% confidence\n"
+  "interval, and a heat map over each pair of parameters.\n\n"
+  "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n"
+  "  -m, --metrics A,B       of a sweep, draw these metrics (any the sweep reported)\n\n"
   "Exit status: 0 figures written, 1 nothing to draw, 2 no such file, 3 the file cannot be read\n"
   "or a figure was not written (gnuplot missing or failing).\n";
 
@@ -274,15 +275,19 @@ static char *folder_of(const char *path)
 static int cmd_plot(int argc, char **argv)
 {
   static const struct option longopts[] = {
-    {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  const char *outdir = NULL;
+    {"output", required_argument, NULL, 'o'}, {"metrics", required_argument, NULL, 'm'},
+    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  const char *outdir = NULL, *metrics = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:m:h", longopts, NULL)) != -1) {
     if (c == 'o')
       outdir = optarg;
+    else if (c == 'm')
+      metrics = optarg;
     else if (c == 'h')
-      return printf("usage: depinsim plot RUN.h5|SWEEP.h5 [-o DIR]\n\n%s", plot_help), 0;
+      return printf("usage: depinsim plot RUN.h5|SWEEP.h5 [-o DIR] [--metrics A,B]\n\n%s",
+                    plot_help), 0;
     else
       return fprintf(stderr, "try 'depinsim plot --help'\n"), RUN_EXIT_BAD_INPUT;
   }
@@ -301,7 +306,7 @@ static int cmd_plot(int argc, char **argv)
   h5_quiet_end(quiet);
   diag_free(diag);
   diag = diag_new();
-  enum depin_status status = sweep ? plot_sweep(argv[optind], dir, &written, &n, diag)
+  enum depin_status status = sweep ? plot_sweep(argv[optind], dir, metrics, &written, &n, diag)
                                    : plot_run(argv[optind], dir, &written, &n, diag);
   diag_print(diag, stderr);
   for (size_t i = 0; i < n; i++) {
@@ -316,7 +321,9 @@ static int cmd_plot(int argc, char **argv)
             "values)\n", argv[optind]);
     return RUN_EXIT_FAIL;
   }
-  return status == DEPIN_OK ? 0 : status == DEPIN_ENOENT ? RUN_EXIT_BAD_INPUT : RUN_EXIT_ERROR;
+  return status == DEPIN_OK ? 0
+         : status == DEPIN_ENOENT || status == DEPIN_EINVAL ? RUN_EXIT_BAD_INPUT
+                                                             : RUN_EXIT_ERROR;
 }
 
 static int cmd_export(int argc, char **argv)
@@ -418,7 +425,9 @@ static int cmd_inspect(int argc, char **argv)
   enum depin_status status = inspect_print(argv[1], stdout, diag);
   diag_print(diag, stderr);
   diag_free(diag);
-  return status == DEPIN_OK ? 0 : status == DEPIN_ENOENT ? RUN_EXIT_BAD_INPUT : RUN_EXIT_ERROR;
+  return status == DEPIN_OK ? 0
+         : status == DEPIN_ENOENT || status == DEPIN_EINVAL ? RUN_EXIT_BAD_INPUT
+                                                             : RUN_EXIT_ERROR;
 }
 
 static const struct command commands[] = {
@@ -429,7 +438,7 @@ static const struct command commands[] = {
    check_help},
   {"sweep", cmd_sweep, "sweep SCENARIO [-j N] [-o DIR] [--set key.path=value ...] (or under mpirun)",
    sweep_help},
-  {"plot", cmd_plot, "plot RUN.h5|SWEEP.h5 [-o DIR]", plot_help},
+  {"plot", cmd_plot, "plot RUN.h5|SWEEP.h5 [-o DIR] [--metrics A,B]", plot_help},
   {"export", cmd_export, "export RUN.h5|SWEEP.h5 --csv DIR | --latex FILE", export_help},
   {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",
    calibrate_help},

@@ -2,7 +2,6 @@
 #include "sim/results/export.h"
 
 #include <errno.h>
-#include <gsl/gsl_cdf.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdbool.h>
@@ -16,6 +15,7 @@
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
+#include "sim/results/stats.h"
 
 /* Columns of the sweep's /points that are not swept values or metrics. */
 static const char *const point_fixed[] = {"id", "sample", "replication", "seed", "pass",
@@ -435,10 +435,8 @@ static void latex_point_metric(FILE *f, const struct table *t, const bool *param
   latex_text(f, t->names[c]);
   double mean = sum / (double)n;
   fprintf(f, " & %.6g & ", mean);
-  if (n > 1) {
-    double sd = sqrt(fmax(0, (sq - (double)n * mean * mean) / (double)(n - 1)));
-    fprintf(f, "$\\pm$ %.3g", gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n));
-  }
+  if (n > 1)
+    fprintf(f, "$\\pm$ %.3g", stats_confidence95(sum, sq, n));
   fprintf(f, " & %zu \\\\\n", n);
 }
 
