@@ -2,7 +2,7 @@
 # axis) and peak resident memory (right axis) of one simulated run per provider count, both
 # on log scales. Written as PNG and SVG. Parameters, given with gnuplot -e "name='value'; ...":
 #   datafile  columns: providers, wall time (s), peak RSS (MiB), simulated s per wall s
-#   outbase   output path without extension (.png and .svg are added)
+#   outbase   output path without extension (.png, .svg and .pdf are added)
 #   title     the figure's title (what was simulated, the revision)
 set encoding utf8
 set title title noenhanced

@@ -182,8 +182,8 @@ static void group_key(const struct sweep_table *t, size_t p, long r, char *buf, 
   buf[0] = '\0';
   for (size_t q = 0; q < t->n_params && used < n; q++)
     if (q != p)
-      used += (size_t)snprintf(buf + used, n - used, "%s%s=%g", used ? "," : "",
-                               t->params[q].name, t->params[q].v[r]);
+      used += (size_t)snprintf(buf + used, n - used, "%s%s=%g%s", used ? "," : "",
+                               t->params[q].name, t->params[q].v[r], t->params[q].unit);
   if (!buf[0])
     snprintf(buf, n, "all");
 }
@@ -277,6 +277,7 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
   char data[128];
   snprintf(data, sizeof(data), "%s/heatmap.dat", gnuplot_tmpdir(g));
   FILE *f = fopen(data, "w");
+  double zlo = INFINITY, zhi = -INFINITY;
   for (size_t i = 0; f && i < nx; i++)
     for (size_t j = 0; j < ny; j++) {
       double sum = 0;
@@ -284,6 +285,8 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
       for (long r = 0; r < t->rows; r++)
         if (t->pass[r] >= 0 && isfinite(m->v[r]) && x->v[r] == xs[i] && y->v[r] == ys[j])
           sum += m->v[r], count++;
+      if (count)
+        zlo = fmin(zlo, sum / count), zhi = fmax(zhi, sum / count);
       if (count && grid)
         fprintf(f, "%zu %zu %.17g %g %g\n", i, j, sum / count, xs[i], ys[j]);
       else if (count)
@@ -300,9 +303,17 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
   gnuplot_safe_name(x->name, sx, sizeof(sx));
   gnuplot_safe_name(y->name, sy, sizeof(sy));
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-%s-%s", gnuplot_outdir(g), sm, sx, sy);
+  /* Differences under 1% of the value get a colour scale of +-1% around it: a palette
+   * stretched over a one-in-a-million difference paints noise as a strong effect. */
+  char range[128] = "";
+  double mid = (zlo + zhi) / 2, floor_half = 0.01 * fabs(mid);
+  if (isfinite(mid) && mid != 0 && (zhi - zlo) / 2 < floor_half)
+    snprintf(range, sizeof(range), "; cbmin=%.17g; cbmax=%.17g", mid - floor_half,
+             mid + floor_half);
   char *params = strfmt("datafile='%s'; style='%s'; outbase='%s'; title='%s (mean over "
-                        "replications)'; xlabel='%s'; ylabel='%s'; zlabel='%s'",
-                        data, grid ? "boxes" : "points", outbase, sm, xl, yl, zl);
+                        "replications%s)'; xlabel='%s'; ylabel='%s'; zlabel='%s'%s",
+                        data, grid ? "boxes" : "points", outbase, sm,
+                        range[0] ? ", all within 1%" : "", xl, yl, zl, range);
   int rc = gnuplot_draw(g, "sweep-heatmap.gp", params, outbase);
   free(params);
   return rc;

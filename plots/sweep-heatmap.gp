@@ -1,10 +1,11 @@
 # sweep-heatmap.gp: one summary metric over two swept parameters, the mean over replications
 # as colour: a cell per grid point, or a coloured dot per sample for random and Latin-hypercube
-# sweeps. Written as PNG and SVG. Parameters, given with gnuplot -e "name='value'; ...":
+# sweeps. Written as PNG, SVG and PDF. Parameters, given with gnuplot -e "name='value'; ...":
 #   datafile  columns: x, y, mean, x value, y value; for 'boxes' x and y are the values' ranks
 #   style     'boxes' (a full grid: equal cells labelled with the values) or 'points' (samples)
-#   outbase   output path without extension (.png and .svg are added)
+#   outbase   output path without extension (.png, .svg and .pdf are added)
 #   title, xlabel, ylabel, zlabel
+#   cbmin, cbmax  optional: the colour scale's range (given when the means differ by under 1%)
 set encoding utf8
 set title title noenhanced
 set xlabel xlabel noenhanced
@@ -12,6 +13,7 @@ set ylabel ylabel noenhanced
 set cblabel zlabel noenhanced
 set palette rgbformulae 33,13,10
 set format cb "%.4g"
+if (exists("cbmin") && exists("cbmax")) { set cbrange [cbmin:cbmax] }
 set key off
 set style fill solid 1.0 noborder
 set offsets graph 0.02, graph 0.02, graph 0.02, graph 0.02

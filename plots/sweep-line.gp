@@ -6,7 +6,7 @@
 #             x, mean, interval low, interval high, replications
 #   ngroups   how many blocks
 #   titles    one word a block: its label ("ledger.validators=10", or "all")
-#   outbase   output path without extension (.png and .svg are added)
+#   outbase   output path without extension (.png, .svg and .pdf are added)
 #   title, xlabel, ylabel
 #   target    optional: the metric's target, drawn as a horizontal line
 if (!exists("target")) target = NaN
@@ -16,7 +16,7 @@ set xlabel xlabel noenhanced
 set ylabel ylabel noenhanced
 set grid
 set key outside right top noenhanced box opaque
-set format y "%.4g"
+set format y "%.6g"
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
 # PDF beside PNG and SVG when gnuplot has cairo (gnuplot-nox does)
