@@ -45,7 +45,7 @@ case "${1:-}" in
     exit "$status"
     ;;
   test)
-    install_packages clang # libFuzzer, for the fuzz smoke run
+    install_packages clang chromium # libFuzzer for the fuzz smoke run; a browser for the report
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (docs/layout.md, "Builds").
