@@ -15,6 +15,7 @@
 
 #include <hdf5.h>
 
+#include "plots/compare.h"
 #include "plots/plot.h"
 #include "plots/plot_sweep.h"
 #include "sim/results/h5.h"
@@ -289,6 +290,57 @@ static void test_plot_sweep_named_metrics(void **state)
   diag_free(d);
 }
 
+/* A run of scenario `name` with its overrides and a tps series scaled by k. */
+static void write_variant(const char *path, const char *name, const char *overrides, double k)
+{
+  struct scenario sc = {.name = (char *)name, .seed = 1, .duration_s = 20,
+                        .overrides = (char *)overrides};
+  metrics_t *m = metrics_new(0, 1);
+  for (int t = 1; t <= 20; t++)
+    metrics_series_push(m, "tps", "/s", t, k * (10000 + 100 * t));
+  metrics_summary_set(m, "tps", k * 11000, "/s");
+  diag_t *d = diag_new();
+  assert_int_equal(results_write(path, &sc, m, NULL, 0, NULL, d), DEPIN_OK);
+  diag_free(d);
+  metrics_free(m);
+}
+
+/* Runs of one scenario on one figure, each labelled by the overrides that tell it apart (a
+ * label with quotes and a system() call is data, not code); runs of two scenarios are refused
+ * before anything is written. */
+static void test_plot_compare_runs(void **state)
+{
+  struct fixture *f = *state;
+  if (!have_gnuplot())
+    skip();
+  char a[160], b[160], c[160], out[160], marker[160], hostile[400], **written = NULL;
+  snprintf(a, sizeof(a), "%s/a.h5", f->dir);
+  snprintf(b, sizeof(b), "%s/b.h5", f->dir);
+  snprintf(c, sizeof(c), "%s/c.h5", f->dir);
+  snprintf(out, sizeof(out), "%s/compared", f->dir);
+  snprintf(marker, sizeof(marker), "%s/pwned", f->dir);
+  snprintf(hostile, sizeof(hostile), "duration=20s\nname=x\"; system('touch %s'); \"", marker);
+  write_variant(a, "base", "duration=20s\nworkload.transactions.rate=9000/s", 1);
+  write_variant(b, "base", hostile, 0.8);
+  write_variant(c, "other", "", 1);
+  size_t n = 0;
+  diag_t *d = diag_new();
+  const char *two[] = {a, c};
+  assert_int_equal(plot_compare(two, 2, out, &written, &n, d), DEPIN_EINVAL);
+  assert_true(diag_contains(d, "compare runs of one scenario"));
+  assert_int_equal(access(out, F_OK), -1);
+  const char *pair[] = {a, b};
+  assert_int_equal(plot_compare(pair, 2, out, &written, &n, d), DEPIN_OK);
+  assert_true(n >= 2);
+  assert_true(file_contains(written[1], "workload.transactions.rate=9000/s"));
+  assert_false(file_contains(written[1], "duration=20s")); /* common to both: not a label */
+  assert_int_equal(access(marker, F_OK), -1);
+  for (size_t i = 0; i < n; i++)
+    free(written[i]);
+  free(written);
+  diag_free(d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -300,6 +352,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_plot_says_when_there_is_nothing_to_draw, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_plot_sweep_named_metrics, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plot_compare_runs, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

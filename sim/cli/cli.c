@@ -10,6 +10,7 @@
 
 #include "depinsim_revision.h"
 #include "gpu/calibrate.h"
+#include "plots/compare.h"
 #include "plots/plot.h"
 #include "plots/plot_sweep.h"
 #include "plots/report.h"
@@ -109,6 +110,9 @@ static const char plot_help[] =
   "Of a sweep file (sweep.h5): each metric with a target (every metric when none has one)\n"
   "against each swept parameter, the mean over replications with its 95% confidence\n"
   "interval, and a heat map over each pair of parameters.\n\n"
+  "Of several run files (`compare`, or `plot A.h5 B.h5 ...`): runs of one scenario on one\n"
+  "figure, each series and each distribution they share, a line per run labelled by its\n"
+  "--set overrides.\n\n"
   "  -o, --output DIR        where to write the figures (default: beside RUN.h5)\n"
   "  -m, --metrics A,B       of a sweep, draw these metrics (any the sweep reported)\n\n"
   "Exit status: 0 figures written, 1 nothing to draw, 2 no such file, 3 the file cannot be read\n"
@@ -301,12 +305,19 @@ static int cmd_plot(int argc, char **argv)
     else
       return fprintf(stderr, "try 'depinsim plot --help'\n"), RUN_EXIT_BAD_INPUT;
   }
-  if (optind != argc - 1)
-    return fprintf(stderr, "depinsim plot: expected one RUN.h5 file\n"), RUN_EXIT_BAD_INPUT;
+  if (optind >= argc)
+    return fprintf(stderr, "depinsim plot: expected a RUN.h5 or SWEEP.h5 file, or several run "
+                   "files to compare\n"), RUN_EXIT_BAD_INPUT;
   char *dir = outdir ? strdup(outdir) : folder_of(argv[optind]);
   diag_t *diag = diag_new();
   char **written = NULL;
   size_t n = 0;
+  enum depin_status status;
+  if (argc - optind > 1) { /* several runs on one figure */
+    status = plot_compare((const char *const *)argv + optind, (size_t)(argc - optind), dir,
+                          &written, &n, diag);
+    goto report;
+  }
   /* a sweep file (it has /points) gets the sweep figures, a run file its own */
   hid_t file = -1;
   struct h5_quiet quiet = h5_quiet_begin();
@@ -316,8 +327,9 @@ static int cmd_plot(int argc, char **argv)
   h5_quiet_end(quiet);
   diag_free(diag);
   diag = diag_new();
-  enum depin_status status = sweep ? plot_sweep(argv[optind], dir, metrics, &written, &n, diag)
-                                   : plot_run(argv[optind], dir, &written, &n, diag);
+  status = sweep ? plot_sweep(argv[optind], dir, metrics, &written, &n, diag)
+                 : plot_run(argv[optind], dir, &written, &n, diag);
+report:
   diag_print(diag, stderr);
   for (size_t i = 0; i < n; i++) {
     printf("%s\n", written[i]);
@@ -484,6 +496,7 @@ static const struct command commands[] = {
   {"sweep", cmd_sweep, "sweep SCENARIO [-j N] [-o DIR] [--set key.path=value ...] (or under mpirun)",
    sweep_help},
   {"plot", cmd_plot, "plot RUN.h5|SWEEP.h5 [-o DIR] [--metrics A,B]", plot_help},
+  {"compare", cmd_plot, "compare RUN.h5 RUN.h5 [more...] [-o DIR]", plot_help},
   {"report", cmd_report, "report RUN.h5|SWEEP.h5 [more files...] [-o DIR]", report_help},
   {"export", cmd_export, "export RUN.h5|SWEEP.h5 --csv DIR | --latex FILE", export_help},
   {"calibrate", cmd_calibrate, "calibrate [--device cuda|cpu] [-o PROFILE.yaml] [--quick]",

@@ -243,6 +243,7 @@ static int write_meta(struct writer *w, const struct scenario *sc, const struct 
   rc = rc ? rc : attr_string(w, g, "scenario_name", sc->name);
   rc = rc ? rc : attr_string(w, g, "scenario_file", sc->file);
   rc = rc ? rc : attr_string(w, g, "scenario_text", sc->text);
+  rc = rc ? rc : attr_string(w, g, "overrides", sc->overrides ? sc->overrides : "");
   rc = rc ? rc : attr_write(w, g, "seed", H5T_NATIVE_UINT64, &seed);
   rc = rc ? rc : attr_double(w, g, "duration_s", sc->duration_s);
   rc = rc ? rc : attr_double(w, g, "warmup_s", sc->warmup_s);

@@ -283,6 +283,12 @@ static enum depin_status load(cfg_t *cfg, const char *file, const char *base_dir
     goto fail;
   sc->text = cfg_emit(cfg);
   xbt_assert(sc->text, "out of memory writing the scenario text");
+  sc->overrides = scenario_strdup("");
+  for (size_t i = 0; i < n_overrides; i++) { /* one a line, for /meta and figure labels */
+    char *joined = strfmt("%s%s%s", sc->overrides, i ? "\n" : "", overrides[i]);
+    free(sc->overrides);
+    sc->overrides = joined;
+  }
   *out = sc;
   return DEPIN_OK;
 fail:
@@ -356,6 +362,7 @@ void scenario_free(struct scenario *sc)
   free(sc->platform_file);
   free(sc->name);
   free(sc->text);
+  free(sc->overrides);
   free(sc->file);
   cfg_free(sc->cfg);
   free(sc);

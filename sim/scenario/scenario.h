@@ -104,6 +104,7 @@ struct target {
 struct scenario {
   char *file;              /* the scenario's path as given */
   char *text;              /* the document with overrides, as YAML, for /meta */
+  char *overrides;         /* the --set overrides applied, one a line ("" for none) */
   char *name;
   uint64_t seed;
   double duration_s, warmup_s, sample_interval_s;
