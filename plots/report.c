@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plots/compare.h"
 #include "plots/plot.h"
 #include "plots/plot_sweep.h"
 #include "sim/base/paths.h"
@@ -209,6 +210,36 @@ static enum depin_status figures_section(FILE *out, const char *path, bool sweep
   return st;
 }
 
+/* Several runs of one scenario: their figures overlaid (compare.h), before the sections. */
+static enum depin_status compared_section(FILE *out, const char *const files[], size_t n,
+                                          diag_t *diag)
+{
+  char dir[] = "/tmp/depinsim-report-XXXXXX";
+  if (!mkdtemp(dir))
+    return DEPIN_EIO;
+  char **written = NULL;
+  size_t k = 0;
+  diag_t *quiet = diag_new(); /* runs of different scenarios: no such section, no error */
+  enum depin_status st = plot_compare(files, n, dir, &written, &k, quiet);
+  if (st == DEPIN_EIO)
+    for (size_t i = 0; i < diag_count(quiet); i++)
+      diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s", diag_line(quiet, i));
+  diag_free(quiet);
+  if (st == DEPIN_OK && k > 0)
+    fputs("<h2>The runs compared</h2>\n", out);
+  for (size_t i = 0; i < k; i++) {
+    size_t len = strlen(written[i]);
+    if (st == DEPIN_OK && len > 4 && !strcmp(written[i] + len - 4, ".svg") &&
+        inline_svg(out, written[i]) < 0)
+      st = DEPIN_EIO;
+    unlink(written[i]);
+    free(written[i]);
+  }
+  free(written);
+  rmdir(dir);
+  return st == DEPIN_EINVAL ? DEPIN_OK : st;
+}
+
 /* Checks every file before anything is written. */
 static enum depin_status check_files(const char *const files[], size_t n, bool *sweep,
                                      diag_t *diag)
@@ -249,6 +280,11 @@ enum depin_status report_write(const char *const files[], size_t n, const char *
     fprintf(out, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
                  "<title>depinsim report</title>\n<style>%s</style></head><body>\n"
                  "<h1>depinsim report</h1>\n", page_style);
+    bool all_runs = n > 1;
+    for (size_t i = 0; i < n; i++)
+      all_runs &= !sweep[i];
+    if (all_runs)
+      st = compared_section(out, files, n, diag);
     for (size_t i = 0; i < n && st == DEPIN_OK; i++) {
       hid_t file = H5Fopen(files[i], H5F_ACC_RDONLY, H5P_DEFAULT);
       scenario_section(out, file, files[i]);

@@ -4,7 +4,7 @@
  * and every figure `depinsim plot` draws, inlined as SVG. Nothing is fetched from anywhere: no
  * script, no external style, no image link, so the page opens offline and can be mailed.
  * Every string from a file is HTML-escaped. Several files get a section each, in the order
- * given. */
+ * given; several runs of one scenario first get their figures overlaid (compare.h). */
 #ifndef DEPINSIM_PLOTS_REPORT_H
 #define DEPINSIM_PLOTS_REPORT_H
 

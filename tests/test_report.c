@@ -131,6 +131,27 @@ static void test_report_page(void **state)
   free(h5), free(html), free(dir);
 }
 
+/* Two runs of one scenario: their figures overlaid first, then a section each. */
+static void test_report_compares_runs(void **state)
+{
+  (void)state;
+  if (!have("gnuplot"))
+    skip();
+  char *dir = test_tmpdir(), *a = write_run(dir), *b = NULL, *html = NULL, *sub = test_tmpdir();
+  b = write_run(sub);
+  assert_true(asprintf(&html, "%s/report.html", dir) > 0);
+  const char *files[] = {a, b};
+  diag_t *d = diag_new();
+  assert_int_equal(report_write(files, 2, html, d), DEPIN_OK);
+  char *page = slurp(html);
+  char *compared = strstr(page, "<h2>The runs compared</h2>");
+  assert_non_null(compared);
+  assert_true(compared < strstr(page, "<h2>rep&lt;b&gt;ort</h2>"));
+  free(page);
+  diag_free(d);
+  free(a), free(b), free(html), free(dir), free(sub);
+}
+
 /* A file that is not a run or sweep file: refused before the page is written. */
 static void test_report_refuses_other_files(void **state)
 {
@@ -154,6 +175,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_report_page),
+    cmocka_unit_test(test_report_compares_runs),
     cmocka_unit_test(test_report_refuses_other_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
