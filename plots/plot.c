@@ -51,6 +51,39 @@ static char *unit_of(hid_t file, const char *path)
   return unit ? unit : strdup("");
 }
 
+/* A series longer than this is drawn from the smallest and largest value of each of
+ * PLOT_SERIES_BUCKETS equal runs of points: the envelope a 1,000-pixel figure can show, at a
+ * size a report can carry (ten years of hourly epochs made 20 MB pages). */
+#define PLOT_SERIES_MAX_POINTS 2000
+#define PLOT_SERIES_BUCKETS 1000
+/* Beyond this many points a marker per point hides the line. */
+#define PLOT_SERIES_MARKED_POINTS 200
+
+/* Writes (t / unit_s, v) rows, every point or each bucket's extremes in time order. */
+static void write_series_points(FILE *f, const double *t, const double *v, long n,
+                                double unit_s)
+{
+  if (n <= PLOT_SERIES_MAX_POINTS) {
+    for (long i = 0; i < n; i++)
+      fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]);
+    return;
+  }
+  for (long b = 0; b < PLOT_SERIES_BUCKETS; b++) {
+    long from = n * b / PLOT_SERIES_BUCKETS, to = n * (b + 1) / PLOT_SERIES_BUCKETS;
+    long lo = from, hi = from;
+    for (long i = from; i < to; i++) {
+      if (v[i] < v[lo])
+        lo = i;
+      if (v[i] > v[hi])
+        hi = i;
+    }
+    long first = lo < hi ? lo : hi, second = lo < hi ? hi : lo;
+    fprintf(f, "%.17g %.17g\n", t[first] / unit_s, v[first]);
+    if (second != first)
+      fprintf(f, "%.17g %.17g\n", t[second] / unit_s, v[second]);
+  }
+}
+
 /* The target on metric `name`, or NaN. */
 static double target_on(const struct plotter *p, const char *name)
 {
@@ -72,11 +105,11 @@ static int plot_series(struct plotter *p, const char *name)
   char data[128], safe[256], outbase[4400], path[512];
   snprintf(data, sizeof(data), "%s/series.dat", gnuplot_tmpdir(p->gp));
   FILE *f = fopen(data, "w");
-  for (long i = 0; f && i < n; i++) {
-    fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]);
+  for (long i = 0; i < n; i++)
     if (isfinite(v[i]))
       lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
-  }
+  if (f)
+    write_series_points(f, t, v, n, unit_s);
   free(t), free(v);
   if (!f || fclose(f) != 0)
     return failf(p, "cannot write %s: %s", data, strerror(errno));
@@ -96,8 +129,8 @@ static int plot_series(struct plotter *p, const char *name)
   }
   char *params;
   if (asprintf(&params, "datafile='%s'; outbase='%s'; title='%s'; tunit='%s'; "
-               "ylabel='%s (%s)'; logy=%d%s", data, outbase, title, tunit, title, label, logy,
-               extra) < 0)
+               "ylabel='%s (%s)'; logy=%d; markers=%d%s", data, outbase, title, tunit, title,
+               label, logy, n <= PLOT_SERIES_MARKED_POINTS, extra) < 0)
     return failf(p, "out of memory");
   int rc = gnuplot_draw(p->gp, "timeseries.gp", params, outbase);
   free(params);

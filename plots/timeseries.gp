@@ -6,10 +6,13 @@
 #   tunit     the time axis's unit (s, min, h, d, years: what the span calls for)
 #   ylabel    the value axis label, with its unit; also the legend entry
 #   logy      optional: 1 for a log value axis (the values span decades)
+#   markers   optional: 0 to draw the line alone (long series)
 #   ymin, ymax  optional: the value axis's range (given when the target lies outside the data)
 #   target    optional: the target value, drawn as a dashed horizontal line
 if (!exists("target")) target = NaN
 if (!exists("logy")) logy = 0
+if (!exists("markers")) markers = 1
+style = markers ? "linespoints lw 2 pt 7 ps 0.4" : "lines lw 2"
 set encoding utf8
 set title title noenhanced
 set xlabel sprintf("simulated time (%s)", tunit) noenhanced
@@ -34,10 +37,9 @@ do for [fmt in formats] {
   }
   set output outbase.".".fmt
   if (target == target) {
-    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title ylabel, \
-         target with lines dt 2 lw 2 lc rgb "#d62728" title sprintf("target %g", target)
+    eval "plot datafile using 1:2 with ".style." lc rgb '#1f77b4' title ylabel, target with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('target %g', target)"
   } else {
-    plot datafile using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb "#1f77b4" title ylabel
+    eval "plot datafile using 1:2 with ".style." lc rgb '#1f77b4' title ylabel"
   }
   set output
 }

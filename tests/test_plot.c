@@ -290,6 +290,36 @@ static void test_plot_sweep_named_metrics(void **state)
   diag_free(d);
 }
 
+/* A series of 100,000 points (ten years of hourly epochs) is drawn from each bucket's extremes
+ * without markers: the figure stays small enough to send (it was 1.2 MB an SVG, 20 MB a
+ * report), and the extremes stay in it. */
+static void test_plot_long_series_stay_small(void **state)
+{
+  struct fixture *f = *state;
+  if (!have_gnuplot())
+    skip();
+  char path[160], out[160], **written = NULL;
+  snprintf(path, sizeof(path), "%s/long.h5", f->dir);
+  snprintf(out, sizeof(out), "%s/long-figures", f->dir);
+  struct scenario sc = {.name = "long", .seed = 1, .duration_s = 3.6e8};
+  metrics_t *m = metrics_new(0, 3600);
+  for (int i = 1; i <= 100000; i++)
+    metrics_series_push(m, "price", "USD", 3600.0 * i, i == 77777 ? 1e6 : 1 + (i % 7));
+  metrics_summary_set(m, "price_final", 1, "USD");
+  diag_t *d = diag_new();
+  assert_int_equal(results_write(path, &sc, m, NULL, 0, NULL, d), DEPIN_OK);
+  metrics_free(m);
+  size_t n = 0;
+  assert_int_equal(plot_run(path, out, &written, &n, d), DEPIN_OK);
+  assert_true(n >= 2);
+  assert_true(file_size(written[1]) < 300000);
+  assert_true(file_contains(written[1], "simulated time (years)"));
+  for (size_t i = 0; i < n; i++)
+    free(written[i]);
+  free(written);
+  diag_free(d);
+}
+
 /* A run of scenario `name` with its overrides and a tps series scaled by k. */
 static void write_variant(const char *path, const char *name, const char *overrides, double k)
 {
@@ -353,6 +383,7 @@ int main(void)
                                     teardown),
     cmocka_unit_test_setup_teardown(test_plot_sweep_named_metrics, setup, teardown),
     cmocka_unit_test_setup_teardown(test_plot_compare_runs, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plot_long_series_stay_small, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
