@@ -21,19 +21,10 @@ struct run {
   char *name, *label;
 };
 
-static char *meta_string(hid_t file, const char *name)
-{
-  hid_t g = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
-  char *s = g >= 0 ? runfile_attr_string(g, name) : NULL;
-  if (g >= 0)
-    H5Gclose(g);
-  return s ? s : strfmt("%s", "");
-}
-
 /* A run's label: its overrides joined by ", ", or the folder of its file when it has none. */
 static char *run_label(hid_t file, const char *path)
 {
-  char *overrides = meta_string(file, "overrides");
+  char *overrides = runfile_meta_string(file, "overrides");
   for (char *c = overrides; *c; c++)
     *c = *c == '\n' ? ';' : *c;
   if (*overrides)
@@ -101,7 +92,7 @@ static enum depin_status open_runs(struct run *runs, size_t n, diag_t *diag)
                "takes run files", runs[i].path);
       return DEPIN_EINVAL;
     }
-    runs[i].name = meta_string(runs[i].file, "scenario_name");
+    runs[i].name = runfile_meta_string(runs[i].file, "scenario_name");
     runs[i].label = run_label(runs[i].file, runs[i].path);
     if (i > 0 && strcmp(runs[i].name, runs[0].name) != 0) {
       diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: a run of scenario '%s', %s one of '%s': "
@@ -113,10 +104,28 @@ static enum depin_status open_runs(struct run *runs, size_t n, diag_t *diag)
   return DEPIN_OK;
 }
 
+/* The title and the unit label of the dataset `path` of the first run (gnuplot-safe), and the
+ * outbase of its figure, compare-<kind>-<name>. */
+static void figure_labels(gnuplot_t *g, const struct run *runs, const char *path,
+                          const char *name, const char *kind, char title[256], char label[256],
+                          char outbase[4400])
+{
+  char safe[256];
+  hid_t d = H5Dopen2(runs[0].file, path, H5P_DEFAULT);
+  char *unit = d >= 0 ? runfile_attr_string(d, "unit") : NULL;
+  if (d >= 0)
+    H5Dclose(d);
+  gnuplot_text(unit ? unit : "", label, 256);
+  free(unit);
+  gnuplot_text(name, title, 256);
+  gnuplot_safe_name(name, safe, sizeof(safe));
+  snprintf(outbase, 4400, "%s/compare-%s-%s", gnuplot_outdir(g), kind, safe);
+}
+
 /* One series of every run that has it. */
 static int compare_series(gnuplot_t *g, struct run *runs, size_t n, const char *name)
 {
-  char data[160], safe[256], title[256], label[256], outbase[4400];
+  char data[160], title[256], label[256], outbase[4400];
   snprintf(data, sizeof(data), "%s/compare.dat", gnuplot_tmpdir(g));
   FILE *f = fopen(data, "w");
   if (!f)
@@ -152,15 +161,7 @@ static int compare_series(gnuplot_t *g, struct run *runs, size_t n, const char *
     return 0; /* a series only one run has is not a comparison */
   char path[512];
   snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", name);
-  hid_t d = H5Dopen2(runs[0].file, path, H5P_DEFAULT);
-  char *unit = d >= 0 ? runfile_attr_string(d, "unit") : NULL;
-  if (d >= 0)
-    H5Dclose(d);
-  gnuplot_text(unit ? unit : "", label, sizeof(label));
-  free(unit);
-  gnuplot_text(name, title, sizeof(title));
-  gnuplot_safe_name(name, safe, sizeof(safe));
-  snprintf(outbase, sizeof(outbase), "%s/compare-timeseries-%s", gnuplot_outdir(g), safe);
+  figure_labels(g, runs, path, name, "timeseries", title, label, outbase);
   char *params = strfmt("datafile='%s'; nruns=%zu; outbase='%s'; title='%s'; ylabel='%s (%s)'; "
                         "tunit='%s'; logy=%d", data, drawn, outbase, title, title, label, tunit,
                         logy);
@@ -172,7 +173,7 @@ static int compare_series(gnuplot_t *g, struct run *runs, size_t n, const char *
 /* One distribution of every run that has it, as CDFs. */
 static int compare_distribution(gnuplot_t *g, struct run *runs, size_t n, const char *name)
 {
-  char data[160], path[512], safe[256], title[256], label[256], outbase[4400];
+  char data[160], path[512], title[256], label[256], outbase[4400];
   snprintf(data, sizeof(data), "%s/compare.dat", gnuplot_tmpdir(g));
   snprintf(path, sizeof(path), H5_GROUP_DISTRIBUTIONS "/%s", name);
   FILE *f = fopen(data, "w");
@@ -199,15 +200,7 @@ static int compare_distribution(gnuplot_t *g, struct run *runs, size_t n, const 
   }
   if (fclose(f) != 0 || drawn < 2)
     return 0;
-  hid_t d = H5Dopen2(runs[0].file, path, H5P_DEFAULT);
-  char *unit = d >= 0 ? runfile_attr_string(d, "unit") : NULL;
-  if (d >= 0)
-    H5Dclose(d);
-  gnuplot_text(unit ? unit : "", label, sizeof(label));
-  free(unit);
-  gnuplot_text(name, title, sizeof(title));
-  gnuplot_safe_name(name, safe, sizeof(safe));
-  snprintf(outbase, sizeof(outbase), "%s/compare-distribution-%s", gnuplot_outdir(g), safe);
+  figure_labels(g, runs, path, name, "distribution", title, label, outbase);
   char *params = strfmt("datafile='%s'; nruns=%zu; outbase='%s'; title='%s'; xlabel='%s (%s)'; "
                         "logx=%d", data, drawn, outbase, title, title, label,
                         lo > 0 && hi / lo > 100);

@@ -57,15 +57,6 @@ bool plot_sweep_is_sweep(hid_t file)
 }
 
 /* A string attribute of /meta, owned, "" when absent. */
-static char *meta_string(hid_t file, const char *name)
-{
-  hid_t g = H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT);
-  char *s = g >= 0 ? runfile_attr_string(g, name) : NULL;
-  if (g >= 0)
-    H5Gclose(g);
-  return s ? s : strdup("");
-}
-
 static bool in_lines(const char *lines, const char *name)
 {
   size_t len = strlen(name);
@@ -77,7 +68,7 @@ static bool in_lines(const char *lines, const char *name)
 
 static void read_targets(hid_t file, struct sweep_table *t)
 {
-  char *lines = meta_string(file, "targets"), *save = NULL;
+  char *lines = runfile_meta_string(file, "targets"), *save = NULL;
   for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char metric[256], op[8], value[64];
     double v;
@@ -110,7 +101,7 @@ static int read_table(hid_t file, struct sweep_table *t)
   t->rows = runfile_column_double(file, H5_DATASET_POINTS, "pass", &t->pass);
   if (t->rows < 0)
     return -1;
-  char *params = meta_string(file, "parameters");
+  char *params = runfile_meta_string(file, "parameters");
   hid_t d = H5Dopen2(file, H5_DATASET_POINTS, H5P_DEFAULT), type = H5Dget_type(d);
   int n = H5Tget_nmembers(type);
   t->params = calloc((size_t)n + 1, sizeof(struct column));

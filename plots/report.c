@@ -40,30 +40,12 @@ static void html_text(FILE *out, const char *s)
   }
 }
 
-static char *meta_string(hid_t file, const char *name)
-{
-  hid_t g = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
-  char *s = g >= 0 ? runfile_attr_string(g, name) : NULL;
-  if (g >= 0)
-    H5Gclose(g);
-  return s ? s : strfmt("%s", "");
-}
-
-static double meta_double(hid_t file, const char *name)
-{
-  double v = NAN;
-  hid_t g = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
-  if (g >= 0 && !runfile_attr_double(g, name, &v))
-    v = NAN;
-  if (g >= 0)
-    H5Gclose(g);
-  return v;
-}
-
 static void scenario_section(FILE *out, hid_t file, const char *path)
 {
-  char *name = meta_string(file, "scenario_name"), *rev = meta_string(file, "git_revision");
-  char *text = meta_string(file, "scenario_text"), *created = meta_string(file, "created");
+  char *name = runfile_meta_string(file, "scenario_name");
+  char *rev = runfile_meta_string(file, "git_revision");
+  char *text = runfile_meta_string(file, "scenario_text");
+  char *created = runfile_meta_string(file, "created");
   fputs("<h2>", out);
   html_text(out, name);
   fputs("</h2>\n<p>", out);
@@ -72,7 +54,8 @@ static void scenario_section(FILE *out, hid_t file, const char *path)
   html_text(out, rev);
   fputs(", created ", out);
   html_text(out, created);
-  double duration = meta_double(file, "duration_s"), seed = meta_double(file, "seed");
+  double duration = runfile_meta_double(file, "duration_s");
+  double seed = runfile_meta_double(file, "seed");
   if (isfinite(duration))
     fprintf(out, ", %g s simulated", duration);
   if (isfinite(seed))
@@ -185,6 +168,23 @@ static int inline_svg(FILE *out, const char *path)
   return 0;
 }
 
+/* Inlines the SVGs among the figures written, then removes them all and the folder. */
+static enum depin_status inline_figures(FILE *out, char **written, size_t n, const char *dir,
+                                        enum depin_status st)
+{
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(written[i]);
+    if (st == DEPIN_OK && len > 4 && !strcmp(written[i] + len - 4, ".svg") &&
+        inline_svg(out, written[i]) < 0)
+      st = DEPIN_EIO;
+    unlink(written[i]);
+    free(written[i]);
+  }
+  free(written);
+  rmdir(dir);
+  return st;
+}
+
 /* Draws the file's figures in a private folder and inlines each SVG. */
 static enum depin_status figures_section(FILE *out, const char *path, bool sweep, diag_t *diag)
 {
@@ -197,17 +197,7 @@ static enum depin_status figures_section(FILE *out, const char *path, bool sweep
                                : plot_run(path, dir, &written, &n, diag);
   if (st == DEPIN_OK && n > 0)
     fputs("<h3>Figures</h3>\n", out);
-  for (size_t i = 0; i < n; i++) {
-    size_t len = strlen(written[i]);
-    if (st == DEPIN_OK && len > 4 && !strcmp(written[i] + len - 4, ".svg") &&
-        inline_svg(out, written[i]) < 0)
-      st = DEPIN_EIO;
-    unlink(written[i]);
-    free(written[i]);
-  }
-  free(written);
-  rmdir(dir);
-  return st;
+  return inline_figures(out, written, n, dir, st);
 }
 
 /* Several runs of one scenario: their figures overlaid (compare.h), before the sections. */
@@ -227,16 +217,7 @@ static enum depin_status compared_section(FILE *out, const char *const files[], 
   diag_free(quiet);
   if (st == DEPIN_OK && k > 0)
     fputs("<h2>The runs compared</h2>\n", out);
-  for (size_t i = 0; i < k; i++) {
-    size_t len = strlen(written[i]);
-    if (st == DEPIN_OK && len > 4 && !strcmp(written[i] + len - 4, ".svg") &&
-        inline_svg(out, written[i]) < 0)
-      st = DEPIN_EIO;
-    unlink(written[i]);
-    free(written[i]);
-  }
-  free(written);
-  rmdir(dir);
+  st = inline_figures(out, written, k, dir, st);
   return st == DEPIN_EINVAL ? DEPIN_OK : st;
 }
 

@@ -84,15 +84,6 @@ static void test_export_run_file(void **state)
   free(h5), free(csv), free(tex), free(dir);
 }
 
-static void string_attr(hid_t obj, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
-  H5Tset_size(type, strlen(value) + 1);
-  hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  H5Awrite(attr, type, value);
-  H5Aclose(attr), H5Sclose(space), H5Tclose(type);
-}
-
 /* A sweep of x in {1, 2}, three replications each: m is 10, 12, 14 at x = 1 (mean 12,
  * standard deviation 2: a 95% interval of t(0.975, 2) x 2 / sqrt(3) = 4.968) and 20 three
  * times at x = 2 (an interval of 0). */
@@ -108,8 +99,8 @@ static void test_export_sweep_confidence_intervals(void **state)
                {0, 1, 2, 20}, {1, 1, 2, 20}, {2, 1, 2, 20}};
   hid_t file = H5Fcreate(h5, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   hid_t meta = H5Gcreate2(file, H5_GROUP_META, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  string_attr(meta, "parameters", "x");
-  string_attr(meta, "scenario_name", "swept");
+  test_h5_string_attr(meta, "parameters", "x");
+  test_h5_string_attr(meta, "scenario_name", "swept");
   H5Gclose(meta);
   hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(struct row));
   H5Tinsert(type, "replication", HOFFSET(struct row, replication), H5T_NATIVE_INT64);

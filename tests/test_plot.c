@@ -184,15 +184,6 @@ static void test_plot_scripts_missing(void **state)
   diag_free(d);
 }
 
-static void string_attr(hid_t obj, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
-  H5Tset_size(type, strlen(value) + 1);
-  hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  assert_true(attr >= 0 && H5Awrite(attr, type, value) >= 0);
-  H5Aclose(attr), H5Sclose(space), H5Tclose(type);
-}
-
 /* A sweep file of one swept value x and one metric m over four points, with `unit` as the unit
  * of both: what a hostile sweep file may hold. */
 static void write_sweep(const char *path, const char *unit)
@@ -203,7 +194,7 @@ static void write_sweep(const char *path, const char *unit)
   } rows[4] = {{1, 1, 10}, {1, 2, 20}, {1, 3, 15}, {0, 4, 30}};
   hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   hid_t meta = H5Gcreate2(file, H5_GROUP_META, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  string_attr(meta, "parameters", "x");
+  test_h5_string_attr(meta, "parameters", "x");
   H5Gclose(meta);
   hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(struct row));
   H5Tinsert(type, "pass", HOFFSET(struct row, pass), H5T_NATIVE_INT64);
@@ -214,8 +205,8 @@ static void write_sweep(const char *path, const char *unit)
   hid_t set = H5Dcreate2(file, H5_DATASET_POINTS, type, space, H5P_DEFAULT, H5P_DEFAULT,
                          H5P_DEFAULT);
   assert_true(set >= 0 && H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
-  string_attr(set, "x.unit", unit);
-  string_attr(set, "m.unit", unit);
+  test_h5_string_attr(set, "x.unit", unit);
+  test_h5_string_attr(set, "m.unit", unit);
   H5Dclose(set), H5Sclose(space), H5Tclose(type), H5Fclose(file);
 }
 

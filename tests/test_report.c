@@ -74,14 +74,16 @@ static bool have(const char *program)
 /* Loads the page in headless Chromium: a screenshot, and no console message of level error. */
 static void open_in_browser(const char *dir, const char *html)
 {
-  const char *browser = have("chromium") ? "chromium" : have("chromium-browser") ? "chromium-browser"
-                                                                                 : NULL;
+  const char *browser = have("chromium")           ? "chromium"
+                        : have("chromium-browser") ? "chromium-browser"
+                                                   : NULL;
   if (!browser) {
     printf("# no Chromium: the page was not opened in a browser (apt-get install chromium)\n");
     return;
   }
   char *cmd = NULL, *shot = NULL, *log = NULL;
-  assert_true(asprintf(&shot, "%s/report.png", dir) > 0 && asprintf(&log, "%s/browser.log", dir) > 0);
+  assert_true(asprintf(&shot, "%s/report.png", dir) > 0);
+  assert_true(asprintf(&log, "%s/browser.log", dir) > 0);
   assert_true(asprintf(&cmd, "timeout 120 %s --headless=new --no-sandbox --disable-gpu "
                              "--hide-scrollbars --window-size=1200,2000 --enable-logging=stderr "
                              "--v=0 --screenshot=%s file://%s >%s 2>&1", browser, shot, html,

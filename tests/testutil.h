@@ -125,6 +125,16 @@ static inline int test_read_summary(const char *h5, const char *name, double *va
 #ifdef CMOCKA_H_
 /* The /summary metric `name` of run file h5; the test fails when it cannot be read. Defined
  * when cmocka.h is included first. */
+/* A scalar fixed-length string attribute, as depinsim writes them (for hand-built files). */
+static inline void test_h5_string_attr(hid_t obj, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, strlen(value) + 1);
+  hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(attr, type, value);
+  H5Aclose(attr), H5Sclose(space), H5Tclose(type);
+}
+
 static inline double test_summary(const char *h5, const char *name)
 {
   double v = NAN;

@@ -367,11 +367,12 @@ static void latex_end(FILE *f)
 /* The scenario's name from /meta, or the file's path (owned). */
 static char *scenario_name(hid_t file, const char *h5)
 {
-  hid_t meta = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
-  char *name = meta >= 0 ? runfile_attr_string(meta, "scenario_name") : NULL;
-  if (meta >= 0)
-    H5Gclose(meta);
-  return name ? name : strfmt("%s", h5);
+  char *name = runfile_meta_string(file, "scenario_name");
+  if (!*name) {
+    free(name);
+    name = strfmt("%s", h5);
+  }
+  return name;
 }
 
 static void latex_run(hid_t file, FILE *f, const char *h5)
@@ -445,10 +446,7 @@ static void latex_sweep(hid_t file, FILE *f, const char *h5)
   struct table t;
   if (!table_read(file, H5_DATASET_POINTS, &t))
     return;
-  hid_t meta = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
-  char *params = meta >= 0 ? runfile_attr_string(meta, "parameters") : NULL;
-  if (meta >= 0)
-    H5Gclose(meta);
+  char *params = runfile_meta_string(file, "parameters");
   bool *param = mem_calloc(t.cols + 1, sizeof(bool));
   size_t n_params = 0;
   for (size_t c = 0; c < t.cols; c++) {

@@ -2,6 +2,7 @@
 #include "sim/results/runfile.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -325,4 +326,24 @@ fail:
   free(v);
   H5Gclose(group);
   return -1;
+}
+
+char *runfile_meta_string(hid_t file, const char *name)
+{
+  hid_t g = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
+  char *s = g >= 0 ? runfile_attr_string(g, name) : NULL;
+  if (g >= 0)
+    H5Gclose(g);
+  return s ? s : strdup("");
+}
+
+double runfile_meta_double(hid_t file, const char *name)
+{
+  double v = NAN;
+  hid_t g = h5_exists(file, H5_GROUP_META) ? H5Gopen2(file, H5_GROUP_META, H5P_DEFAULT) : -1;
+  if (g >= 0 && !runfile_attr_double(g, name, &v))
+    v = NAN;
+  if (g >= 0)
+    H5Gclose(g);
+  return v;
 }

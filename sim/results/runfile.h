@@ -19,6 +19,11 @@
  * DEPIN_EIO when it is not a readable HDF5 file; the reason goes to diag. */
 enum depin_status runfile_open(const char *path, hid_t *file, diag_t *diag);
 
+/* A string attribute of /meta as an owned string ("" when absent or not a string), and a
+ * number of /meta (NaN when absent). */
+char *runfile_meta_string(hid_t file, const char *name);
+double runfile_meta_double(hid_t file, const char *name);
+
 /* Whether an attribute holds exactly one element (a scalar, or an array of one): the readers
  * below read nothing else, so a hostile file cannot make them write past their buffers. */
 bool runfile_attr_is_single(hid_t attr);
