@@ -16,6 +16,7 @@
 #include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
+#include "sim/results/metrics.h"
 #include "sim/results/runfile.h"
 
 static const char page_style[] =
@@ -137,8 +138,8 @@ static void summary_section(FILE *out, hid_t file)
       if (isnan(b))
         fputs("</td><td>", out);
       else
-        fprintf(out, "</td><td class=n>%.6g%s", b, values[i] > b * (1 + 1e-9) ? " (lower bound)"
-                                                                               : "");
+        fprintf(out, "</td><td class=n>%.6g%s", b,
+                metrics_bound_is_floor(values[i], b) ? " (lower bound)" : "");
       fputs("</td><td>", out);
       html_text(out, units[i]);
       fputs("</td></tr>\n", out);

@@ -42,6 +42,13 @@ void metrics_summary_at(const metrics_t *m, size_t i, const char **name, double 
 void metrics_bound_set(metrics_t *m, const char *metric, double value, const char *unit,
                        const char *formula);
 bool metrics_bound_get(const metrics_t *m, const char *metric, double *value);
+/* Whether a bound reads as a floor the run stays well above (a zero-load latency: measured
+ * over 1.1 x bound, both positive), where a percentage of it would mislead; close to it, a
+ * bound is a limit or a closed form and reads as a percentage. */
+static inline bool metrics_bound_is_floor(double value, double bound)
+{
+  return bound > 0 && value > 1.1 * bound;
+}
 size_t metrics_bound_count(const metrics_t *m);
 void metrics_bound_at(const metrics_t *m, size_t i, const char **metric, double *value,
                       const char **unit, const char **formula);
