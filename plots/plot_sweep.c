@@ -10,6 +10,7 @@
 #include <xbt/asserts.h>
 
 #include "plots/gnuplot.h"
+#include "plots/sweep_bands.h"
 #include "sim/base/strfmt.h"
 #include "sim/base/units.h"
 #include "sim/results/h5.h"
@@ -384,6 +385,8 @@ enum depin_status plot_sweep(const char *sweep_h5, const char *outdir, const cha
           st = DEPIN_EIO;
     }
   }
+  if (g && st == DEPIN_OK && !metrics && sweep_bands_draw(g, sweep_h5) != 0)
+    st = DEPIN_EIO;
   if (g && st == DEPIN_OK)
     *written = gnuplot_take_written(g, n_written);
 done:
