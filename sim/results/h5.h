@@ -25,7 +25,7 @@
 #define H5_GROUP_SUMMARY "summary"             /* group: one attribute per summary metric */
 #define H5_DATASET_BOUNDS "bounds"             /* compound: analytical bounds */
 #define H5_DATASET_TARGETS "targets"           /* compound: targets and their verdicts */
-#define H5_GROUP_TIMESERIES "timeseries"       /* group: one N x 2 dataset per series */
+#define H5_GROUP_TIMESERIES "timeseries"       /* group: one (time, value) table per series */
 #define H5_GROUP_DISTRIBUTIONS "distributions" /* group: one compound per distribution */
 
 /* ---- a sweep file (sweep_file.c); its /meta is H5_GROUP_META ---- */

@@ -339,29 +339,40 @@ static int write_targets(struct writer *w, const struct target_outcome *o, size_
   return rc;
 }
 
+/* A series as a table of (time, value) rows: f["timeseries/tps"]["value"] in h5py. */
+struct series_row {
+  double time, value;
+};
+
 static int write_series(struct writer *w, hid_t g, const metrics_t *m, size_t i)
 {
   const char *name, *unit;
   const double *t, *v;
   size_t n;
   metrics_series_at(m, i, &name, &unit, &t, &v, &n);
-  double *buf = calloc(n ? 2 * n : 1, sizeof(double));
-  if (!buf)
+  struct series_row *rows = calloc(n ? n : 1, sizeof(*rows));
+  if (!rows)
     return fail(w, "/" H5_GROUP_TIMESERIES "/%s: out of memory", name);
   for (size_t k = 0; k < n; k++)
-    buf[2 * k] = t[k], buf[2 * k + 1] = v[k];
-  hsize_t dims[2] = {n, 2};
-  hid_t space = H5Screate_simple(2, dims, NULL), dcpl = compressed_dcpl(w, n, 2);
-  hid_t dset = H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    rows[k] = (struct series_row){t[k], v[k]};
+  hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(struct series_row));
+  H5Tinsert(type, "time", HOFFSET(struct series_row, time), H5T_NATIVE_DOUBLE);
+  H5Tinsert(type, "value", HOFFSET(struct series_row, value), H5T_NATIVE_DOUBLE);
+  hsize_t dims[1] = {n};
+  hid_t space = H5Screate_simple(1, dims, NULL), dcpl = compressed_dcpl(w, n, 0);
+  hid_t dset = H5Dcreate2(g, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   H5Pclose(dcpl);
   int rc = dset < 0 ? fail(w, "/" H5_GROUP_TIMESERIES "/%s", name) : 0;
-  if (rc == 0 && n > 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+  if (rc == 0 && n > 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
     rc = fail(w, "/" H5_GROUP_TIMESERIES "/%s", name);
   rc = rc ? rc : attr_string(w, dset, "unit", unit);
+  rc = rc ? rc : attr_string(w, dset, "value.unit", unit);
+  rc = rc ? rc : attr_string(w, dset, "time.unit", "s");
   if (dset >= 0)
     H5Dclose(dset);
   H5Sclose(space);
-  free(buf);
+  H5Tclose(type);
+  free(rows);
   return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -244,6 +245,29 @@ long runfile_attr_names(hid_t obj, char ***names)
   return (long)ns.n;
 }
 
+/* An N x 2 series, as run files before their series were (time, value) tables. */
+static long read_series_pairs(hid_t dset, hid_t space, double **time, double **value)
+{
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0 ||
+      dims[1] != 2)
+    return -1;
+  long n = (long)dims[0];
+  double *buf = n ? malloc(2 * (size_t)n * sizeof(double)) : NULL;
+  *time = n ? malloc((size_t)n * sizeof(double)) : NULL;
+  *value = n ? malloc((size_t)n * sizeof(double)) : NULL;
+  if (n && (!buf || !*time || !*value ||
+            H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) {
+    free(*time), free(*value), free(buf);
+    *time = *value = NULL;
+    return -1;
+  }
+  for (long i = 0; i < n; i++)
+    (*time)[i] = buf[2 * i], (*value)[i] = buf[2 * i + 1];
+  free(buf);
+  return n;
+}
+
 long runfile_series(hid_t file, const char *name, double **time, double **value)
 {
   *time = *value = NULL;
@@ -252,27 +276,20 @@ long runfile_series(hid_t file, const char *name, double **time, double **value)
   if (!h5_exists(file, H5_GROUP_TIMESERIES) || !h5_exists(file, path))
     return -1;
   hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
-  hid_t space = H5Dget_space(dset);
-  hsize_t dims[2] = {0, 0};
-  long n = -1;
-  if (H5Sget_simple_extent_ndims(space) == 2 && H5Sget_simple_extent_dims(space, dims, NULL) &&
-      dims[1] == 2) {
-    n = (long)dims[0];
-    double *buf = n ? malloc(2 * (size_t)n * sizeof(double)) : NULL;
-    *time = n ? malloc((size_t)n * sizeof(double)) : NULL;
-    *value = n ? malloc((size_t)n * sizeof(double)) : NULL;
-    if (n && (!buf || !*time || !*value ||
-              H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) {
-      free(*time), free(*value);
-      *time = *value = NULL;
-      n = -1;
-    }
-    for (long i = 0; n > 0 && i < n; i++)
-      (*time)[i] = buf[2 * i], (*value)[i] = buf[2 * i + 1];
-    free(buf);
-  }
+  hid_t type = H5Dget_type(dset), space = H5Dget_space(dset);
+  bool table = H5Tget_class(type) == H5T_COMPOUND;
+  H5Tclose(type);
+  long n = table ? -1 : read_series_pairs(dset, space, time, value);
   H5Sclose(space);
   H5Dclose(dset);
+  if (!table)
+    return n;
+  n = runfile_column_double(file, path, "time", time);
+  if (n >= 0 && runfile_column_double(file, path, "value", value) != n) {
+    free(*time), free(*value);
+    *time = *value = NULL;
+    n = -1;
+  }
   return n;
 }
 

@@ -58,7 +58,8 @@ long runfile_attr_names(hid_t obj, char ***names);
 long runfile_summary(hid_t file, char ***names, double **values, char ***units);
 
 /* A series /timeseries/<name>: owned arrays of times and values (free(); NULL when empty).
- * Returns the point count, or -1 when it is missing or not N x 2. */
+ * Reads a (time, value) table, or the N x 2 array of older run files. Returns the point
+ * count, or -1 when it is missing or neither. */
 long runfile_series(hid_t file, const char *name, double **time, double **value);
 
 #endif
