@@ -329,6 +329,35 @@ static void test_results_write_follows_no_link(void **state)
   diag_free(d);
 }
 
+/* Series are (time, value) tables; the N x 2 arrays of older run files still read. */
+static void test_results_series_layouts(void **state)
+{
+  struct fixture *f = *state;
+  char path[256];
+  snprintf(path, sizeof(path), "%s/series.h5", f->dir);
+  diag_t *d = diag_new();
+  assert_int_equal(write_run(f, path, d), DEPIN_OK);
+  hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  double *t = NULL, *v = NULL;
+  long n = runfile_series(file, "tps", &t, &v);
+  assert_int_equal(n, 10);
+  assert_double_equal(t[0], 1, 0);
+  free(t), free(v);
+  double old[3][2] = {{1, 10}, {2, 20}, {3, 30}};
+  hsize_t dims[2] = {3, 2};
+  hid_t space = H5Screate_simple(2, dims, NULL);
+  hid_t set = H5Dcreate2(file, H5_GROUP_TIMESERIES "/old", H5T_NATIVE_DOUBLE, space,
+                         H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, old);
+  H5Dclose(set), H5Sclose(space);
+  n = runfile_series(file, "old", &t, &v);
+  assert_int_equal(n, 3);
+  assert_true(t[2] == 3 && v[2] == 30);
+  free(t), free(v);
+  H5Fclose(file);
+  diag_free(d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -336,6 +365,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_results_identical_datasets, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results_failed_write_keeps_old_file, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results_write_follows_no_link, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_results_series_layouts, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
