@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
+#include "plots/axes.h"
 #include "plots/gnuplot.h"
 #include "plots/sweep_bands.h"
 #include "sim/base/strfmt.h"
@@ -25,11 +26,20 @@ struct column {
   double *v; /* one per row */
 };
 
+/* A swept key whose values are text (dissemination kind: parts, compact): no axis, but it
+ * tells points apart in the lines' groups. */
+struct text_column {
+  char *name;
+  char **v; /* one per row */
+};
+
 struct sweep_table {
   long rows;
   double *pass;
   struct column *params, *metrics;
   size_t n_params, n_metrics;
+  struct text_column *texts;
+  size_t n_texts;
   char **target_metric;   /* "metric op value" lines split */
   double *target_value;
   size_t n_targets;
@@ -42,6 +52,11 @@ static void column_fini(struct column *c)
 
 static void table_fini(struct sweep_table *t)
 {
+  for (size_t i = 0; i < t->n_texts; i++) {
+    free(t->texts[i].name);
+    runfile_strings_free(t->texts[i].v, (size_t)t->rows);
+  }
+  free(t->texts);
   for (size_t i = 0; i < t->n_params; i++)
     column_fini(&t->params[i]);
   for (size_t i = 0; i < t->n_metrics; i++)
@@ -108,8 +123,16 @@ static int read_table(hid_t file, struct sweep_table *t)
   t->params = calloc((size_t)n + 1, sizeof(struct column));
   t->metrics = calloc((size_t)n + 1, sizeof(struct column));
   xbt_assert(t->params && t->metrics, "out of memory");
+  t->texts = calloc((size_t)n + 1, sizeof(struct text_column));
+  xbt_assert(t->texts, "out of memory");
   for (int i = 0; i < n; i++) {
     char *name = H5Tget_member_name(type, (unsigned)i);
+    struct text_column *tc = &t->texts[t->n_texts];
+    if (H5Tget_member_class(type, (unsigned)i) == H5T_STRING && in_lines(params, name) &&
+        runfile_column_string(file, H5_DATASET_POINTS, name, &tc->v) == t->rows) {
+      tc->name = strdup(name);
+      t->n_texts++;
+    }
     bool skip = H5Tget_member_class(type, (unsigned)i) != H5T_FLOAT;
     for (size_t k = 0; fixed[k] && !skip; k++)
       skip = !strcmp(name, fixed[k]);
@@ -176,6 +199,9 @@ static void group_key(const struct sweep_table *t, size_t p, long r, char *buf, 
     if (q != p)
       used += (size_t)snprintf(buf + used, n - used, "%s%s=%g%s", used ? "," : "",
                                t->params[q].name, t->params[q].v[r], t->params[q].unit);
+  for (size_t q = 0; q < t->n_texts && used < n; q++)
+    used += (size_t)snprintf(buf + used, n - used, "%s%s=%s", used ? "," : "", t->texts[q].name,
+                             t->texts[q].v[r]);
   if (!buf[0])
     snprintf(buf, n, "all");
 }
@@ -187,6 +213,8 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   char (*groups)[256] = calloc(PLOT_SWEEP_MAX_LINES + 1, 256), key[256];
   xbt_assert(xs && groups, "out of memory");
   size_t nx = distinct(t, x->v, m->v, xs), ng = 0;
+  /* swept values over two decades (link speeds from 100 Mbps to 10 Gbps) read on a log axis */
+  bool logx = nx > 1 && xs[0] > 0 && xs[nx - 1] / xs[0] >= 50;
   for (long r = 0; r < t->rows && ng <= PLOT_SWEEP_MAX_LINES; r++) {
     if (t->pass[r] < 0 || !isfinite(m->v[r]))
       continue;
@@ -198,8 +226,8 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
       snprintf(groups[ng++], 256, "%s", key);
   }
   bool lumped = ng > PLOT_SWEEP_MAX_LINES || ng == 0;
-  if (lumped)
-    ng = 1, snprintf(groups[0], 256, "all");
+  if (lumped) /* the bars then span configurations, not only replications: say so */
+    snprintf(groups[0], 256, "%s", ng == 0 ? "all" : "all_other_settings_pooled"), ng = 1;
   char data[128], titles[PLOT_SWEEP_MAX_LINES * 260] = "";
   snprintf(data, sizeof(data), "%s/line.dat", gnuplot_tmpdir(g));
   FILE *f = fopen(data, "w");
@@ -238,10 +266,10 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-vs-%s", gnuplot_outdir(g), safe_m, safe_x);
   if (has_target(t, m->name, &tv))
     snprintf(target, sizeof(target), "; target=%.17g", tv);
-  char *params = strfmt("datafile='%s'; ngroups=%zu; titles='%s'; outbase='%s'; "
+  char *params = strfmt("datafile='%s'; ngroups=%zu; logx=%d; titles='%s'; outbase='%s'; "
                         "title='%s against %s (mean over replications, 95%% confidence interval)'; "
                         "xlabel='%s'; ylabel='%s'%s",
-                        data, ng, titles, outbase, safe_m, safe_x, xl, yl, target);
+                        data, ng, logx, titles, outbase, safe_m, safe_x, xl, yl, target);
   int rc = gnuplot_draw(g, "sweep-line.gp", params, outbase);
   free(params);
   return rc;

@@ -5,17 +5,20 @@
 #   datafile  blocks separated by two blank lines, one per line drawn; columns:
 #             x, mean, interval low, interval high, replications
 #   ngroups   how many blocks
+#   logx      optional: 1 for a log axis of the swept values (they span decades)
 #   titles    one word a block: its label ("ledger.validators=10", or "all")
 #   outbase   output path without extension (.png, .svg and .pdf are added)
 #   title, xlabel, ylabel
 #   target    optional: the metric's target, drawn as a horizontal line
 if (!exists("target")) target = NaN
+if (!exists("logx")) logx = 0
+if (logx) { set logscale x }
 set encoding utf8
 set title title noenhanced
 set xlabel xlabel noenhanced
 set ylabel ylabel noenhanced
 set grid
-set key outside right top noenhanced box opaque
+set key tmargin center horizontal noenhanced box opaque
 set format y "%.6g"
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 png_terminal = strstrt(GPVAL_TERMINALS, "pngcairo") > 0 ? "pngcairo" : "png"
