@@ -129,8 +129,8 @@ static int plot_series(struct plotter *p, const char *name)
   }
   char *params;
   if (asprintf(&params, "datafile='%s'; outbase='%s'; title='%s'; tunit='%s'; "
-               "ylabel='%s (%s)'; logy=%d; markers=%d%s", data, outbase, title, tunit, title,
-               label, logy, n <= PLOT_SERIES_MARKED_POINTS, extra) < 0)
+               "ylabel='%s (%s)'; vunit='%s'; logy=%d; markers=%d%s", data, outbase, title, tunit,
+               title, label, label, logy, n <= PLOT_SERIES_MARKED_POINTS, extra) < 0)
     return failf(p, "out of memory");
   int rc = gnuplot_draw(p->gp, "timeseries.gp", params, outbase);
   free(params);

@@ -258,14 +258,16 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   free(xs), free(groups);
   if (!f || fclose(f) != 0)
     return -1;
-  char xl[520], yl[520], safe_m[256], safe_x[256], outbase[4400], target[64] = "";
+  char xl[520], yl[520], safe_m[256], safe_x[256], outbase[4400], target[400] = "";
   double tv;
   label(x, xl, sizeof(xl)), label(m, yl, sizeof(yl));
   gnuplot_safe_name(m->name, safe_m, sizeof(safe_m));
   gnuplot_safe_name(x->name, safe_x, sizeof(safe_x));
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-vs-%s", gnuplot_outdir(g), safe_m, safe_x);
+  char vunit[256];
+  gnuplot_text(m->unit, vunit, sizeof(vunit));
   if (has_target(t, m->name, &tv))
-    snprintf(target, sizeof(target), "; target=%.17g", tv);
+    snprintf(target, sizeof(target), "; target=%.17g; vunit='%s'", tv, vunit);
   char *params = strfmt("datafile='%s'; ngroups=%zu; logx=%d; titles='%s'; outbase='%s'; "
                         "title='%s against %s (mean over replications, 95%% confidence interval)'; "
                         "xlabel='%s'; ylabel='%s'%s",

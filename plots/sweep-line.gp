@@ -10,8 +10,10 @@
 #   outbase   output path without extension (.png, .svg and .pdf are added)
 #   title, xlabel, ylabel
 #   target    optional: the metric's target, drawn as a horizontal line
+#   vunit     optional: the metric's unit, for the target's legend entry
 if (!exists("target")) target = NaN
 if (!exists("logx")) logx = 0
+if (!exists("vunit")) vunit = ""
 if (logx) { set logscale x }
 set encoding utf8
 set title title noenhanced
@@ -38,7 +40,7 @@ do for [fmt in formats] {
   if (target == target) {
     plot for [i=0:ngroups-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 \
            title word(titles, i + 1), \
-         target with lines dt 2 lw 2 lc rgb "#d62728" title sprintf("target %g", target)
+         target with lines dt 2 lw 2 lc rgb "#d62728" title sprintf("target %g %s", target, vunit)
   } else {
     plot for [i=0:ngroups-1] datafile index i using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 \
            title word(titles, i + 1)

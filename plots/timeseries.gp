@@ -9,9 +9,11 @@
 #   markers   optional: 0 to draw the line alone (long series)
 #   ymin, ymax  optional: the value axis's range (given when the target lies outside the data)
 #   target    optional: the target value, drawn as a dashed horizontal line
+#   vunit     optional: the value's unit, for the target's legend entry
 if (!exists("target")) target = NaN
 if (!exists("logy")) logy = 0
 if (!exists("markers")) markers = 1
+if (!exists("vunit")) vunit = ""
 style = markers ? "linespoints lw 2 pt 7 ps 0.4" : "lines lw 2"
 set encoding utf8
 set title title noenhanced
@@ -37,7 +39,7 @@ do for [fmt in formats] {
   }
   set output outbase.".".fmt
   if (target == target) {
-    eval "plot datafile using 1:2 with ".style." lc rgb '#1f77b4' title ylabel, target with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('target %g', target)"
+    eval "plot datafile using 1:2 with ".style." lc rgb '#1f77b4' title ylabel, target with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('target %g %s', target, vunit)"
   } else {
     eval "plot datafile using 1:2 with ".style." lc rgb '#1f77b4' title ylabel"
   }

@@ -126,7 +126,7 @@ static void test_plot_png_and_svg_written(void **state)
   }
   /* the targets are drawn: their labels are text in the SVGs; the time axis is in seconds
    * for 20 s and the legend names the unit */
-  assert_true(file_contains(written[1], "target 11000"));
+  assert_true(file_contains(written[1], "target 11000 /s"));
   assert_true(file_contains(written[1], "simulated time (s)"));
   assert_true(file_contains(written[1], "tps (/s)"));
   assert_true(file_contains(written[per + 1], "target p99 0.5"));
