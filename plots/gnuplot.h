@@ -1,6 +1,6 @@
 /* gnuplot.h: drawing figures with the gnuplot scripts in plots/: a session that finds gnuplot
  * and the scripts, keeps a private temporary folder for data files, runs one script per figure
- * and collects the PNG and SVG it wrote. Used by sweep plots and the benchmark runner. */
+ * and collects the PNG, SVG and PDF it wrote. Used by every figure and the benchmark runner. */
 #ifndef DEPINSIM_PLOTS_GNUPLOT_H
 #define DEPINSIM_PLOTS_GNUPLOT_H
 
@@ -10,7 +10,7 @@
 
 typedef struct gnuplot gnuplot_t;
 
-/* Finds gnuplot on $PATH and the scripts in $DEPINSIM_PLOTS (else the source tree's plots/),
+/* Finds gnuplot on $PATH and the scripts in $DEPINSIM_PLOTS (else the data folder's plots/),
  * creates outdir and a temporary folder. `source` names the input in messages. On failure
  * reports to diag (borrowed; must outlive the session) and returns NULL. Free with
  * gnuplot_free (NULL: no-op), which removes the temporary folder. */

@@ -9,7 +9,7 @@
  *   /bounds          compound: metric, value, unit, formula
  *   /targets         compound: metric, op (">=" ...), target, text (as written), measured (NaN
  *                    when not reported), bound (NaN when none), unit, pass (int64 0/1)
- *   /timeseries/<n>  N x 2 doubles (time s, value); attribute unit
+ *   /timeseries/<n>  compound: time (s), value; attributes unit, value.unit, time.unit
  *   /distributions/<n>  compound: lower, upper, weight (the non-empty bins); attributes unit,
  *                    count, mean, min, p50, p90, p99, max
  *   /<table>         one compound dataset per metrics table, its columns in order; attribute
