@@ -16,7 +16,6 @@
 #include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
-#include "sim/results/metrics.h"
 #include "sim/results/runfile.h"
 
 static const char page_style[] =
@@ -107,28 +106,34 @@ done:
   free(measured), free(pass);
 }
 
-/* The bound of metric, from /bounds, or NaN. */
-static double bound_of(char **names, const double *values, long n, const char *metric)
+/* The bound of metric, from /bounds, or NaN; *floor whether it is a floor. */
+static double bound_of(char **names, const double *values, char **kinds, long n,
+                       const char *metric, bool *floor)
 {
   for (long i = 0; i < n; i++)
-    if (!strcmp(names[i], metric))
+    if (!strcmp(names[i], metric)) {
+      *floor = kinds && !strcmp(kinds[i], "floor");
       return values[i];
+    }
   return NAN;
 }
 
 static void summary_section(FILE *out, hid_t file)
 {
-  char **names = NULL, **units = NULL, **bnames = NULL;
+  char **names = NULL, **units = NULL, **bnames = NULL, **kinds = NULL;
   double *values = NULL, *bvalues = NULL;
   long n = runfile_summary(file, &names, &values, &units);
   long nb = runfile_column_string(file, H5_DATASET_BOUNDS, "metric", &bnames);
   if (nb > 0 && runfile_column_double(file, H5_DATASET_BOUNDS, "value", &bvalues) != nb)
     nb = 0;
+  if (nb > 0 && runfile_column_string(file, H5_DATASET_BOUNDS, "kind", &kinds) != nb)
+    kinds = NULL; /* a run file from before bounds had kinds */
   if (n > 0) {
     fputs("<h3>Headline metrics</h3>\n<table><tr><th>metric</th><th>measured</th><th>bound</th>"
           "<th>unit</th></tr>\n", out);
     for (long i = 0; i < n; i++) {
-      double b = bound_of(bnames, bvalues, nb > 0 ? nb : 0, names[i]);
+      bool floor = false;
+      double b = bound_of(bnames, bvalues, kinds, nb > 0 ? nb : 0, names[i], &floor);
       fputs("<tr><td>", out);
       html_text(out, names[i]);
       if (isnan(values[i]))
@@ -138,8 +143,7 @@ static void summary_section(FILE *out, hid_t file)
       if (isnan(b))
         fputs("</td><td>", out);
       else
-        fprintf(out, "</td><td class=n>%.6g%s", b,
-                metrics_bound_is_floor(values[i], b) ? " (lower bound)" : "");
+        fprintf(out, "</td><td class=n>%.6g%s", b, floor ? " (lower bound)" : "");
       fputs("</td><td>", out);
       html_text(out, units[i]);
       fputs("</td></tr>\n", out);
@@ -150,6 +154,8 @@ static void summary_section(FILE *out, hid_t file)
     runfile_strings_free(names, (size_t)n), runfile_strings_free(units, (size_t)n);
   if (nb > 0)
     runfile_strings_free(bnames, (size_t)nb);
+  if (kinds)
+    runfile_strings_free(kinds, (size_t)nb);
   free(values), free(bvalues);
 }
 

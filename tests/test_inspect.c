@@ -28,7 +28,7 @@ static void test_inspect_lists_every_part(void **state)
                         .text = "name: inspected\nseed: 1\n", .targets = targets, .n_targets = 1};
   metrics_t *m = metrics_new(0, 1);
   metrics_summary_set(m, "tps", 9000, "/s");
-  metrics_bound_set(m, "tps", 20000, "/s", "uplink / tx size");
+  metrics_bound_set(m, "tps", 20000, "/s", BOUND_LIMIT, "uplink / tx size");
   metrics_series_push(m, "tps", "/s", 1, 9000);
   metrics_series_push(m, "tps", "/s", 2, 9100);
   hist_add(metrics_hist(m, "commit_latency", "s"), 0.3, 10);

@@ -106,8 +106,9 @@ static void test_metrics_bounds(void **state)
   metrics_t *m = metrics_new(0, 1);
   double v;
   assert_false(metrics_bound_get(m, "tps", &v));
-  metrics_bound_set(m, "tps", 20000, "/s", "validator uplink / (copies x tx size)");
-  metrics_bound_set(m, "tps", 25000, "/s", "block size / block time");
+  metrics_bound_set(m, "tps", 20000, "/s", BOUND_LIMIT,
+                    "validator uplink / (copies x tx size)");
+  metrics_bound_set(m, "tps", 25000, "/s", BOUND_LIMIT, "block size / block time");
   assert_int_equal(metrics_bound_count(m), 1);
   assert_true(metrics_bound_get(m, "tps", &v));
   assert_double_equal(v, 25000, 0);

@@ -60,7 +60,8 @@ static int setup(void **state)
   }
   metrics_summary_set(f->m, "tps", 12345, "/s");
   metrics_summary_set(f->m, "commit_latency_p99", 0.25, "s");
-  metrics_bound_set(f->m, "tps", 20000, "/s", "validator uplink / (copies x tx size)");
+  metrics_bound_set(f->m, "tps", 20000, "/s", BOUND_LIMIT,
+                    "validator uplink / (copies x tx size)");
   hist_t *h = metrics_hist(f->m, "commit_latency", "s");
   for (int i = 1; i <= 100; i++)
     hist_add(h, 0.001 * i, 2);

@@ -62,7 +62,7 @@ static void test_targets_missing_metric_fails(void **state)
   metrics_t *m = metrics_new(0, 1);
   metrics_summary_set(m, "tps", 11500, "/s");
   metrics_summary_set(m, "commit_latency_p99", 2.5, "s");
-  metrics_bound_set(m, "tps", 20000, "/s", "uplink / tx size");
+  metrics_bound_set(m, "tps", 20000, "/s", BOUND_LIMIT, "uplink / tx size");
   struct target_outcome *o;
   size_t n = targets_evaluate(scenario_with_targets(&sc), m, &o);
   assert_int_equal(n, 3);

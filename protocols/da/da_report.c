@@ -151,9 +151,9 @@ static void report_nodes(struct da *d, double window)
   free(written);
   metrics_summary_set(m, "da_write_per_node", nodes > 0 ? sum / nodes : 0, "B/s");
   metrics_summary_set(m, "da_write_per_node_max", max, "B/s");
-  metrics_bound_set(m, "da_write_per_node", d->conf->write_bandwidth_Bps, "B/s",
+  metrics_bound_set(m, "da_write_per_node", d->conf->write_bandwidth_Bps, "B/s", BOUND_LIMIT,
                     "storage.write_bandwidth (0G's 35 MB/s per node)");
-  metrics_bound_set(m, "da_write_per_node_max", d->conf->write_bandwidth_Bps, "B/s",
+  metrics_bound_set(m, "da_write_per_node_max", d->conf->write_bandwidth_Bps, "B/s", BOUND_LIMIT,
                     "storage.write_bandwidth");
   metrics_summary_set(m, "sampling_detected", lossy > 0 ? caught / lossy : 1, "");
   metrics_summary_set(m, "undetected_loss", missing_total > 0 ? missing_uncaught / missing_total
@@ -207,16 +207,16 @@ void da_report(void *state, struct world *w)
   metrics_summary_set(m, "da_limit_encoding", l.encoding, "B/s");
   metrics_summary_set(m, "da_limit_quorums", l.quorums, "B/s");
   metrics_summary_set(m, "da_limit_backbone", l.backbone, "B/s");
-  metrics_bound_set(m, "da_throughput", l.bound, "B/s",
+  metrics_bound_set(m, "da_throughput", l.bound, "B/s", BOUND_LIMIT,
                     "min(offered, sum(submitter uplink) x coding rate, sum(encode rate), "
                     "quorums x rate of each quorum's 2/3-th fastest slot (min(downlink, disk) / "
                     "rows it holds), sum(backbones) x coding rate)");
   double floor_s = acceptance_floor(d);
-  metrics_bound_set(m, "blob_acceptance_p50", floor_s, "s",
+  metrics_bound_set(m, "blob_acceptance_p50", floor_s, "s", BOUND_FLOOR,
                     "zero load: encode + 2/3 of the rows x row bytes / submitter uplink + one "
                     "row's write (+ a ledger block when published)");
-  metrics_bound_set(m, "blob_aggregation_p50", floor_s, "s", "as blob_acceptance_p50");
-  metrics_bound_set(m, "consensus_bytes_per_blob", da_publish_bytes(c), "B",
+  metrics_bound_set(m, "blob_aggregation_p50", floor_s, "s", BOUND_FLOOR, "as blob_acceptance_p50");
+  metrics_bound_set(m, "consensus_bytes_per_blob", da_publish_bytes(c), "B", BOUND_EXPECTED,
                     "commitment + aggregate signature + signer bitmap + overhead: no row data");
-  metrics_bound_set(m, "encoding_share", 1, "", "all of the time");
+  metrics_bound_set(m, "encoding_share", 1, "", BOUND_LIMIT, "all of the time");
 }

@@ -188,9 +188,9 @@ void ledger_report(void *state, struct world *w)
   metrics_summary_set(m, "failed_rounds", (double)failed, "");
 
   double bound = shard_bound(l);
-  metrics_bound_set(m, "tps", bound * l->n_shards, "tx/s",
+  metrics_bound_set(m, "tps", bound * l->n_shards, "tx/s", BOUND_LIMIT,
                     "shards x min(block capacity / block_time, 1 / (copies x tx size x "
                     "mean(1 / validator uplink)), quorum-th fastest signature check rate)");
-  metrics_bound_set(m, "tps_per_shard", bound, "tx/s", "the tps bound of one shard");
-  metrics_bound_set(m, "block_interval", l->conf->block_time_s, "s", "block_time");
+  metrics_bound_set(m, "tps_per_shard", bound, "tx/s", BOUND_LIMIT, "the tps bound of one shard");
+  metrics_bound_set(m, "block_interval", l->conf->block_time_s, "s", BOUND_FLOOR, "block_time");
 }

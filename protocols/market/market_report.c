@@ -81,7 +81,7 @@ static void report_services(struct market *m, metrics_t *mx)
   metrics_summary_set(mx, "frames", placed[1], "");
   /* Little's law: the waiting count the sampler saw against lambda x W. */
   metrics_bound_set(mx, "inference_queue_mean", window > 0 ? arrived / window * hist_mean(wait)
-                                                           : 0, "",
+                                                           : 0, "", BOUND_EXPECTED,
                     "Little's law: arrival rate x mean wait");
   hist_free(lat[0]);
   hist_free(lat[1]);
@@ -145,13 +145,13 @@ static void report_jobs(struct market *m, metrics_t *mx)
   metrics_summary_set(mx, "training_replacements", repl, "");
   metrics_summary_set(mx, "training_checkpoints", ckpt, "");
   if (steps > 0) {
-    metrics_bound_set(mx, "training_step_time", bound / n, "s",
+    metrics_bound_set(mx, "training_step_time", bound / n, "s", BOUND_FLOOR,
                       "compute-only: 6 x params x tokens_per_step / nodes at the slowest node's "
                       "calibrated rate x efficiency");
-    metrics_bound_set(mx, "training_allreduce_time", closed / n, "s",
+    metrics_bound_set(mx, "training_allreduce_time", closed / n, "s", BOUND_EXPECTED,
                       "ring closed form 2(n-1)/n x gradient bytes / slowest hop + 2(n-1) x "
                       "latency, hop rate capped by TCP window / (2 x latency), / 1.05 with cross-traffic");
-    metrics_bound_set(mx, "training_comm_fraction", closed / (closed + bound), "",
+    metrics_bound_set(mx, "training_comm_fraction", closed / (closed + bound), "", BOUND_EXPECTED,
                       "all-reduce closed form / (closed form + compute-only time)");
   }
   hist_free(completion);

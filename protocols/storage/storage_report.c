@@ -56,33 +56,34 @@ void storage_report(void *state, struct world *w)
   double offered = c->write_rate_per_s * ceil(c->write_bytes / c->chunk_bytes) *
                    c->chunk_bytes * (double)c->replicas;
   metrics_summary_set(m, "storage_write_throughput", written / window, "B/s");
-  metrics_bound_set(m, "storage_write_throughput", fmin(offered, n * per_node), "B/s",
+  metrics_bound_set(m, "storage_write_throughput", fmin(offered, n * per_node), "B/s", BOUND_LIMIT,
                     "min(offered, N x min(write_bandwidth, downlink)): 0G's N x 35 MB/s");
   metrics_summary_set(m, "storage_write_per_node", written / window / n, "B/s");
-  metrics_bound_set(m, "storage_write_per_node", per_node, "B/s",
+  metrics_bound_set(m, "storage_write_per_node", per_node, "B/s", BOUND_LIMIT,
                     "min(write_bandwidth, downlink)");
   metrics_summary_set(m, "storage_write_offered", offered, "B/s");
   metrics_summary_set(m, "storage_read_latency_p50", hist_quantile(st->read_latency, 0.5), "s");
   metrics_summary_set(m, "storage_read_latency_p99", hist_quantile(st->read_latency, 0.99), "s");
-  metrics_bound_set(m, "storage_read_latency_p50", read_floor(st), "s",
+  metrics_bound_set(m, "storage_read_latency_p50", read_floor(st), "s", BOUND_FLOOR,
                     "zero load, nearest node: latency both ways + chunk / route bandwidth");
   metrics_summary_set(m, "storage_reads_failed", st->reads_failed, "");
   double gib = st->bytes_appended / (1024.0 * 1024 * 1024);
   metrics_summary_set(m, "storage_cost_per_gib", gib > 0 ? st->fees / gib : 0, "tokens");
   metrics_bound_set(m, "storage_cost_per_gib",
                     c->price_per_sector * 1024.0 * 1024 * 1024 / STORAGE_SECTOR_BYTES, "tokens",
+                    BOUND_EXPECTED,
                     "price_per_sector x 4,194,304 sectors (writes round up to a sector)");
   metrics_summary_set(m, "storage_chunks_resynced", resynced, "");
   metrics_summary_set(m, "storage_chunks_behind", behind, "");
   metrics_summary_set(m, "pora_valid", st->valid, "");
   metrics_summary_set(m, "pora_per_period", st->periods > 0 ? st->valid / st->periods : 0, "");
-  metrics_bound_set(m, "pora_per_period", c->target_submissions, "",
+  metrics_bound_set(m, "pora_per_period", c->target_submissions, "", BOUND_EXPECTED,
                     "target_submissions; 0G's rule settles where E[target / actual] = 1, above it");
   double released = 0, now = simgrid_get_clock();
   for (size_t s = 0; s < st->n_segments; s++)
     released += storage_released(st->seg_fee[s], st->seg_start[s], c->lifetime_s, now);
   metrics_summary_set(m, "mining_paid", st->paid, "tokens");
   metrics_summary_set(m, "endowment_released", released, "tokens");
-  metrics_bound_set(m, "mining_paid", released, "tokens",
+  metrics_bound_set(m, "mining_paid", released, "tokens", BOUND_LIMIT,
                     "endowment released linearly over the lifetime so far");
 }

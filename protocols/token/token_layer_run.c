@@ -287,14 +287,15 @@ static void summarise(token_sim_t *sim, const struct token_config *c, struct rec
   for (size_t k = 0; k < c->n_classes; k++)
     cheapest = fmin(cheapest, c->classes[k].cost_per_gpu_hour * (1 - c->cost_spread));
   if (isfinite(cheapest))
-    metrics_bound_set(m, "cost_per_gpu_hour", cheapest, "USD/h",
+    metrics_bound_set(m, "cost_per_gpu_hour", cheapest, "USD/h", BOUND_FLOOR,
                       "cheapest class cost x (1 - cost_spread)");
   if (c->control == TOKEN_CONTROL_NONE && c->emission.kind != EMISSION_HELIUM) {
     const struct emission_schedule *s = emission_schedule_of(c->emission.kind);
     metrics_bound_set(m, "token_supply_final",
                       token_sim_books(sim)->minted - r->minted +
                         s->cumulative(&c->emission, c->horizon_s),
-                      "tokens", "genesis + schedule's cumulative emission at the horizon");
+                      "tokens", BOUND_EXPECTED,
+                      "genesis + schedule's cumulative emission at the horizon");
   }
 }
 

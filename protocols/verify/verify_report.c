@@ -65,7 +65,7 @@ static void report_detection(struct verify *v, metrics_t *m)
   set(m, "escaped", v->escaped, "");
   if (v->bad_results > 0) {
     set(m, "detection_prob", v->detected / v->bad_results, "");
-    metrics_bound_set(m, "detection_prob", v->detect_expected / v->bad_results, "",
+    metrics_bound_set(m, "detection_prob", v->detect_expected / v->bad_results, "", BOUND_EXPECTED,
                       "mean over wrong results of 1 - (1 - p q)^k, q = checking share x flag "
                       "probability (verifiers only; whistleblowers add)");
   }
@@ -76,7 +76,7 @@ static void report_detection(struct verify *v, metrics_t *m)
   }
   if (v->honest_checks > 0) {
     set(m, "false_positive_rate", v->false_flags / v->honest_checks, "");
-    metrics_bound_set(m, "false_positive_rate", v->false_flags_expected / v->honest_checks, "",
+    metrics_bound_set(m, "false_positive_rate", v->false_flags_expected / v->honest_checks, "", BOUND_EXPECTED,
                       "mean of P(|N(0,1)| > profiled threshold) over checks of correct results; "
                       "2 P(T_runs > threshold_sigmas) on average");
   }
@@ -90,18 +90,18 @@ static void report_overhead(struct verify *v, metrics_t *m)
     return;
   double overhead = extra / v->useful_gpu_s, repl = v->replica_gpu_s / v->useful_gpu_s;
   set(m, "verification_overhead", overhead, "");
-  metrics_bound_set(m, "verification_overhead", v->verify_expected_gpu_s / v->useful_gpu_s, "",
+  metrics_bound_set(m, "verification_overhead", v->verify_expected_gpu_s / v->useful_gpu_s, "", BOUND_EXPECTED,
                     "(k x verify_prob + profiling_runs) / segments of each task's training "
                     "on the solver's hardware (no whistleblowers or disputes); Gensyn's "
                     "litepaper reports ~0.46 for MNIST");
   set(m, "replication_overhead", repl, "");
-  metrics_bound_set(m, "replication_overhead", (double)v->c->replication, "",
+  metrics_bound_set(m, "replication_overhead", (double)v->c->replication, "", BOUND_EXPECTED,
                     "k re-executions on identical hardware: k x 100% of the useful work");
   set(m, "replication_vs_verification", ratio(repl, overhead), "");
   double chain = v->onchain_usd, verify_cost = v->verify_cost_usd;
   set(m, "cost_per_useful_gpu_hour",
       (v->useful_cost_usd + verify_cost + chain) / useful_h, "USD/h");
-  metrics_bound_set(m, "cost_per_useful_gpu_hour", v->useful_cost_usd / useful_h, "USD/h",
+  metrics_bound_set(m, "cost_per_useful_gpu_hour", v->useful_cost_usd / useful_h, "USD/h", BOUND_FLOOR,
                     "the solvers' cost_per_hour alone, no verification");
   set(m, "price_per_useful_gpu_hour", (v->fees_usd - v->refunds_usd) / useful_h, "USD/h");
   set(m, "replication_cost_per_useful_gpu_hour",
@@ -137,7 +137,7 @@ static void report_strategies(struct verify *v, metrics_t *m)
       if (r->count > 0)
         set(m, profit_names[role][b], profit, "USD");
       if (role == 0 && r->count > 0) {
-        metrics_bound_set(m, profit_names[0][b], r->expected / n, "USD",
+        metrics_bound_set(m, profit_names[0][b], r->expected / n, "USD", BOUND_EXPECTED,
                           "(1 - P) pay - work x cost - P x slash x deposit (verify_game.h)");
       }
     }
@@ -157,7 +157,7 @@ static void report_gensyn(struct verify *v, metrics_t *m)
   set(m, "disputes", v->disputes, "");
   if (v->disputes > 0) {
     set(m, "dispute_rounds_mean", hist_mean(v->dispute_rounds), "");
-    metrics_bound_set(m, "dispute_rounds_mean", v->dispute_rounds_expected / v->disputes, "",
+    metrics_bound_set(m, "dispute_rounds_mean", v->dispute_rounds_expected / v->disputes, "", BOUND_EXPECTED,
                       "ceil(log2 steps per segment) + ceil(log2 ops_per_step)");
     set(m, "arbitration_time_mean", v->onchain_wait_s / v->disputes, "s");
   }

@@ -287,7 +287,7 @@ static void report_providers(struct world *w)
   metrics_summary_set(w->metrics, "providers", (double)w->n_providers, "");
   metrics_summary_set(w->metrics, "availability", up_sum / n, "");
   metrics_summary_set(w->metrics, "availability_bound", bound_sum / n, "");
-  metrics_bound_set(w->metrics, "availability", bound_sum / n, "",
+  metrics_bound_set(w->metrics, "availability", bound_sum / n, "", BOUND_EXPECTED,
                     "mean over providers of MTBF / (MTBF + MTTR)");
   metrics_summary_set(w->metrics, "simgrid_activities", w->activities, "");
 }

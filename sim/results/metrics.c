@@ -19,6 +19,7 @@ struct summary {
 struct bound {
   char *metric, *unit, *formula;
   double value;
+  enum bound_kind kind;
 };
 
 struct named_hist {
@@ -204,8 +205,20 @@ static struct bound *find_bound(const metrics_t *m, const char *metric)
   return NULL;
 }
 
+const char *metrics_bound_kind_name(enum bound_kind kind)
+{
+  static const char *const names[BOUND_KIND_COUNT] = {"limit", "floor", "expected"};
+  return (unsigned)kind < BOUND_KIND_COUNT ? names[kind] : "limit";
+}
+
+enum bound_kind metrics_bound_kind(const metrics_t *m, const char *metric)
+{
+  const struct bound *b = find_bound(m, metric);
+  return b ? b->kind : BOUND_LIMIT;
+}
+
 void metrics_bound_set(metrics_t *m, const char *metric, double value, const char *unit,
-                       const char *formula)
+                       enum bound_kind kind, const char *formula)
 {
   struct bound *b = find_bound(m, metric);
   if (!b) {
@@ -214,6 +227,7 @@ void metrics_bound_set(metrics_t *m, const char *metric, double value, const cha
     *b = (struct bound){.metric = copy_str(metric)};
   }
   b->value = value;
+  b->kind = kind;
   replace(&b->unit, unit);
   replace(&b->formula, formula);
 }

@@ -37,18 +37,23 @@ size_t metrics_summary_count(const metrics_t *m);
 void metrics_summary_at(const metrics_t *m, size_t i, const char **name, double *value,
                         const char **unit);
 
-/* The analytical bound of a summary metric (what the hardware allows) and how it is computed,
- * e.g. "validator uplink / (copies x tx size)". */
+/* What a bound is to its metric, which says how a table reads it. */
+enum bound_kind {
+  BOUND_LIMIT,    /* the run stays at or under it (throughput, capacity): a percentage of it */
+  BOUND_FLOOR,    /* the run stays at or above it (a zero-load latency): "lower bound" */
+  BOUND_EXPECTED, /* a closed form the run should match: a percentage of it */
+};
+#define BOUND_KIND_COUNT 3
+/* "limit", "floor", "expected": the /bounds table's `kind`. */
+const char *metrics_bound_kind_name(enum bound_kind kind);
+
+/* The analytical bound of a summary metric (what the hardware allows, or a closed form), its
+ * kind, and how it is computed, e.g. "validator uplink / (copies x tx size)". */
 void metrics_bound_set(metrics_t *m, const char *metric, double value, const char *unit,
-                       const char *formula);
+                       enum bound_kind kind, const char *formula);
 bool metrics_bound_get(const metrics_t *m, const char *metric, double *value);
-/* Whether a bound reads as a floor the run stays well above (a zero-load latency: measured
- * over 1.1 x bound, both positive), where a percentage of it would mislead; close to it, a
- * bound is a limit or a closed form and reads as a percentage. */
-static inline bool metrics_bound_is_floor(double value, double bound)
-{
-  return bound > 0 && value > 1.1 * bound;
-}
+/* The kind of metric's bound (BOUND_LIMIT when it has none). */
+enum bound_kind metrics_bound_kind(const metrics_t *m, const char *metric);
 size_t metrics_bound_count(const metrics_t *m);
 void metrics_bound_at(const metrics_t *m, size_t i, const char **metric, double *value,
                       const char **unit, const char **formula);

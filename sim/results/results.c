@@ -285,11 +285,11 @@ static int write_bounds(struct writer *w, const metrics_t *m)
     metrics_bound_at(m, i, &metric, NULL, &unit, &formula);
     wm = width_of(metric, wm), wu = width_of(unit, wu), wf = width_of(formula, wf);
   }
-  static const char *const name[] = {"metric", "value", "unit", "formula"};
-  const enum column_type type[] = {COL_STRING, COL_DOUBLE, COL_STRING, COL_STRING};
-  const size_t strsize[] = {wm, 0, wu, wf};
+  static const char *const name[] = {"metric", "value", "unit", "kind", "formula"};
+  const enum column_type type[] = {COL_STRING, COL_DOUBLE, COL_STRING, COL_STRING, COL_STRING};
+  const size_t strsize[] = {wm, 0, wu, 9, wf};
   struct compound c;
-  int rc = compound_init(&c, n, 4, name, type, strsize)
+  int rc = compound_init(&c, n, 5, name, type, strsize)
              ? fail(w, "/" H5_DATASET_BOUNDS ": out of memory")
              : 0;
   for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -299,7 +299,8 @@ static int write_bounds(struct writer *w, const metrics_t *m)
     set_string(&c, i, 0, metric);
     set_double(&c, i, 1, value);
     set_string(&c, i, 2, unit);
-    set_string(&c, i, 3, formula);
+    set_string(&c, i, 3, metrics_bound_kind_name(metrics_bound_kind(m, metric)));
+    set_string(&c, i, 4, formula);
   }
   rc = rc ? rc : compound_write(w, w->file, H5_DATASET_BOUNDS, &c);
   compound_free(&c);

@@ -113,7 +113,7 @@ static void print_summary(const struct scenario *sc, const metrics_t *m, FILE *o
       snprintf(bound_text, sizeof(bound_text), "%.6g", bound);
     if (isnan(value))
       fprintf(out, "  %-26s %14s %14s %11s  %s\n", name, "no value", bound_text, "", unit);
-    else if (has_bound && metrics_bound_is_floor(value, bound))
+    else if (has_bound && metrics_bound_kind(m, name) == BOUND_FLOOR)
       fprintf(out, "  %-26s %14.6g %14.6g %11s  %s\n", name, value, bound, "lower bound", unit);
     else if (has_bound)
       fprintf(out, "  %-26s %14.6g %14.6g %10.1f%%  %s\n", name, value, bound,
