@@ -11,6 +11,7 @@
 
 #include "plots/axes.h"
 #include "plots/gnuplot.h"
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
@@ -32,16 +33,6 @@ static char *run_label(hid_t file, const char *path)
   free(overrides);
   const char *slash = strrchr(path, '/');
   return slash ? strfmt("%.*s", (int)(slash - path), path) : strfmt("%s", ".");
-}
-
-/* A label as a quoted gnuplot column header: quotes and control characters dropped. */
-static void header(FILE *f, const char *label)
-{
-  fputc('"', f);
-  for (const char *c = label; *c; c++)
-    if (*c != '"' && *c != '\\' && (unsigned char)*c >= 32)
-      fputc(*c, f);
-  fputs("\"\n", f);
 }
 
 /* Whether override `item` (one of "a;b;c") is in every run's label. */
@@ -118,7 +109,7 @@ static void figure_labels(gnuplot_t *g, const struct run *runs, const char *path
   gnuplot_text(unit ? unit : "", label, 256);
   free(unit);
   gnuplot_text(name, title, 256);
-  gnuplot_safe_name(name, safe, sizeof(safe));
+  paths_safe_name(name, safe, sizeof(safe));
   snprintf(outbase, 4400, "%s/compare-%s-%s", gnuplot_outdir(g), kind, safe);
 }
 
@@ -146,10 +137,11 @@ static int compare_series(gnuplot_t *g, struct run *runs, size_t n, const char *
     double *t = NULL, *v = NULL;
     long k = runfile_series(runs[r].file, name, &t, &v);
     if (k > 0) {
-      header(f, runs[r].label);
+      gnuplot_data_label(f, runs[r].label);
       all = realloc(all, (points + (size_t)k) * sizeof(double));
-      for (long i = 0; i < k; i++)
-        fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]), all[points++] = v[i];
+      memcpy(all + points, v, (size_t)k * sizeof(double));
+      points += (size_t)k;
+      gnuplot_write_series(f, t, v, k, unit_s);
       fputs("\n\n", f);
       drawn++;
     }
@@ -185,7 +177,7 @@ static int compare_distribution(gnuplot_t *g, struct run *runs, size_t n, const 
     double *upper = NULL, *weight = NULL, total = 0, cum = 0;
     long k = runfile_column_double(runs[r].file, path, "upper", &upper);
     if (k > 0 && runfile_column_double(runs[r].file, path, "weight", &weight) == k) {
-      header(f, runs[r].label);
+      gnuplot_data_label(f, runs[r].label);
       for (long i = 0; i < k; i++)
         total += weight[i];
       for (long i = 0; i < k; i++) {

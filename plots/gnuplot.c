@@ -178,18 +178,6 @@ char **gnuplot_take_written(gnuplot_t *g, size_t *n)
   return w;
 }
 
-void gnuplot_safe_name(const char *name, char *buf, size_t n)
-{
-  size_t k = 0;
-  for (; name[k] && k + 1 < n; k++) {
-    char c = name[k];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    buf[k] = ok ? c : '_';
-  }
-  buf[k] = '\0';
-}
-
 void gnuplot_text(const char *text, char *buf, size_t n)
 {
   size_t k = 0;
@@ -198,4 +186,36 @@ void gnuplot_text(const char *text, char *buf, size_t n)
     buf[k] = c == '\'' || c == '\\' || c < 32 || c == 127 ? ' ' : (char)c;
   }
   buf[k] = '\0';
+}
+
+void gnuplot_data_label(FILE *f, const char *label)
+{
+  fputc('"', f);
+  for (const char *c = label; *c; c++)
+    if (*c != '"' && *c != '\\' && (unsigned char)*c >= 32)
+      fputc(*c, f);
+  fputs("\"\n", f);
+}
+
+void gnuplot_write_series(FILE *f, const double *t, const double *v, long n, double unit_s)
+{
+  if (n <= GNUPLOT_SERIES_MAX_POINTS) {
+    for (long i = 0; i < n; i++)
+      fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]);
+    return;
+  }
+  for (long b = 0; b < GNUPLOT_SERIES_BUCKETS; b++) {
+    long from = n * b / GNUPLOT_SERIES_BUCKETS, to = n * (b + 1) / GNUPLOT_SERIES_BUCKETS;
+    long lo = from, hi = from;
+    for (long i = from; i < to; i++) {
+      if (v[i] < v[lo])
+        lo = i;
+      if (v[i] > v[hi])
+        hi = i;
+    }
+    long first = lo < hi ? lo : hi, second = lo < hi ? hi : lo;
+    fprintf(f, "%.17g %.17g\n", t[first] / unit_s, v[first]);
+    if (second != first)
+      fprintf(f, "%.17g %.17g\n", t[second] / unit_s, v[second]);
+  }
 }

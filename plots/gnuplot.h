@@ -5,6 +5,7 @@
 #define DEPINSIM_PLOTS_GNUPLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/base/diag.h"
 
@@ -30,9 +31,17 @@ int gnuplot_draw(gnuplot_t *g, const char *script, const char *params, const cha
  * session keeps none. */
 char **gnuplot_take_written(gnuplot_t *g, size_t *n);
 
-/* name with every character outside [A-Za-z0-9._-] replaced by '_', for file names and
- * single-quoted gnuplot strings, into buf of size n. */
-void gnuplot_safe_name(const char *name, char *buf, size_t n);
+/* A block's label as the first line of a data block, read by `title columnheader(1)`: text
+ * from files reaches gnuplot as data, never as code (quotes, backslashes and control
+ * characters dropped). */
+void gnuplot_data_label(FILE *f, const char *label);
+
+/* Writes (t / unit_s, v) rows: every point, or past GNUPLOT_SERIES_MAX_POINTS the smallest and
+ * largest value of each of GNUPLOT_SERIES_BUCKETS equal runs of points, in time order: the
+ * envelope a 1,000-pixel figure can show (ten years of hourly epochs made 20 MB pages). */
+#define GNUPLOT_SERIES_MAX_POINTS 2000
+#define GNUPLOT_SERIES_BUCKETS 1000
+void gnuplot_write_series(FILE *f, const double *t, const double *v, long n, double unit_s);
 
 /* Text read from a file (a unit, a name) made inert inside a single-quoted gnuplot string, into
  * buf of size n: quotes, backslashes and control characters become spaces. Inside single

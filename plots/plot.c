@@ -16,6 +16,7 @@
 
 #include "plots/axes.h"
 #include "plots/gnuplot.h"
+#include "sim/base/paths.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
 
@@ -51,38 +52,8 @@ static char *unit_of(hid_t file, const char *path)
   return unit ? unit : strdup("");
 }
 
-/* A series longer than this is drawn from the smallest and largest value of each of
- * PLOT_SERIES_BUCKETS equal runs of points: the envelope a 1,000-pixel figure can show, at a
- * size a report can carry (ten years of hourly epochs made 20 MB pages). */
-#define PLOT_SERIES_MAX_POINTS 2000
-#define PLOT_SERIES_BUCKETS 1000
 /* Beyond this many points a marker per point hides the line. */
 #define PLOT_SERIES_MARKED_POINTS 200
-
-/* Writes (t / unit_s, v) rows, every point or each bucket's extremes in time order. */
-static void write_series_points(FILE *f, const double *t, const double *v, long n,
-                                double unit_s)
-{
-  if (n <= PLOT_SERIES_MAX_POINTS) {
-    for (long i = 0; i < n; i++)
-      fprintf(f, "%.17g %.17g\n", t[i] / unit_s, v[i]);
-    return;
-  }
-  for (long b = 0; b < PLOT_SERIES_BUCKETS; b++) {
-    long from = n * b / PLOT_SERIES_BUCKETS, to = n * (b + 1) / PLOT_SERIES_BUCKETS;
-    long lo = from, hi = from;
-    for (long i = from; i < to; i++) {
-      if (v[i] < v[lo])
-        lo = i;
-      if (v[i] > v[hi])
-        hi = i;
-    }
-    long first = lo < hi ? lo : hi, second = lo < hi ? hi : lo;
-    fprintf(f, "%.17g %.17g\n", t[first] / unit_s, v[first]);
-    if (second != first)
-      fprintf(f, "%.17g %.17g\n", t[second] / unit_s, v[second]);
-  }
-}
 
 /* The target on metric `name`, or NaN. */
 static double target_on(const struct plotter *p, const char *name)
@@ -109,11 +80,11 @@ static int plot_series(struct plotter *p, const char *name)
     if (isfinite(v[i]))
       lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
   if (f)
-    write_series_points(f, t, v, n, unit_s);
+    gnuplot_write_series(f, t, v, n, unit_s);
   free(t), free(v);
   if (!f || fclose(f) != 0)
     return failf(p, "cannot write %s: %s", data, strerror(errno));
-  gnuplot_safe_name(name, safe, sizeof(safe));
+  paths_safe_name(name, safe, sizeof(safe));
   snprintf(outbase, sizeof(outbase), "%s/timeseries-%s", gnuplot_outdir(p->gp), safe);
   snprintf(path, sizeof(path), H5_GROUP_TIMESERIES "/%s", name);
   char *unit = unit_of(p->file, path), label[256], title[256];
@@ -209,7 +180,7 @@ static int plot_distribution(struct plotter *p, const char *name)
   gnuplot_text(unit, label, sizeof(label));
   free(unit);
   gnuplot_text(name, title, sizeof(title));
-  gnuplot_safe_name(name, safe, sizeof(safe));
+  paths_safe_name(name, safe, sizeof(safe));
   snprintf(outbase, sizeof(outbase), "%s/distribution-%s", gnuplot_outdir(p->gp), safe);
   char values[1024], names[2048];
   distribution_targets(p, name, values, sizeof(values), names, sizeof(names));

@@ -11,6 +11,7 @@
 
 #include "plots/axes.h"
 #include "plots/gnuplot.h"
+#include "sim/base/paths.h"
 #include "plots/sweep_bands.h"
 #include "sim/base/strfmt.h"
 #include "sim/base/units.h"
@@ -182,7 +183,7 @@ static size_t distinct(const struct sweep_table *t, const double *v, const doubl
 static void label(const struct column *c, char *buf, size_t n)
 {
   char safe[256], unit[256];
-  gnuplot_safe_name(c->name, safe, sizeof(safe));
+  paths_safe_name(c->name, safe, sizeof(safe));
   gnuplot_text(c->unit, unit, sizeof(unit));
   if (c->unit[0])
     snprintf(buf, n, "%s (%s)", safe, unit);
@@ -261,8 +262,8 @@ static int draw_line(gnuplot_t *g, const struct sweep_table *t, size_t p, const 
   char xl[520], yl[520], safe_m[256], safe_x[256], outbase[4400], target[400] = "";
   double tv;
   label(x, xl, sizeof(xl)), label(m, yl, sizeof(yl));
-  gnuplot_safe_name(m->name, safe_m, sizeof(safe_m));
-  gnuplot_safe_name(x->name, safe_x, sizeof(safe_x));
+  paths_safe_name(m->name, safe_m, sizeof(safe_m));
+  paths_safe_name(x->name, safe_x, sizeof(safe_x));
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-vs-%s", gnuplot_outdir(g), safe_m, safe_x);
   char vunit[256];
   gnuplot_text(m->unit, vunit, sizeof(vunit));
@@ -321,9 +322,9 @@ static int draw_heatmap(gnuplot_t *g, const struct sweep_table *t, size_t p, siz
     return 0;
   char xl[520], yl[520], zl[520], sm[256], sx[256], sy[256], outbase[4400];
   label(x, xl, sizeof(xl)), label(y, yl, sizeof(yl)), label(m, zl, sizeof(zl));
-  gnuplot_safe_name(m->name, sm, sizeof(sm));
-  gnuplot_safe_name(x->name, sx, sizeof(sx));
-  gnuplot_safe_name(y->name, sy, sizeof(sy));
+  paths_safe_name(m->name, sm, sizeof(sm));
+  paths_safe_name(x->name, sx, sizeof(sx));
+  paths_safe_name(y->name, sy, sizeof(sy));
   snprintf(outbase, sizeof(outbase), "%s/sweep-%s-%s-%s", gnuplot_outdir(g), sm, sx, sy);
   /* Differences under 1% of the value get a colour scale of +-1% around it: a palette
    * stretched over a one-in-a-million difference paints noise as a strong effect. */

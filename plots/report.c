@@ -258,8 +258,8 @@ enum depin_status report_write(const char *const files[], size_t n, const char *
   enum depin_status st = sweep ? check_files(files, n, sweep, diag) : DEPIN_ENOMEM;
   struct paths_staged staged = {0};
   FILE *out = NULL;
-  if (st == DEPIN_OK && (paths_make_parent(html_path) < 0 || paths_stage(html_path, &staged) < 0 ||
-                         !(out = fopen(staged.path, "wx")))) {
+  if (st == DEPIN_OK &&
+      (paths_make_parent(html_path) < 0 || !(out = paths_stage_open(html_path, &staged)))) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot write it: %s", html_path,
              strerror(errno));
     st = DEPIN_EIO;

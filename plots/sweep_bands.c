@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plots/axes.h"
+#include "sim/base/paths.h"
 #include "sim/base/strfmt.h"
 #include "sim/results/h5.h"
 #include "sim/results/runfile.h"
@@ -128,11 +129,7 @@ static bool write_band(FILE *f, const struct points *p, const char *series, long
   bool wrote = reps >= 2 && shortest > 0;
   if (wrote) {
     char *label = point_label(p, first);
-    fputc('"', f);
-    for (const char *c = label; *c; c++)
-      if (*c != '"' && *c != '\\')
-        fputc(*c, f);
-    fputs("\"\n", f);
+    gnuplot_data_label(f, label);
     free(label);
     double *at = malloc(reps * sizeof(double));
     for (long i = 0; i < shortest; i++) {
@@ -207,7 +204,7 @@ static int draw_series(gnuplot_t *g, const struct points *p, const char *series)
   if (fclose(f) != 0 || blocks == 0)
     return 0; /* no point ran twice: no band to draw */
   gnuplot_text(series, title, sizeof(title));
-  gnuplot_safe_name(series, safe, sizeof(safe));
+  paths_safe_name(series, safe, sizeof(safe));
   snprintf(outbase, sizeof(outbase), "%s/sweep-timeseries-%s", gnuplot_outdir(g), safe);
   char *params = strfmt("datafile='%s'; npoints=%zu; outbase='%s'; title='%s (median and "
                         "90%% band over replications)'; ylabel='%s (%s)'; tunit='%s'", data,

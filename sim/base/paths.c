@@ -186,3 +186,29 @@ const char *paths_data_dir(void)
   }
   return dir;
 }
+
+void paths_safe_name(const char *name, char *buf, size_t n)
+{
+  size_t k = 0;
+  for (; name[k] && k + 1 < n; k++) {
+    char c = name[k];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    buf[k] = ok ? c : '_';
+  }
+  buf[k] = '\0';
+}
+
+FILE *paths_stage_open(const char *path, struct paths_staged *s)
+{
+  *s = (struct paths_staged){0};
+  if (paths_stage(path, s) < 0)
+    return NULL;
+  FILE *f = fopen(s->path, "wx");
+  if (!f) {
+    int saved = errno;
+    paths_discard(s);
+    errno = saved;
+  }
+  return f;
+}

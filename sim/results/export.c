@@ -54,15 +54,12 @@ static void latex_text(FILE *out, const char *s)
   }
 }
 
-/* name with every character outside [A-Za-z0-9._-] replaced, for a file name. */
+/* prefix + name + ".csv", name made a safe file name. */
 static char *file_name(const char *prefix, const char *name)
 {
-  char *s = strfmt("%s%s.csv", prefix, name);
-  for (char *c = s; *c; c++)
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-          *c == '.' || *c == '_' || *c == '-'))
-      *c = '_';
-  return s;
+  char safe[256];
+  paths_safe_name(name, safe, sizeof(safe));
+  return strfmt("%s%s.csv", prefix, safe);
 }
 
 /* ---------------------------------------------------------------- output files */
@@ -79,12 +76,11 @@ struct outputs {
 static FILE *output_open(struct outputs *o, const char *name, struct paths_staged *s)
 {
   char *path = strfmt("%s/%s", o->dir, name);
-  FILE *f = paths_stage(path, s) == 0 ? fopen(s->path, "wx") : NULL;
+  FILE *f = paths_stage_open(path, s);
   if (!f) {
     diag_add(o->diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot write it: %s", path,
              strerror(errno));
     o->failed = 1;
-    paths_discard(s);
   }
   free(path);
   return f;
@@ -491,8 +487,7 @@ enum depin_status export_latex(const char *h5, const char *path, diag_t *diag)
   if (st != DEPIN_OK)
     return st;
   struct paths_staged s;
-  FILE *f = paths_make_parent(path) == 0 && paths_stage(path, &s) == 0 ? fopen(s.path, "wx")
-                                                                        : NULL;
+  FILE *f = paths_make_parent(path) == 0 ? paths_stage_open(path, &s) : NULL;
   if (!f) {
     diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot write it: %s", path,
              strerror(errno));

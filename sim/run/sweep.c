@@ -174,7 +174,7 @@ void sweep_point_finish(struct sweep *s, size_t i, int wait_status)
   read_summary(s, i);
   char *fp = fingerprint(s, i), *path = strfmt("%s/points/%05zu/status", s->dir, i);
   struct paths_staged staged;
-  FILE *f = paths_stage(path, &staged) == 0 ? fopen(staged.path, "wx") : NULL;
+  FILE *f = paths_stage_open(path, &staged);
   if (f) {
     fprintf(f, "key %s\ncode %d\nerror %s\n", fp, o->code, o->error ? o->error : "");
     if (fclose(f) == 0)
