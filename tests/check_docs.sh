@@ -51,6 +51,7 @@ base_scenario() {
     verify.bittensor*) echo scenarios/verify-bittensor.yaml ;;
     verify*) echo scenarios/verify-gensyn.yaml ;;
     token*) echo scenarios/tokenomics.yaml ;;
+    infernet*) echo scenarios/ritual-infernet.yaml ;;
     *) echo scenarios/default.yaml ;;
   esac
 }

@@ -7,6 +7,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/da/da.h"
+#include "protocols/infernet/infernet.h"
 #include "protocols/ledger/ledger.h"
 #include "protocols/market/market.h"
 #include "protocols/storage/storage.h"
@@ -15,7 +16,8 @@
 #include "sim/engine/world.h"
 
 static const struct depin_layer *const layers[] = {
-  &ledger_layer, &da_layer, &storage_layer, &market_layer, &verify_layer, &token_layer,
+  &ledger_layer, &da_layer, &storage_layer, &market_layer, &verify_layer, &infernet_layer,
+  &token_layer,
 };
 
 const struct layer_set *registry_layers(void)
