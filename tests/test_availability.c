@@ -15,7 +15,7 @@ static struct scenario *one_class(long n, double mtbf, double mttr)
 {
   static struct provider_class c;
   static struct scenario sc;
-  c = (struct provider_class){.name = "c", .count = n, .mtbf_s = mtbf, .mttr_s = mttr};
+  c = (struct provider_class){.name = "c", .count = n, .max_count = n, .mtbf_s = mtbf, .mttr_s = mttr};
   sc = (struct scenario){.classes = &c, .n_classes = 1, .n_providers = (size_t)n};
   return &sc;
 }

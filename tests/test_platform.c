@@ -168,7 +168,7 @@ static void test_platform_host_names_and_regions(void **state)
 {
   (void)state;
   size_t regions[] = {4, 7};
-  struct provider_class c = {.name = "gpu", .count = 5, .regions = regions, .n_regions = 2};
+  struct provider_class c = {.name = "gpu", .count = 5, .max_count = 5, .regions = regions, .n_regions = 2};
   char buf[32];
   assert_string_equal(platform_host_name(&c, 3, buf, sizeof(buf)), "gpu-3");
   assert_int_equal(platform_host_region(&c, 0), 4);

@@ -37,7 +37,7 @@ static void form_quorums(struct da *d)
   double *stake = malloc((w->n_providers + 1) * sizeof(double));
   xbt_assert(d->signer_provider && stake, "out of memory");
   for (size_t i = 0; i < w->n_providers; i++)
-    if (c->signer_class[w->providers[i].class_index]) {
+    if (c->signer_class[w->providers[i].class_index] && !w->providers[i].spare) {
       stake[d->n_signers] = w->sc->classes[w->providers[i].class_index].stake;
       d->signer_provider[d->n_signers++] = i;
     }

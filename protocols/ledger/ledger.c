@@ -407,9 +407,11 @@ static void *ledger_deploy(struct world *w, const void *conf)
   l->shards = calloc(l->n_shards, sizeof(*l->shards));
   size_t *ranked = malloc(w->n_providers * sizeof(size_t));
   xbt_assert(l->shards && ranked, "out of memory");
+  size_t n = 0;
   for (size_t i = 0; i < w->n_providers; i++)
-    ranked[i] = i;
-  qsort_r(ranked, w->n_providers, sizeof(size_t), by_stake, w);
+    if (!w->providers[i].spare) /* the validator set is chosen at launch, among its hosts */
+      ranked[n++] = i;
+  qsort_r(ranked, n, sizeof(size_t), by_stake, w);
   l->commit_latency = metrics_hist(w->metrics, "commit_latency", "s");
   if (ledger_uses_mesh(c->dissemination)) {
     l->reach[0] = metrics_hist(w->metrics, "block_reach_50", "s");

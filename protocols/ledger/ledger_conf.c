@@ -242,9 +242,10 @@ bool ledger_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
     ok = false;
   }
   long nodes = c->validators + c->full_nodes;
-  if ((size_t)(nodes * c->shards) > sc->n_providers) {
+  if ((size_t)(nodes * c->shards) > scenario_launch_count(sc)) {
     cfg_error(cfg, section, "(validators + full_nodes) x shards = %ld needs that many providers, "
-              "the scenario has %zu", nodes * c->shards, sc->n_providers);
+              "the scenario has %zu at launch", nodes * c->shards,
+              scenario_launch_count(sc));
     ok = false;
   }
   if (ledger_uses_mesh(c->dissemination))

@@ -185,7 +185,7 @@ static void choose_validators(struct verify *v, struct verify_bt *bt, bool *is_v
     double best_stake = -1;
     for (size_t p = 0; p < w->n_providers; p++) {
       double s = w->sc->classes[w->providers[p].class_index].stake;
-      if (!is_val[p] && s > best_stake) {
+      if (!is_val[p] && !w->providers[p].spare && s > best_stake) {
         best = p;
         best_stake = s;
       }

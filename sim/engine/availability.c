@@ -62,7 +62,7 @@ availability_t *availability_new(const struct scenario *sc, uint64_t seed)
   if (!a->up || !a->initial_up || !a->class_of || !a->rng || !a->events)
     goto fail;
   for (size_t c = 0; c < sc->n_classes; c++)
-    for (long k = 0; k < sc->classes[c].count; k++)
+    for (long k = 0; k < sc->classes[c].max_count; k++)
       init_provider(a, sc->classes[c].first_provider + (size_t)k, c, seed);
   for (size_t i = 0; i < a->n; i++)
     a->initial_up[i] = a->up[i];

@@ -47,7 +47,7 @@ static size_t region_host_count(const struct scenario *sc, size_t r)
     const struct provider_class *pc = &sc->classes[c];
     for (size_t k = 0; k < pc->n_regions; k++)
       if (pc->regions[k] == r)
-        n += pc->count / pc->n_regions + ((size_t)pc->count % pc->n_regions > k);
+        n += (size_t)pc->max_count / pc->n_regions + ((size_t)pc->max_count % pc->n_regions > k);
   }
   return n;
 }
@@ -57,7 +57,7 @@ static void write_class_hosts(const struct provider_class *c, const struct devic
 {
   char name[256];
   double speed = platform_host_speed(c, d);
-  for (long i = 0; i < c->count; i++) {
+  for (long i = 0; i < c->max_count; i++) {
     if (platform_host_region(c, (size_t)i) != region)
       continue;
     platform_host_name(c, (size_t)i, name, sizeof(name));

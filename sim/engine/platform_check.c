@@ -29,7 +29,7 @@ static void check_in_child(const struct scenario *sc, int out)
   int missing = 0;
   char name[256];
   for (size_t c = 0; c < sc->n_classes; c++)
-    for (long i = 0; i < sc->classes[c].count; i++) {
+    for (long i = 0; i < sc->classes[c].max_count; i++) {
       platform_host_name(&sc->classes[c], (size_t)i, name, sizeof(name));
       if (!sg_host_by_name(name) && missing++ < 5)
         dprintf(out, "missing %s %s\n", sc->classes[c].name, name);

@@ -1,9 +1,14 @@
 /* world.c: one run: platform, providers, layers, availability and sampling (world.h).
  *
  * The engine runs in slices driven from maestro: each slice ends at the next metrics sample,
- * the next host failure or repair, or the end of the run. Between slices the world turns
- * hosts off and on, samples the time series and redraws the progress line, so neither the
- * availability schedule nor the sampler needs an actor of its own. */
+ * the next host failure or repair, the next tick a layer registered (world_every) or the end
+ * of the run. Between slices the world turns hosts off and on, runs the ticks (the token
+ * economy's epochs, which switch spare hosts), samples the time series and redraws the
+ * progress line, so neither the availability schedule nor the sampler needs an actor.
+ *
+ * A host is on when its availability schedule says up and it is not a spare: the schedule
+ * runs for every host, spares included, so a spare that joins comes up in the state its
+ * schedule has reached. */
 #include "sim/engine/world.h"
 
 #include <math.h>
@@ -25,11 +30,19 @@
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(world, "depinsim world");
 
+struct world_tick {
+  double period, next;
+  world_tick_fn fn;
+  void *ctx;
+};
+
 const struct metric_def world_metrics[] = {
-  {"providers", UNIT_NUMBER, "", "provider hosts in the platform"},
-  {"availability", UNIT_NUMBER, "", "mean fraction of provider time up, after warm-up"},
+  {"providers", UNIT_NUMBER, "", "provider hosts in the platform (spares included)"},
+  {"availability", UNIT_NUMBER, "", "mean fraction of providers' time up, out of the time they "
+   "were not spares, after warm-up"},
   {"availability_bound", UNIT_NUMBER, "", "stationary availability MTBF/(MTBF+MTTR), averaged"},
   {"simgrid_activities", UNIT_NUMBER, "", "communications and executions the layers started"},
+  {"providers_active_final", UNIT_NUMBER, "", "provider hosts that are not spares at the end"},
   {NULL, 0, NULL, NULL},
 };
 
@@ -117,15 +130,19 @@ static enum depin_status bind_providers(struct world *w, diag_t *diag)
   for (size_t c = 0; c < sc->n_classes; c++) {
     const struct provider_class *pc = &sc->classes[c];
     const struct device_profile *d = profile_set_find(w->profiles, pc->gpu);
-    for (long k = 0; k < pc->count; k++) {
+    for (long k = 0; k < pc->max_count; k++) {
       struct provider *p = &w->providers[pc->first_provider + (size_t)k];
       platform_host_name(pc, (size_t)k, name, sizeof(name));
       p->host = sg_host_by_name(name);
       p->class_index = (unsigned)c;
       p->region_index = pc->n_regions ? (unsigned)platform_host_region(pc, (size_t)k) : 0;
       p->device = d;
-      p->up_since = 0;
+      p->spare = k >= pc->count;
+      p->scheduled_up = true;
+      p->up_since = p->spare ? -1 : 0;
+      p->active_since = p->spare ? -1 : 0;
       p->down_since = -1;
+      w->n_active += !p->spare;
       if (!p->host && status == DEPIN_OK) {
         diag_add(diag, DIAG_ERROR, sc->platform_file, 0, 0, "platform",
                  "no host named '%s' for class '%s' (hosts must be named <class>-<n>)", name,
@@ -192,28 +209,109 @@ static void close_uptime(struct world *w, struct provider *p, double now)
     p->uptime_s += now - from;
 }
 
+/* Adds provider p's time as a member of the network (not a spare) inside the window. */
+static void close_active(struct world *w, struct provider *p, double now)
+{
+  double from = fmax(p->active_since, w->sc->warmup_s);
+  if (p->active_since >= 0 && now > from)
+    p->active_s += now - from;
+}
+
+static void host_on(struct provider *p, double now)
+{
+  p->up_since = now;
+  sg_host_turn_on(p->host);
+}
+
+static void host_off(struct world *w, struct provider *p, double now)
+{
+  close_uptime(w, p, now);
+  p->up_since = -1;
+  p->down_since = now;
+  sg_host_turn_off(p->host);
+}
+
+/* The availability schedule's change for provider i; a spare's host stays off. */
 static void set_provider_state(struct world *w, size_t i, bool up, double now)
 {
   struct provider *p = &w->providers[i];
+  p->scheduled_up = up;
+  if (p->spare)
+    return;
   if (up) {
-    p->up_since = now;
-    sg_host_turn_on(p->host);
+    host_on(p, now);
   } else {
-    close_uptime(w, p, now);
-    p->up_since = -1;
-    p->down_since = now;
+    host_off(w, p, now);
     p->failures++;
-    sg_host_turn_off(p->host);
+  }
+}
+
+void world_provider_set_spare(struct world *w, size_t i, bool spare)
+{
+  xbt_assert(i < w->n_providers, "provider %zu out of %zu", i, w->n_providers);
+  struct provider *p = &w->providers[i];
+  double now = simgrid_get_clock();
+  if (p->spare == spare)
+    return;
+  p->spare = spare;
+  if (spare) {
+    close_active(w, p, now);
+    p->active_since = -1;
+    w->n_active--;
+    if (sg_host_is_on(p->host))
+      host_off(w, p, now);
+  } else {
+    p->active_since = now;
+    w->n_active++;
+    if (p->scheduled_up)
+      host_on(p, now);
   }
 }
 
 static void apply_initial_availability(struct world *w)
 {
-  for (size_t i = 0; i < w->n_providers; i++)
-    if (!availability_initially_up(w->availability, i)) {
-      set_provider_state(w, i, false, 0);
-      w->providers[i].failures = 0; /* starting down is not a failure */
+  for (size_t i = 0; i < w->n_providers; i++) {
+    struct provider *p = &w->providers[i];
+    p->scheduled_up = availability_initially_up(w->availability, i);
+    if (p->spare || !p->scheduled_up) {
+      sg_host_turn_off(p->host); /* starting down, or not yet in the network: not a failure */
+      p->up_since = -1;
+      p->down_since = 0;
     }
+  }
+}
+
+void world_every(struct world *w, double period, world_tick_fn fn, void *ctx)
+{
+  xbt_assert(period > 0 && fn, "a tick needs a positive period and a function");
+  struct world_tick *t = realloc(w->ticks, (w->n_ticks + 1) * sizeof(*t));
+  xbt_assert(t, "out of memory");
+  w->ticks = t;
+  w->ticks[w->n_ticks++] = (struct world_tick){period, period, fn, ctx};
+}
+
+static double next_tick_time(const struct world *w)
+{
+  double next = INFINITY;
+  for (size_t i = 0; i < w->n_ticks; i++)
+    next = fmin(next, w->ticks[i].next);
+  return next;
+}
+
+static void run_due_ticks(struct world *w, double now)
+{
+  for (size_t i = 0; i < w->n_ticks; i++) {
+    struct world_tick *t = &w->ticks[i];
+    if (t->next > now + 1e-9)
+      continue;
+    t->fn(w, now, t->ctx);
+    t->next += t->period;
+  }
+}
+
+static double active_probe(void *ctx)
+{
+  return (double)((struct world *)ctx)->n_active;
 }
 
 static void apply_due_availability(struct world *w, double now)
@@ -232,23 +330,28 @@ void world_run(struct world *w)
   double wall_start = progress_wall_now();
   deploy_layers(w);
   apply_initial_availability(w);
+  metrics_series_add(w->metrics, "providers_active", "hosts", SERIES_GAUGE, active_probe, w);
   progress_t *progress = progress_new(end, (enum progress_mode)w->progress_mode, stderr);
   xbt_assert(progress, "out of memory");
   double next_sample = interval;
   double now = 0;
   while (now < end) {
     double next = fmin(fmin(end, next_sample), availability_next_time(w->availability));
+    next = fmin(next, next_tick_time(w));
     simgrid_run_until(next);
     now = next;
     apply_due_availability(w, now);
+    run_due_ticks(w, now);
     if (now >= next_sample - 1e-9) {
       metrics_sample(w->metrics, now);
       next_sample += interval;
     }
     progress_update(progress, now, w->activities);
   }
-  for (size_t i = 0; i < w->n_providers; i++)
+  for (size_t i = 0; i < w->n_providers; i++) {
     close_uptime(w, &w->providers[i], end);
+    close_active(w, &w->providers[i], end);
+  }
   progress_finish(progress, now, w->activities);
   w->wall_s = progress_wall_now() - wall_start;
 }
@@ -264,13 +367,16 @@ static void report_providers(struct world *w)
   };
   table_t *t =
     metrics_table(w->metrics, H5_TABLE_PROVIDERS, sizeof(cols) / sizeof(cols[0]), cols);
-  double window = sc->duration_s - sc->warmup_s, up_sum = 0, bound_sum = 0;
+  double up_sum = 0, bound_sum = 0, members = 0;
   for (size_t i = 0; i < w->n_providers; i++) {
     const struct provider *p = &w->providers[i];
     const struct provider_class *pc = &sc->classes[p->class_index];
-    double uptime = window > 0 ? p->uptime_s / window : 0;
-    up_sum += uptime;
-    bound_sum += availability_stationary(pc->mtbf_s, pc->mttr_s);
+    double uptime = p->active_s > 0 ? p->uptime_s / p->active_s : 0;
+    if (p->active_s > 0) { /* a host that was never in the network has no availability */
+      up_sum += uptime;
+      bound_sum += availability_stationary(pc->mtbf_s, pc->mttr_s);
+      members++;
+    }
     union table_cell row[] = {
       {.s = sg_host_get_name(p->host)},
       {.s = pc->name},
@@ -283,8 +389,9 @@ static void report_providers(struct world *w)
     };
     table_append(t, row);
   }
-  double n = w->n_providers ? (double)w->n_providers : 1;
+  double n = members > 0 ? members : 1;
   metrics_summary_set(w->metrics, "providers", (double)w->n_providers, "");
+  metrics_summary_set(w->metrics, "providers_active_final", (double)w->n_active, "");
   metrics_summary_set(w->metrics, "availability", up_sum / n, "");
   metrics_summary_set(w->metrics, "availability_bound", bound_sum / n, "");
   metrics_bound_set(w->metrics, "availability", bound_sum / n, "", BOUND_EXPECTED,
@@ -308,6 +415,7 @@ void world_free(struct world *w)
     if (w->layer_state[i])
       w->sc->layers->layers[i]->state_free(w->layer_state[i]);
   free(w->layer_state);
+  free(w->ticks);
   availability_free(w->availability);
   metrics_free(w->metrics);
   free(w->providers);

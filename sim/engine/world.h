@@ -12,6 +12,7 @@
 #define DEPINSIM_SIM_ENGINE_WORLD_H
 
 #include <simgrid/forward.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,17 +25,26 @@
  * core_metrics. Ends with {NULL}. */
 extern const struct metric_def world_metrics[];
 
-/* One provider node: a SimGrid host of its class. */
+/* One provider node: a SimGrid host of its class. Its host is on when its availability
+ * schedule says up and it is not a spare. */
 struct provider {
   sg_host_t host;
   unsigned class_index;
   unsigned region_index;
   const struct device_profile *device;
   double uptime_s;      /* accumulated time up within the window, for /providers */
+  double active_s;      /* accumulated time not a spare within the window */
   double up_since;      /* when it last came up; negative while down */
   double down_since;    /* when it last went down; negative if it never did */
+  double active_since;  /* when it last stopped being a spare; negative while a spare */
   unsigned failures;
+  bool spare;           /* provisioned (a class's max_count) but holding no operator: off */
+  bool scheduled_up;    /* what the availability schedule says, spare or not */
 };
+
+/* A function the world calls between engine slices every `period` seconds (at period,
+ * 2 period, ...), from maestro: it may switch hosts (world_provider_set_spare) but not block. */
+typedef void (*world_tick_fn)(struct world *w, double now, void *ctx);
 
 struct world {
   const struct scenario *sc;       /* borrowed */
@@ -47,6 +57,9 @@ struct world {
   int progress_mode;               /* enum progress_mode, set before world_run */
   struct availability *availability; /* owned */
   double wall_s;                   /* wall time world_run took */
+  struct world_tick *ticks;        /* owned; registered with world_every */
+  size_t n_ticks;
+  size_t n_active;                 /* providers that are not spares */
 };
 
 /* Initialises SimGrid (argc/argv pass engine options such as --cfg=...), loads the calibration
@@ -76,6 +89,16 @@ double world_exec_amount_for_seconds(const struct world *w, const struct provide
 /* The same for F FLOPs of a job at precision prec, following profile_compute_seconds. */
 double world_exec_amount_for_flops(const struct world *w, const struct provider *p,
                                    enum precision prec, double flops);
+
+/* Calls fn(w, now, ctx) every period seconds between engine slices, until the run ends; ticks
+ * due at the same time run in registration order, after availability changes and before the
+ * sample. Call from a layer's deploy. Out of memory asserts. */
+void world_every(struct world *w, double period, world_tick_fn fn, void *ctx);
+
+/* Makes provider i a spare (its host goes off, as a host that is down: actors on it die) or
+ * brings it back (its host comes on if its availability schedule says up). Leaving or joining
+ * the network is not a failure. Call between slices (a tick) or before the run. */
+void world_provider_set_spare(struct world *w, size_t i, bool spare);
 
 /* Whether a provider's host is up now. */
 int world_provider_is_up(const struct world *w, size_t i);

@@ -217,7 +217,7 @@ static bool check_means(cfg_t *cfg, struct cfg_node root, const struct scenario 
 {
   double need = 0;
   for (size_t i = 0; i < sc->n_classes; i++)
-    need += (double)sc->classes[i].count * SCENARIO_HOST_MEMORY_BYTES;
+    need += (double)sc->classes[i].max_count * SCENARIO_HOST_MEMORY_BYTES;
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   if (pages <= 0 || page <= 0)
     return true; /* unknown: do not refuse */
@@ -374,6 +374,14 @@ long scenario_region_index(const struct scenario *sc, const char *name)
     if (sc->regions[i].name && strcmp(sc->regions[i].name, name) == 0)
       return (long)i;
   return -1;
+}
+
+size_t scenario_launch_count(const struct scenario *sc)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < sc->n_classes; i++)
+    n += (size_t)sc->classes[i].count;
+  return n;
 }
 
 long scenario_class_index(const struct scenario *sc, const char *name)

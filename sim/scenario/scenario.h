@@ -52,7 +52,9 @@ struct region {
 
 struct provider_class {
   char *name;            /* `class` */
-  long count;
+  long count;            /* hosts up at launch */
+  long max_count;        /* hosts provisioned (>= count): the rest are spares, off until the
+                            token economy admits an operator to them (protocols/token) */
   char *gpu;             /* a device name of the calibration profiles */
   int gpus_per_node;
   int cpu_cores;         /* cores that check signatures in parallel; default 1, the core the
@@ -66,7 +68,8 @@ struct provider_class {
   double stake;          /* tokens per node */
   double behavior[BEHAVIOR_COUNT]; /* fractions summing to 1 */
   double sybil_fraction; /* claims GPUs it does not have */
-  size_t first_provider; /* index of its first host in the world's provider array */
+  size_t first_provider; /* index of its first host in the world's provider array; its
+                            max_count hosts follow, the count launch hosts first */
 };
 
 /* SimGrid's default network/TCP-gamma: a flow moves at most this many bytes per round trip. */
@@ -123,7 +126,7 @@ struct scenario {
 
   struct provider_class *classes;
   size_t n_classes;
-  size_t n_providers;      /* sum of counts */
+  size_t n_providers;      /* hosts: the sum of max_counts (launch hosts and spares) */
 
   struct target *targets;
   size_t n_targets;
@@ -150,6 +153,9 @@ enum depin_status scenario_load_string(const char *name, const char *text,
                                        const struct layer_set *layers, diag_t *diag,
                                        struct scenario **out);
 void scenario_free(struct scenario *sc);
+
+/* Hosts up at launch: the sum of the classes' counts (spares left out). */
+size_t scenario_launch_count(const struct scenario *sc);
 
 /* Index of a region or class by name, or -1. */
 long scenario_region_index(const struct scenario *sc, const char *name);

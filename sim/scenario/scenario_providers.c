@@ -15,7 +15,7 @@
 #define BEHAVIOR_SUM_TOLERANCE 1e-9
 
 static const char *const class_keys[] = {
-  "class", "count", "gpu", "gpus_per_node", "cpu_cores", "region", "uplink", "downlink",
+  "class", "count", "max_count", "gpu", "gpus_per_node", "cpu_cores", "region", "uplink", "downlink",
   "latency",
   "availability", "cost_per_hour", "stake", "behavior", "sybil_fraction", NULL,
 };
@@ -100,6 +100,23 @@ static void warn_ignored_with_platform(cfg_t *cfg, struct cfg_node item, bool pl
   }
 }
 
+/* Hosts provisioned for the class: its launch `count` plus spares that the token economy's
+ * entrants switch on (protocols/token). At least count; count when absent. */
+static void read_max_count(cfg_t *cfg, struct cfg_node item, struct provider_class *pc)
+{
+  struct cfg_node key;
+  pc->max_count = pc->count;
+  if (!cfg_get(cfg, item, "max_count", &key, false) || !key.node)
+    return;
+  long max = 0;
+  if (cfg_get_int(cfg, item, "max_count", &max, 1, LONG_MAX, false) && pc->count > 0 &&
+      max < pc->count)
+    cfg_error(cfg, key, "%ld is below count %ld (allowed: an integer from count, %ld, up)", max,
+              pc->count, pc->count);
+  else if (max > 0)
+    pc->max_count = max;
+}
+
 static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *pc,
                        const struct scenario *sc, bool platform)
 {
@@ -111,6 +128,7 @@ static void read_class(cfg_t *cfg, struct cfg_node item, struct provider_class *
   cfg_check_keys(cfg, item, class_keys);
   cfg_get_name(cfg, item, "class", &pc->name, true);
   cfg_get_int(cfg, item, "count", &pc->count, 1, LONG_MAX, true);
+  read_max_count(cfg, item, pc);
   cfg_get_string(cfg, item, "gpu", &pc->gpu, true);
   cfg_get_int(cfg, item, "gpus_per_node", &gpus, 1, 1024, false);
   pc->gpus_per_node = (int)gpus;
@@ -161,7 +179,7 @@ void scenario_read_providers(cfg_t *cfg, struct cfg_node root, struct scenario *
     struct provider_class *pc = &sc->classes[i];
     read_class(cfg, cfg_seq_item(providers, i), pc, sc, platform.node != NULL);
     pc->first_provider = first;
-    first = (size_t)pc->count > SIZE_MAX - first ? SIZE_MAX : first + (size_t)pc->count;
+    first = (size_t)pc->max_count > SIZE_MAX - first ? SIZE_MAX : first + (size_t)pc->max_count;
   }
   sc->n_providers = first;
   check_class_names(cfg, providers, sc);
