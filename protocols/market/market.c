@@ -18,6 +18,7 @@
 #include <xbt/log.h>
 
 #include "protocols/market/market_state.h"
+#include "protocols/token/token_layer.h"
 #include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market, "market layer");
@@ -111,10 +112,14 @@ static struct lease *lease_open(struct market *m, const struct order *o, const s
   return l;
 }
 
+/* The tenant pays the provider; the token layer, if any, learns what the GPUs earned. */
 static void pay(struct market *m, struct lease *l, double amount)
 {
   m->paid += amount;
   m->revenue[l->provider] += amount;
+  if (amount > 0 && l->price > 0)
+    token_record_rental(token_layer_state(m->world), simgrid_get_clock(), l->provider, amount,
+                        amount / l->price);
 }
 
 void market_lease_close(struct market *m, struct lease *l, enum lease_end why)

@@ -7,7 +7,15 @@
  * queue, so the pool behaves as M/M/c (or M/D/c) exactly whatever the batch interval. It
  * then samples the number of placed requests still waiting (for Little's law). Servers come
  * and go with their leases: a closed lease removes its server (requests it had not finished
- * count as lost) and relists its order. */
+ * count as lost) and relists its order.
+ *
+ * In a coupled run (token.coupling) the tenant's demand follows the token layer's demand
+ * scale: the request rate and the pool it rents (replicas x scale, at least one) change at
+ * each pass. Arrivals are redrawn from the pass when the rate changes (Poisson arrivals are
+ * memoryless, so a piecewise-constant rate is exact). A server beyond the pool takes no new
+ * request and its lease ends once it is idle; one the pool needs again is reused while its
+ * lease lasts. Each request tells the token layer whether it was served within the latency
+ * bound. */
 #include "protocols/market/service.h"
 
 #include <gsl/gsl_randist.h>
@@ -16,9 +24,11 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xbt/asserts.h>
 #include <xbt/log.h>
 
+#include "protocols/token/token_layer.h"
 #include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market_service, "market: inference and rendering");
@@ -36,6 +46,7 @@ static void on_lease(void *ctx, size_t slot, struct lease *l)
   const struct provider_class *pc = &w->sc->classes[p->class_index];
   struct server *sv = &s->servers[slot];
   sg_host_t client = world_control_host(w);
+  sv->ordered = false;
   double bw = fmin(sg_host_get_route_bandwidth(client, p->host),
                    sg_host_get_route_bandwidth(p->host, client));
   sv->lease = l;
@@ -58,7 +69,9 @@ static void drop_server(struct service *s, size_t slot)
     s->lost += ceil((sv->free_at - now) / sv->service_s);
   sv->lease = NULL;
   sv->generation++;
-  market_order(s->market, &s->needs, &s->owner, slot);
+  sv->ordered = slot < s->wanted;
+  if (sv->ordered)
+    market_order(s->market, &s->needs, &s->owner, slot);
 }
 
 static void on_close(void *ctx, size_t slot, struct lease *l)
@@ -74,8 +87,8 @@ static long first_free(struct service *s)
     struct pqueue_item top = pqueue_top(s->free_at);
     size_t slot = top.id >> 32;
     struct server *sv = &s->servers[slot];
-    if (sv->lease && (sv->generation & 0xffffffffu) == (top.id & 0xffffffffu) &&
-        top.key == sv->free_at)
+    if (sv->lease && slot < s->wanted &&
+        (sv->generation & 0xffffffffu) == (top.id & 0xffffffffu) && top.key == sv->free_at)
       return (long)slot;
     pqueue_pop(s->free_at);
   }
@@ -106,11 +119,14 @@ static void place(struct service *s, double arrival)
     pqueue_push(s->waiting, start, 0);
   double flops = s->spec->exponential ? s->spec->flops * service / sv->service_s : s->spec->flops;
   market_record_busy(m, sv->lease, start, start + service, flops);
+  double latency = start - arrival + service + sv->net_s;
+  struct token_state *tk = token_layer_state(m->world);
+  token_record_requests(tk, 0, latency <= token_latency_bound(tk));
   if (!metrics_in_window(m->world->metrics, arrival))
     return;
   s->served++;
   hist_add(s->wait, start - arrival, 1);
-  hist_add(s->latency, start - arrival + service + sv->net_s, 1);
+  hist_add(s->latency, latency, 1);
 }
 
 static void dispatch(struct service *s, double now)
@@ -123,9 +139,11 @@ static void dispatch(struct service *s, double now)
     double arrival = s->pending[i];
     place(s, arrival);
   }
+  struct token_state *tk = token_layer_state(s->market->world);
   for (; s->next_arrival <= now; s->next_arrival += gsl_ran_exponential(s->rng,
-                                                                      1 / s->spec->rate_per_s)) {
+                                                                      1 / s->rate_per_s)) {
     s->arrived_total++;
+    token_record_requests(tk, 1, 0);
     if (metrics_in_window(s->market->world->metrics, s->next_arrival))
       s->arrived++;
     place(s, s->next_arrival);
@@ -138,6 +156,59 @@ static void dispatch(struct service *s, double now)
   }
 }
 
+/* The pool grows to `wanted` servers: slots past the old size get an order, or their lease
+ * back in the heap if they still hold one. */
+static void grow_pool(struct service *s, size_t wanted, double now)
+{
+  if (wanted > s->n_slots) {
+    size_t n = wanted > 2 * s->n_slots ? wanted : 2 * s->n_slots;
+    struct server *sv = realloc(s->servers, n * sizeof(*sv));
+    xbt_assert(sv, "out of memory");
+    memset(sv + s->n_slots, 0, (n - s->n_slots) * sizeof(*sv));
+    s->servers = sv;
+    s->n_slots = n;
+  }
+  for (size_t slot = s->wanted; slot < wanted; slot++) {
+    struct server *sv = &s->servers[slot];
+    if (sv->lease) {
+      sv->free_at = fmax(sv->free_at, now);
+      pqueue_push(s->free_at, sv->free_at, server_id(slot, ++sv->generation));
+    } else if (!sv->ordered) {
+      sv->ordered = true;
+      market_order(s->market, &s->needs, &s->owner, slot);
+    }
+  }
+}
+
+/* Ends the leases of idle servers past the pool. */
+static void retire_idle(struct service *s, double now)
+{
+  for (size_t slot = s->wanted; slot < s->n_slots; slot++) {
+    struct server *sv = &s->servers[slot];
+    if (!sv->lease || sv->free_at > now)
+      continue;
+    market_lease_close(s->market, sv->lease, LEASE_DONE);
+    sv->lease = NULL;
+    sv->generation++;
+  }
+}
+
+/* Follows the token layer's demand scale (1 outside coupled runs): pool size and rate. */
+static void follow_demand(struct service *s, double now)
+{
+  double scale = token_demand_scale(token_layer_state(s->market->world));
+  double wanted = fmax(1, ceil((double)s->spec->replicas * scale - 1e-9));
+  if ((size_t)wanted > s->wanted)
+    grow_pool(s, (size_t)wanted, now);
+  s->wanted = (size_t)wanted;
+  retire_idle(s, now);
+  double rate = s->spec->rate_per_s * scale;
+  if (rate == s->rate_per_s)
+    return;
+  s->rate_per_s = rate;
+  s->next_arrival = rate > 0 ? now + gsl_ran_exponential(s->rng, 1 / rate) : INFINITY;
+}
+
 static void dispatcher_actor(int argc, char **argv)
 {
   (void)argc;
@@ -147,6 +218,7 @@ static void dispatcher_actor(int argc, char **argv)
   for (double t = interval;; t += interval) {
     sg_actor_sleep_until(t);
     dispatch(s, t);
+    follow_demand(s, t);
   }
 }
 
@@ -163,6 +235,8 @@ static void service_start(struct market *m, size_t i)
                                   .memory_per_node = spec->memory_bytes, .region = spec->region,
                                   .max_price = spec->max_price};
   s->servers = calloc((size_t)spec->replicas, sizeof(*s->servers));
+  s->n_slots = s->wanted = (size_t)spec->replicas;
+  s->rate_per_s = spec->rate_per_s;
   s->free_at = pqueue_new();
   s->waiting = pqueue_new();
   s->rng = rng_stream(w->sc->seed, "market-service", i);
@@ -172,8 +246,10 @@ static void service_start(struct market *m, size_t i)
   s->latency = metrics_hist(w->metrics, name, "s");
   snprintf(name, sizeof(name), "%s-%zu-wait", spec->inference ? "inference" : "frame", i);
   s->wait = metrics_hist(w->metrics, name, "s");
-  for (long k = 0; k < spec->replicas; k++)
+  for (long k = 0; k < spec->replicas; k++) {
+    s->servers[k].ordered = true;
     market_order(m, &s->needs, &s->owner, (size_t)k);
+  }
   snprintf(name, sizeof(name), "market-%s-%zu", s->owner.kind, i);
   sg_actor_t a = sg_actor_init(name, world_control_host(w));
   sg_actor_set_data(a, s);

@@ -12,6 +12,7 @@ struct server {
   double net_s;               /* client <-> node: both latencies and both transfers */
   double service_s;           /* mean compute time of one request on it */
   uint64_t generation;        /* bumped when it changes lease: stale heap entries skip */
+  bool ordered;               /* its order is in the market, waiting for a lease */
 };
 
 struct service {
@@ -20,7 +21,9 @@ struct service {
   size_t index;
   struct order_owner owner;
   struct order_needs needs;
-  struct server *servers;     /* spec->replicas slots */
+  struct server *servers;     /* n_slots slots; the first `wanted` serve */
+  size_t n_slots, wanted;     /* wanted: replicas x the token layer's demand scale */
+  double rate_per_s;          /* arrivals now: the spec's rate x the demand scale */
   pqueue_t *free_at;          /* live servers by free_at; id = slot << 32 | generation */
   pqueue_t *waiting;          /* start times of placed requests not started yet */
   gsl_rng *rng;

@@ -12,11 +12,25 @@ static inline double epoch_hours(const struct token_sim *s)
   return s->c.epoch_s / EMISSION_HOUR_S;
 }
 
+/* With network_demand, what the simulated network served (recorded before the step; users'
+ * payments are already in ev_user_usd) against the honest GPUs' real capacity. */
+static double network_served(struct token_sim *s, double *user_usd, double *capacity)
+{
+  *user_usd = 0;
+  *capacity = 0;
+  for (size_t k = 0; k < s->c.n_classes; k++)
+    *capacity += s->ops->groups[operators_group_of(s->ops, k, false)].gpus *
+                 s->c.classes[k].availability * epoch_hours(s);
+  return s->ev_served;
+}
+
 /* Demand (GPU-hours) fills the real capacity of the cheapest classes first; each served
  * GPU-hour is paid cost x (1 + markup). Returns GPU-hours served; *user_usd what users paid. */
 static double serve_demand(struct token_sim *s, double t0, double *user_usd, double *capacity)
 {
   double h = epoch_hours(s), left;
+  if (s->c.network_demand)
+    return network_served(s, user_usd, capacity);
   left = s->demand0 * pow(1 + s->c.demand_growth_per_year, t0 / EMISSION_YEAR_S) * h;
   double served = 0;
   *user_usd = 0;
@@ -384,7 +398,7 @@ bool token_sim_step(token_sim_t *s)
     s->ops->groups[g].epoch_tokens = s->ops->groups[g].epoch_usd = 0;
     s->group_served[g] = 0;
   }
-  s->ev_buyback_usd = s->ev_treasury_usd = s->ev_burn_usd = s->ev_user_usd = 0;
+  s->ev_buyback_usd = s->ev_treasury_usd = s->ev_burn_usd = s->ev_user_usd = s->ev_served = 0;
   s->ev_fee_tokens = s->rewards_minted = 0;
   for (int r = 0; r < TOKEN_REWARD_SOURCES; r++)
     s->ev_reward[r] = 0;

@@ -31,12 +31,16 @@ static const struct metric_def token_metrics[] = {
   {"token_protocol_fees", UNIT_NUMBER, "tokens", "token fees users paid into the protocols' pools"},
   {"token_rewards_minted", UNIT_NUMBER, "tokens", "protocol rewards no pool covered, minted"},
   {"token_escrow_final", UNIT_NUMBER, "tokens", "fees still held by the protocols at the end"},
+  {"token_demand_scale_final", UNIT_NUMBER, "", "coupled runs: demand relative to the workload "
+   "as written, at the end"},
+  {"token_served_gpu_hours", UNIT_NUMBER, "GPU-h", "coupled runs: GPU-hours the network's "
+   "tenants rented over the horizon"},
   {NULL, 0, NULL, NULL},
 };
 
 /* The layers that record payments, faults, rewards and fees with the token layer during the
  * run: the token layer settles after them, so their events are all in when it replays them. */
-static const char *const token_consumes[] = {"da", "storage", "verify", NULL};
+static const char *const token_consumes[] = {"da", "storage", "market", "verify", NULL};
 
 const struct depin_layer token_layer = {
   .name = "token",
@@ -305,12 +309,32 @@ static bool parse_supply(cfg_t *cfg, struct cfg_node sec, struct token_config *c
   return ok;
 }
 
+/* Defaults: every epoch simulated in full (window = epoch), demand proportional to the share
+ * served well (elasticity 1 [unsourced]), no latency bound. */
+static bool parse_coupling(cfg_t *cfg, struct cfg_node sec, struct token_conf *conf)
+{
+  static const char *const keys[] = {"window", "every", "elasticity", "latency_bound", NULL};
+  struct token_coupling *k = &conf->coupling;
+  bool ok = true;
+  struct cfg_node n = sub(cfg, sec, "coupling", keys, &ok);
+  *k = (struct token_coupling){.on = n.node != NULL, .window_s = conf->c.epoch_s, .every = 1,
+                               .elasticity = 1, .latency_bound_s = INFINITY, .node = n};
+  if (!n.node)
+    return ok;
+  ok &= cfg_get_quantity(cfg, n, "window", UNIT_TIME, 1, 1e10, &k->window_s, false);
+  ok &= cfg_get_int(cfg, n, "every", &k->every, 1, 1000000, false);
+  ok &= num(cfg, n, "elasticity", 0, 100, &k->elasticity);
+  ok &= cfg_get_quantity(cfg, n, "latency_bound", UNIT_TIME, CFG_POSITIVE, 1e10,
+                         &k->latency_bound_s, false);
+  return ok;
+}
+
 void *token_layer_parse(cfg_t *cfg, struct cfg_node section)
 {
   static const char *const keys[] = {
     "emission", "epoch", "horizon", "price", "sell_fraction", "take_rate", "fees", "demand",
     "staking", "slashing", "operators", "sybil", "validators", "allocations",
-    "investor_sell_per_day", "treasury", "controller", NULL};
+    "investor_sell_per_day", "treasury", "controller", "coupling", NULL};
   struct token_conf *conf = calloc(1, sizeof *conf);
   if (!conf)
     return NULL;
@@ -326,6 +350,7 @@ void *token_layer_parse(cfg_t *cfg, struct cfg_node section)
   ok &= parse_staking(cfg, section, conf);
   ok &= parse_operators(cfg, section, &conf->c);
   ok &= parse_supply(cfg, section, &conf->c);
+  ok &= parse_coupling(cfg, section, conf);
   const char *why = ok ? token_config_check(&conf->c) : NULL;
   if (why) {
     cfg_error(cfg, section, "%s", why);
@@ -348,7 +373,8 @@ bool token_layer_validate(const struct scenario *sc, const void *conf, cfg_t *cf
       ok = false;
     }
   }
-  (void)sc;
+  if (tc->coupling.on)
+    return ok && token_coupling_validate(sc, tc, cfg);
   if (tc->horizon_set && tc->c.horizon_s < tc->c.epoch_s) {
     cfg_error(cfg, tc->section, "horizon (%g s) shorter than one epoch (%g s)",
               tc->c.horizon_s, tc->c.epoch_s);

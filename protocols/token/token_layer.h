@@ -43,6 +43,10 @@ struct token_state *token_layer_state(struct world *w);
  * provider_index (an index into w->providers) ran. st may be NULL (ignored). Out of memory is
  * a programmer's error (asserts); bad values are ignored. */
 void token_record_payment(struct token_state *st, double t, size_t provider_index, double usd);
+/* The same for rented GPUs: usd paid for gpu_hours of provider_index's GPUs (a market lease's
+ * settlement), so that a coupled run knows what the network served. */
+void token_record_rental(struct token_state *st, double t, size_t provider_index, double usd,
+                         double gpu_hours);
 /* Records a fault of provider_index at time t. st may be NULL. */
 void token_record_fault(struct token_state *st, double t, size_t provider_index,
                         enum token_fault kind);
@@ -55,5 +59,16 @@ void token_record_reward(struct token_state *st, double t, size_t provider_index
  * bad values are ignored as for rewards. */
 void token_record_fee(struct token_state *st, double t, enum token_reward_source source,
                       double tokens);
+
+/* Coupled runs (token.coupling): the demand the network's users bring, relative to the
+ * workload as written: its growth over the token time so far times the share of requests
+ * served well in the last window to the power of the elasticity. 1 when st is NULL or the
+ * run is not coupled. Served workloads scale their request rate and the nodes they rent. */
+double token_demand_scale(const struct token_state *st);
+/* The latency past which a request counts as not served well (+inf: none). */
+double token_latency_bound(const struct token_state *st);
+/* Records that `offered` requests arrived and `served_well` of them were served within the
+ * latency bound (st may be NULL: ignored). Served workloads call it as they place requests. */
+void token_record_requests(struct token_state *st, double offered, double served_well);
 
 #endif

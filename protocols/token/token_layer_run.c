@@ -27,10 +27,11 @@ struct token_state *token_layer_state(struct world *w)
 
 void *token_layer_deploy(struct world *w, const void *conf)
 {
-  (void)w;
   struct token_state *st = calloc(1, sizeof *st);
   xbt_assert(st, "out of memory creating the token layer's state");
   st->conf = conf;
+  if (st->conf->coupling.on)
+    token_coupling_deploy(st, w);
   return st;
 }
 
@@ -39,6 +40,7 @@ void token_layer_state_free(void *state)
   struct token_state *st = state;
   if (!st)
     return;
+  token_coupling_free(st);
   free(st->events);
   free(st);
 }
@@ -61,9 +63,16 @@ static void push_event(struct token_state *st, struct token_event ev)
 
 void token_record_payment(struct token_state *st, double t, size_t provider_index, double usd)
 {
+  token_record_rental(st, t, provider_index, usd, 0);
+}
+
+void token_record_rental(struct token_state *st, double t, size_t provider_index, double usd,
+                         double gpu_hours)
+{
   if (!st || !(usd > 0) || !isfinite(usd) || !(t >= 0))
     return;
-  push_event(st, (struct token_event){t, provider_index, usd, TOKEN_EVENT_PAYMENT, 0});
+  gpu_hours = gpu_hours > 0 && isfinite(gpu_hours) ? gpu_hours : 0;
+  push_event(st, (struct token_event){t, provider_index, usd, gpu_hours, TOKEN_EVENT_PAYMENT, 0});
 }
 
 void token_record_fault(struct token_state *st, double t, size_t provider_index,
@@ -71,7 +80,7 @@ void token_record_fault(struct token_state *st, double t, size_t provider_index,
 {
   if (!st || !(t >= 0))
     return;
-  push_event(st, (struct token_event){t, provider_index, 0, TOKEN_EVENT_FAULT,
+  push_event(st, (struct token_event){t, provider_index, 0, 0, TOKEN_EVENT_FAULT,
                                       (unsigned char)kind});
 }
 
@@ -87,7 +96,7 @@ void token_record_reward(struct token_state *st, double t, size_t provider_index
 {
   if (!valid_tokens(st, t, source, tokens))
     return;
-  push_event(st, (struct token_event){t, provider_index, tokens, TOKEN_EVENT_REWARD,
+  push_event(st, (struct token_event){t, provider_index, tokens, 0, TOKEN_EVENT_REWARD,
                                       (unsigned char)source});
 }
 
@@ -96,11 +105,11 @@ void token_record_fee(struct token_state *st, double t, enum token_reward_source
 {
   if (!valid_tokens(st, t, source, tokens))
     return;
-  push_event(st, (struct token_event){t, SIZE_MAX, tokens, TOKEN_EVENT_FEE,
+  push_event(st, (struct token_event){t, SIZE_MAX, tokens, 0, TOKEN_EVENT_FEE,
                                       (unsigned char)source});
 }
 
-static int by_time(const void *a, const void *b)
+int token_event_by_time(const void *a, const void *b)
 {
   const struct token_event *x = a, *y = b;
   return (x->t > y->t) - (x->t < y->t);
@@ -119,7 +128,7 @@ static size_t operator_of(const struct scenario *sc, size_t provider)
   return SIZE_MAX;
 }
 
-static struct token_class *classes_of(const struct scenario *sc, const struct token_conf *conf)
+struct token_class *token_classes_of(const struct scenario *sc, const struct token_conf *conf)
 {
   struct token_class *tc = calloc(sc->n_classes ? sc->n_classes : 1, sizeof *tc);
   xbt_assert(tc, "out of memory copying provider classes");
@@ -138,15 +147,6 @@ static struct token_class *classes_of(const struct scenario *sc, const struct to
   return tc;
 }
 
-struct recorder {
-  metrics_t *m;
-  table_t *table;
-  const struct scenario *sc;
-  size_t stride;
-  double user_usd, served, burned, minted;
-  double fees, rewards[TOKEN_REWARD_SOURCES], rewards_minted;
-  bool conserved;
-};
 
 static const struct table_column token_columns[] = {
   {"time", COL_DOUBLE, "s"},          {"price", COL_DOUBLE, "USD"},
@@ -160,7 +160,7 @@ static const struct table_column token_columns[] = {
 };
 #define TOKEN_COLUMNS (sizeof token_columns / sizeof token_columns[0])
 
-static void record_classes(struct recorder *r, const struct token_epoch *e)
+static void record_classes(struct token_recorder *r, const struct token_epoch *e)
 {
   char name[128];
   for (size_t k = 0; k < r->sc->n_classes; k++) {
@@ -174,9 +174,9 @@ static void record_classes(struct recorder *r, const struct token_epoch *e)
   }
 }
 
-static void record_epoch(const struct token_epoch *e, void *ctx)
+void token_record_epoch(const struct token_epoch *e, void *ctx)
 {
-  struct recorder *r = ctx;
+  struct token_recorder *r = ctx;
   r->user_usd += e->user_usd_per_gpu_hour * e->served_gpu_hours;
   r->served += e->served_gpu_hours;
   r->burned += e->burned;
@@ -211,20 +211,21 @@ static void record_epoch(const struct token_epoch *e, void *ctx)
   table_append(r->table, row);
 }
 
-static void apply(token_sim_t *sim, const struct scenario *sc, const struct token_event *ev)
+void token_apply_event(token_sim_t *sim, const struct token_event *ev, size_t op, double scale,
+                       bool faults)
 {
   if (ev->kind == TOKEN_EVENT_FEE) {
-    token_sim_fee(sim, (enum token_reward_source)ev->detail, ev->amount);
+    token_sim_fee(sim, (enum token_reward_source)ev->detail, ev->amount * scale);
     return;
   }
-  size_t op = operator_of(sc, ev->provider);
   if (op == SIZE_MAX)
     return;
   if (ev->kind == TOKEN_EVENT_PAYMENT) {
-    token_sim_payment(sim, op, ev->amount);
+    token_sim_payment(sim, op, ev->amount * scale);
+    token_sim_served(sim, op, ev->gpu_hours * scale);
   } else if (ev->kind == TOKEN_EVENT_REWARD) {
-    token_sim_reward(sim, op, (enum token_reward_source)ev->detail, ev->amount);
-  } else {
+    token_sim_reward(sim, op, (enum token_reward_source)ev->detail, ev->amount * scale);
+  } else if (faults) {
     token_sim_fault(sim, op);
     if (ev->detail == TOKEN_FAULT_FAKE_GPU)
       token_sim_evict(sim, op);
@@ -234,20 +235,21 @@ static void apply(token_sim_t *sim, const struct scenario *sc, const struct toke
 /* Runs the epochs, applying each recorded event in the epoch it falls in; the last epoch also
  * takes events at its very end (what layers record as the run ends, at the horizon). */
 static void replay(token_sim_t *sim, const struct token_state *st, const struct scenario *sc,
-                   double epoch_s, struct recorder *r)
+                   double epoch_s, struct token_recorder *r)
 {
   size_t next = 0, n = token_sim_epoch_count(sim);
   for (size_t e = 0; e < n; e++) {
     double end = (double)(e + 1) * epoch_s;
     for (; next < st->n_events && (st->events[next].t < end ||
                                    (e + 1 == n && st->events[next].t <= end)); next++)
-      apply(sim, sc, &st->events[next]);
+      token_apply_event(sim, &st->events[next], operator_of(sc, st->events[next].provider), 1,
+                        true);
     token_sim_step(sim);
-    record_epoch(token_sim_last(sim), r);
+    token_record_epoch(token_sim_last(sim), r);
   }
 }
 
-static void summarise(token_sim_t *sim, const struct token_config *c, struct recorder *r)
+void token_summarise(token_sim_t *sim, const struct token_config *c, struct token_recorder *r)
 {
   metrics_t *m = r->m;
   const struct token_epoch *e = token_sim_last(sim);
@@ -299,12 +301,27 @@ static void summarise(token_sim_t *sim, const struct token_config *c, struct rec
   }
 }
 
+void token_recorder_init(struct token_recorder *r, struct world *w, size_t n)
+{
+  *r = (struct token_recorder){.m = w->metrics, .sc = w->sc, .conserved = true,
+                               .stride = n > TOKEN_LAYER_MAX_POINTS
+                                           ? (n + TOKEN_LAYER_MAX_POINTS - 1) /
+                                               TOKEN_LAYER_MAX_POINTS
+                                           : 1};
+  r->table = metrics_table(w->metrics, "token", TOKEN_COLUMNS, token_columns);
+  xbt_assert(r->table, "out of memory creating the /token table");
+}
+
 void token_layer_finish(void *state, struct world *w)
 {
   struct token_state *st = state;
+  if (st->coupled) {
+    token_coupling_finish(st, w);
+    return;
+  }
   st->settled = true;
   const struct scenario *sc = w->sc;
-  struct token_class *classes = classes_of(sc, st->conf);
+  struct token_class *classes = token_classes_of(sc, st->conf);
   struct token_config c = st->conf->c;
   c.classes = classes;
   c.n_classes = sc->n_classes;
@@ -316,16 +333,13 @@ void token_layer_finish(void *state, struct world *w)
   token_sim_t *sim = token_sim_new(&c);
   xbt_assert(sim, "token layer: cannot create the simulation (%s)",
              token_config_check(&c) ? token_config_check(&c) : "out of memory");
-  qsort(st->events, st->n_events, sizeof *st->events, by_time);
+  qsort(st->events, st->n_events, sizeof *st->events, token_event_by_time);
   size_t n = token_sim_epoch_count(sim);
-  struct recorder r = {.m = w->metrics, .sc = sc, .conserved = true,
-                       .stride = n > TOKEN_LAYER_MAX_POINTS ? (n + TOKEN_LAYER_MAX_POINTS - 1) /
-                                                                TOKEN_LAYER_MAX_POINTS : 1};
-  r.table = metrics_table(w->metrics, "token", TOKEN_COLUMNS, token_columns);
-  xbt_assert(r.table, "out of memory creating the /token table");
+  struct token_recorder r;
+  token_recorder_init(&r, w, n);
   XBT_INFO("token: %zu epochs of %g s, %zu events from the run", n, c.epoch_s, st->n_events);
   replay(sim, st, sc, c.epoch_s, &r);
-  summarise(sim, &c, &r);
+  token_summarise(sim, &c, &r);
   token_sim_free(sim);
   free(classes);
 }

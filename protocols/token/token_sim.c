@@ -28,13 +28,23 @@ static void schedule_catch(struct token_sim *s, long i, double t)
   s->catch_head[(size_t)e] = (int32_t)i;
 }
 
+/* Nodes of class k alive now, honest and sybil. */
+static long class_nodes(const struct token_sim *s, size_t k)
+{
+  const operators_t *o = s->ops;
+  long n = o->cohorts[operators_cohort_of(o, k, 0, true)].nodes;
+  for (size_t b = 0; b < o->cost_bins; b++)
+    n += o->cohorts[operators_cohort_of(o, k, b, false)].nodes;
+  return n;
+}
+
 bool token_sim_add_operator(struct token_sim *s, size_t k, size_t b, bool sybil, double t,
                          enum token_book from)
 {
   const struct token_class *tc = &s->c.classes[k];
   double stake = tc->stake_per_node;
-  if (s->ops->n >= s->ops->capacity)
-    return false;
+  if (s->ops->n >= s->ops->capacity || (tc->max_nodes > 0 && class_nodes(s, k) >= tc->max_nodes))
+    return false; /* no slot, or every host provisioned for the class is taken */
   if (from == BOOK_POOL && stake > 0) {
     /* An entrant buys its stake from holders of the free float (the market, then operators'
      * unsold rewards) at spot, with no pool impact: a pool of a few million USD cannot supply
@@ -224,6 +234,14 @@ void token_sim_payment(token_sim_t *s, size_t op, double usd)
   s->ev_user_usd += token_sim_pay(s, usd, &provider);
   operators_credit_usd(s->ops, op, provider);
   s->ops->groups[s->ops->cohorts[s->ops->cohort[op]].group].epoch_usd += provider;
+}
+
+void token_sim_served(token_sim_t *s, size_t op, double gpu_hours)
+{
+  if (!known(s, op) || !(gpu_hours > 0) || !isfinite(gpu_hours))
+    return;
+  s->group_served[s->ops->cohorts[s->ops->cohort[op]].group] += gpu_hours;
+  s->ev_served += gpu_hours;
 }
 
 void token_sim_fee(token_sim_t *s, enum token_reward_source source, double tokens)

@@ -93,8 +93,10 @@ struct token_config {
   double entry_max_slippage;       /* an entrant buys its stake only below spot x (1 + this) */
   size_t cost_bins;
   double sybil_check_interval_s, sybil_detect_prob;
-  /* demand: GPU-hours wanted per hour, growing */
+  /* demand: GPU-hours wanted per hour, growing; or, with network_demand, what the simulated
+   * network served (token_sim_payment and token_sim_served), the model's own demand unused */
   double demand_gpu_h_per_h, demand_growth_per_year;
+  bool network_demand;
   /* supply side */
   struct token_allocation alloc[TOKEN_ALLOC_COUNT];
   double investor_sell_per_day;
@@ -146,6 +148,10 @@ void token_sim_free(token_sim_t *s);
  * are ignored. Cannot fail. */
 void token_sim_payment(token_sim_t *s, size_t op, double usd);
 void token_sim_fault(token_sim_t *s, size_t op);
+/* The network served gpu_hours of work on operator op's node this epoch (with
+ * network_demand: utilisation, the cost per GPU-hour users paid, work-weighted rewards).
+ * Unknown or departed operators and non-positive amounts are ignored. Cannot fail. */
+void token_sim_served(token_sim_t *s, size_t op, double gpu_hours);
 /* Users pay `tokens` of fees into source's pool (a blob fee, a storage endowment): from the
  * free float (BOOK_MARKET, where users' tokens are), the rest bought through the market; what
  * the market cannot supply is not paid. Non-positive or non-finite amounts are ignored. */

@@ -38,6 +38,7 @@ struct token_sim {
   int32_t *catch_head, *catch_next; /* sybils caught per epoch */
   /* this epoch's events from other layers */
   double ev_buyback_usd, ev_treasury_usd, ev_burn_usd, ev_user_usd;
+  double ev_served;             /* GPU-hours the network served (network_demand) */
   double ev_fee_tokens;         /* protocol fees that reached a pool */
   double ev_reward[TOKEN_REWARD_SOURCES]; /* protocol rewards credited, funded at the step */
   double escrow[TOKEN_REWARD_SOURCES];    /* each pool's share of BOOK_PROTOCOL */
