@@ -126,6 +126,7 @@ const struct depin_layer infernet_layer = {
   .parse = infernet_conf_parse,
   .validate = infernet_conf_validate,
   .conf_free = infernet_conf_free,
+  .estimate = infernet_estimate,
   .deploy = infernet_deploy,
   .finish = infernet_report,
   .state_free = infernet_state_free,

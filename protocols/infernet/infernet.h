@@ -43,6 +43,10 @@
 
 extern const struct depin_layer infernet_layer;
 
+/* How often the control host reads commits: commit times themselves are exact (the ledger's);
+ * a subscription reaches a node at most this late after its listener's poll would have seen
+ * it. */
+#define INFERNET_CHAIN_POLL_S 0.01
 /* Most intervals of one subscription: job ids pack (subscription, interval) in 64 bits. */
 #define INFERNET_MAX_FREQUENCY 1000000L
 /* ABI sizes of the Coordinator's calls (docs/reference/infernet.md): a 4 B selector and one
@@ -103,5 +107,7 @@ double infernet_expected_intervals(const struct infernet_sub_conf *s, double fro
 void *infernet_conf_parse(cfg_t *cfg, struct cfg_node section);
 bool infernet_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg);
 void infernet_conf_free(void *conf);
+/* What its part of a run costs the engine, for `validate` (after infernet_conf_validate). */
+void infernet_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost);
 
 #endif

@@ -15,11 +15,6 @@
 #include "protocols/infernet/infernet_state.h"
 #include "protocols/token/token_layer.h"
 
-/* How often the control host reads commits: commit times themselves are exact (the ledger's);
- * a subscription reaches a node at most this late after its listener's poll would have seen
- * it. */
-#define INFERNET_CHAIN_POLL_S 0.01
-
 /* Grows an array of elements of size `size` to hold one more. */
 static void *grow(void *array, size_t n, size_t *cap, size_t size)
 {

@@ -256,6 +256,21 @@ bool infernet_conf_validate(const struct scenario *sc, const void *conf, cfg_t *
   return check_serving(c, sc->classes[c->node_class].count, cfg, section);
 }
 
+void infernet_estimate(const struct scenario *sc, const void *conf, struct run_cost *cost)
+{
+  const struct infernet_conf *c = conf;
+  double T = sc->duration_s;
+  for (size_t i = 0; i < c->n_subs; i++) {
+    const struct infernet_sub_conf *s = &c->subs[i];
+    /* every serving node runs each interval: one exec, two with a proof */
+    cost->activities += infernet_expected_intervals(s, 0, T, T) * (double)s->serving *
+                        (s->proof_s > 0 ? 2 : 1);
+  }
+  /* the processors' loops and the control host's reading of commits every 10 ms */
+  cost->timeline_events += (double)sc->classes[c->node_class].count * T / c->process_interval_s +
+                           T / INFERNET_CHAIN_POLL_S;
+}
+
 void infernet_conf_free(void *conf)
 {
   struct infernet_conf *c = conf;
