@@ -28,7 +28,12 @@
  * first of which is the head (io.net's Ray head: a single point of failure). The job's
  * 6 x params x tokens FLOPs are split into steps of tokens_per_step; every step each node
  * computes its share and the nodes run a ring all-reduce of the gradients (params x bytes per
- * value of the precision) over the simulated network, 2(n-1) phases of bytes/n. Every
+ * value of the precision) over the simulated network, 2(n-1) phases of bytes/n. With
+ * pipeline_stages P each replica spans P nodes (activations pass between them every step and
+ * each stage's ring carries params / P); with algorithm diloco the replicas form `clusters`
+ * that all-reduce only among themselves for inner_steps H, then synchronise compressed
+ * pseudo-gradients across clusters, behind the next H steps when `overlap` is set (DiLoCo,
+ * DiLoCoX; layout and closed forms in diloco.h). Every
  * checkpoint_interval the nodes write a checkpoint of 2 x params bytes (sharded: 2 x params / n
  * each) to storage at the control host. When a worker fails, it is replaced through a new
  * order; when the head fails, the whole cluster is re-formed; either way every node reloads
@@ -78,6 +83,23 @@ struct service_spec {
   double max_price;          /* USD per GPU-hour */
 };
 
+/* How a training job keeps its replicas in step (training.c, diloco.h). */
+enum training_algorithm {
+  TRAIN_ALLREDUCE, /* a ring all-reduce of the gradients every step */
+  TRAIN_DILOCO,    /* H local steps per cluster, then an outer sync of pseudo-gradients */
+};
+extern const char *const training_algorithm_names[]; /* "allreduce", "diloco" */
+
+/* Outer-optimizer state DiLoCo keeps per parameter beside the inner Adam state: the global
+ * parameters of the last outer step and the outer Nesterov momentum (DiLoCo's outer loop,
+ * Douillard et al. 2023), in fp32 here (the precision is ours). */
+#define MARKET_DILOCO_OUTER_BYTES_PER_PARAM 8.0
+/* DiLoCo's inner steps between outer syncs: H = 500 in Douillard et al. 2023 (arXiv
+ * 2311.08105), whose 8 workers communicate 500 times less than synchronous training. */
+#define MARKET_DILOCO_INNER_STEPS 500
+/* DiLoCoX's example layout has 2 clusters (arXiv 2506.21263, Figure 1). */
+#define MARKET_DILOCOX_CLUSTERS 2
+
 /* workload.training[i]. */
 struct training_spec {
   long jobs;
@@ -90,7 +112,28 @@ struct training_spec {
   char *gpu;
   long region;
   double max_price;
+  enum training_algorithm algorithm;
+  long pipeline_stages;      /* P: nodes a replica is split over */
+  long micro_batches;        /* M: the pipeline's micro-batches per step */
+  double hidden_size;        /* activation values per token at a stage boundary */
+  long clusters;             /* C: DiLoCo's islands (1 for all-reduce) */
+  long inner_steps;          /* H: local steps between outer syncs */
+  double compression;        /* pseudo-gradient bytes sent / uncompressed bytes, in (0, 1] */
+  bool overlap;              /* one-step delay: the outer sync runs during the next H steps */
 };
+
+/* What a training node must hold: a whole replica's mixed-precision Adam state (and DiLoCo's
+ * outer state) on every GPU without pipeline stages; with P stages, 1/P of it over the node's
+ * GPUs together (sharded inside the node). One of the two is set, the other 0. */
+static inline void market_training_memory(const struct training_spec *t, double *per_gpu,
+                                          double *per_node)
+{
+  double bytes = t->params * (MARKET_TRAIN_BYTES_PER_PARAM +
+                              (t->algorithm == TRAIN_DILOCO ? MARKET_DILOCO_OUTER_BYTES_PER_PARAM
+                                                            : 0));
+  *per_gpu = t->pipeline_stages > 1 ? 0 : bytes;
+  *per_node = t->pipeline_stages > 1 ? bytes / (double)t->pipeline_stages : 0;
+}
 
 /* The `market` section with the workloads it serves, in base units. */
 struct market_conf {

@@ -31,7 +31,13 @@ static const char *const rendering_keys[] = {"rate", "frame_flops", "frame_bytes
 static const char *const training_keys[] = {"jobs", "arrival", "model", "tokens",
                                             "tokens_per_step", "data_parallel", "gpus_per_node",
                                             "checkpoint_interval", "gpu", "region", "max_price",
-                                            NULL};
+                                            "algorithm", "pipeline_stages", "micro_batches",
+                                            "hidden_size", "clusters", "inner_steps",
+                                            "compression", "overlap", NULL};
+/* The keys that mean something only to DiLoCo. */
+static const char *const diloco_only_keys[] = {"clusters", "inner_steps", "compression",
+                                               "overlap", NULL};
+const char *const training_algorithm_names[] = {"allreduce", "diloco", NULL};
 static const char *const model_keys[] = {"params", "precision", NULL};
 static const char *const service_kinds[] = {"deterministic", "exponential", NULL};
 
@@ -194,13 +200,89 @@ static bool read_service(cfg_t *cfg, const struct scenario *sc, struct cfg_node 
   return ok;
 }
 
+/* `key` of entry e, for an error about it; the entry itself when the key is absent. */
+static struct cfg_node key_or_entry(cfg_t *cfg, struct cfg_node e, const char *key)
+{
+  struct cfg_node n;
+  cfg_get(cfg, e, key, &n, false);
+  return n.node ? n : e;
+}
+
+/* DiLoCo's keys on an all-reduce job: refused, they would silently do nothing. */
+static bool refuse_diloco_keys(cfg_t *cfg, struct cfg_node e)
+{
+  bool ok = true;
+  for (size_t k = 0; diloco_only_keys[k]; k++) {
+    struct cfg_node n;
+    cfg_get(cfg, e, diloco_only_keys[k], &n, false);
+    if (n.node) {
+      cfg_error(cfg, n, "only with algorithm: diloco (allowed here: remove it, or set "
+                "algorithm: diloco)");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/* The node count the entry asks for must split into clusters x replicas x stages. */
+static bool check_layout(cfg_t *cfg, struct cfg_node e, const struct training_spec *t)
+{
+  long nodes = (t->data_parallel + t->gpus_per_node - 1) / t->gpus_per_node;
+  bool ok = true;
+  if (nodes % t->pipeline_stages != 0) {
+    cfg_error(cfg, key_or_entry(cfg, e, "pipeline_stages"),
+              "%ld stages do not divide the job's %ld nodes (ceil(data_parallel / gpus_per_node))"
+              " (allowed: a divisor of %ld)", t->pipeline_stages, nodes, nodes);
+    return false;
+  }
+  long replicas = nodes / t->pipeline_stages;
+  if (t->algorithm == TRAIN_DILOCO && replicas % t->clusters != 0) {
+    cfg_error(cfg, key_or_entry(cfg, e, "clusters"),
+              "%ld clusters do not divide the job's %ld replicas (nodes / pipeline_stages) "
+              "(allowed: a divisor of %ld, at least 2)", t->clusters, replicas, replicas);
+    ok = false;
+  }
+  if (t->pipeline_stages > 1 && t->hidden_size <= 0) {
+    cfg_error(cfg, e, "hidden_size is required with pipeline_stages > 1 (allowed: a number "
+              "1..1e7, the model's activation width)");
+    ok = false;
+  }
+  return ok;
+}
+
+/* The pipeline and DiLoCo keys of a training entry (diloco.h). */
+static bool read_layout(cfg_t *cfg, struct cfg_node e, struct training_spec *t)
+{
+  int algorithm = TRAIN_ALLREDUCE;
+  bool ok = cfg_get_enum(cfg, e, "algorithm", training_algorithm_names, &algorithm, false);
+  t->algorithm = (enum training_algorithm)algorithm;
+  ok &= cfg_get_int(cfg, e, "pipeline_stages", &t->pipeline_stages, 1, 1024, false);
+  t->micro_batches = 4 * t->pipeline_stages;
+  ok &= cfg_get_int(cfg, e, "micro_batches", &t->micro_batches, 1, 1000000, false);
+  ok &= cfg_get_quantity(cfg, e, "hidden_size", UNIT_NUMBER, 1, 1e7, &t->hidden_size, false);
+  if (t->algorithm == TRAIN_ALLREDUCE) {
+    t->clusters = 1;
+    ok &= refuse_diloco_keys(cfg, e);
+    return check_layout(cfg, e, t) && ok;
+  }
+  t->clusters = MARKET_DILOCOX_CLUSTERS;
+  ok &= cfg_get_int(cfg, e, "clusters", &t->clusters, 2, 100000, false);
+  ok &= cfg_get_int(cfg, e, "inner_steps", &t->inner_steps, 1, 100000000, false);
+  ok &= cfg_get_quantity(cfg, e, "compression", UNIT_NUMBER, CFG_POSITIVE, 1, &t->compression,
+                         false);
+  ok &= cfg_get_bool(cfg, e, "overlap", &t->overlap, false);
+  return check_layout(cfg, e, t) && ok;
+}
+
 static bool read_training(cfg_t *cfg, const struct scenario *sc, struct cfg_node e,
                           struct training_spec *t)
 {
   *t = (struct training_spec){.jobs = 1, .arrival_s = 0, .tokens_per_step =
                               MARKET_DEFAULT_TOKENS_PER_STEP, .data_parallel = 1,
                               .gpus_per_node = 1, .checkpoint_interval_s = 1800, .region = -1,
-                              .max_price = INFINITY};
+                              .max_price = INFINITY, .algorithm = TRAIN_ALLREDUCE,
+                              .pipeline_stages = 1, .clusters = 1,
+                              .inner_steps = MARKET_DILOCO_INNER_STEPS, .compression = 1};
   bool ok = cfg_check_keys(cfg, e, training_keys);
   ok &= cfg_get_int(cfg, e, "jobs", &t->jobs, 1, 1000000, false);
   ok &= cfg_get_quantity(cfg, e, "arrival", UNIT_TIME, 0, 1e12, &t->arrival_s, false);
@@ -212,6 +294,7 @@ static bool read_training(cfg_t *cfg, const struct scenario *sc, struct cfg_node
   ok &= cfg_get_quantity(cfg, e, "checkpoint_interval", UNIT_TIME, CFG_POSITIVE, 1e12,
                          &t->checkpoint_interval_s, false);
   ok &= get_placement(cfg, sc, e, &t->gpu, &t->gpus_per_node, &t->region, &t->max_price);
+  ok &= read_layout(cfg, e, t);
   return ok;
 }
 
@@ -270,8 +353,9 @@ static bool read_kind(cfg_t *cfg, const struct scenario *sc, const profile_set_t
     if (training) {
       struct training_spec *t = &c->training[c->n_training++];
       fine = read_training(cfg, sc, e, t);
-      needs = (struct entry_needs){t->gpu, t->gpus_per_node, t->region,
-                                   t->params * MARKET_TRAIN_BYTES_PER_PARAM, 0};
+      double per_gpu, per_node;
+      market_training_memory(t, &per_gpu, &per_node);
+      needs = (struct entry_needs){t->gpu, t->gpus_per_node, t->region, per_gpu, per_node};
     } else {
       struct service_spec *s = &c->services[c->n_services++];
       fine = read_service(cfg, sc, e, strcmp(key, "inference") == 0, s);

@@ -28,6 +28,13 @@ const struct metric_def market_metrics[] = {
   {"training_step_time", UNIT_TIME, "s", "mean step time (compute + gradient all-reduce)"},
   {"training_allreduce_time", UNIT_TIME, "s", "mean ring all-reduce time of a step"},
   {"training_comm_fraction", UNIT_NUMBER, "", "share of step time not spent computing"},
+  {"training_activation_time", UNIT_TIME, "s", "mean stage-to-stage activation exchange of a step"},
+  {"training_tokens_per_s", UNIT_RATE, "/s", "tokens trained per second of steps and syncs"},
+  {"training_outer_steps", UNIT_NUMBER, "", "DiLoCo outer steps (H inner steps + sync) done"},
+  {"training_outer_step_time", UNIT_TIME, "s", "mean steady DiLoCo outer step, H steps + sync"},
+  {"training_outer_sync_time", UNIT_TIME, "s", "mean outer sync: cross-cluster ring + all-gather"},
+  {"training_comm_per_outer_step", UNIT_TIME, "s", "communication per outer step, hidden or not"},
+  {"training_speedup_vs_allreduce", UNIT_NUMBER, "", "all-reduce time for H steps / outer step"},
   {"training_lost_work", UNIT_NUMBER, "FLOP", "FLOPs of steps rolled back by failures"},
   {"training_lost_time", UNIT_TIME, "s", "cluster time since the last checkpoint at failures"},
   {"training_restarts", UNIT_NUMBER, "", "rollbacks to a checkpoint"},
@@ -88,6 +95,67 @@ static void report_services(struct market *m, metrics_t *mx)
   hist_free(wait);
 }
 
+/* Token rate of every job and DiLoCo's outer steps, beside their closed forms (diloco.h). */
+static void report_outer(struct market *m, metrics_t *mx)
+{
+  double tokens = 0, busy = 0, rate_cf = 0, outer = 0, timed = 0, outer_s = 0, outer_cf = 0;
+  double sync = 0;
+  double sync_cf = 0, comm = 0, comm_cf = 0, baseline = 0, act = 0, act_cf = 0, steps = 0;
+  double speedup_cf = 0; /* the best closed-form speedup of a DiLoCo job, shown from its start */
+  for (size_t i = 0; i < m->n_jobs; i++) {
+    const struct job *j = &m->jobs[i];
+    tokens += j->tokens_in_window, busy += j->busy_s;
+    act += j->activations_s, act_cf += j->activations_closed_s, steps += j->steps_in_window;
+    outer += j->outer_in_window, timed += j->outer_timed, outer_s += j->outer_step_s;
+    outer_cf += j->outer_step_closed_s;
+    sync += j->sync_s, sync_cf += j->sync_closed_s, comm += j->comm_per_outer_s;
+    comm_cf += j->comm_per_outer_closed_s, baseline += j->allreduce_baseline_s;
+    if (j->spec->algorithm == TRAIN_DILOCO && j->layout_attempt > 0) {
+      long h = j->spec->inner_steps;
+      double outer_cf1 = diloco_outer_step_s(h, diloco_step_s(&j->step_cf),
+                                             diloco_sync_s(&j->sync_cf), j->spec->overlap);
+      rate_cf += (double)h * j->spec->tokens_per_step / outer_cf1;
+      speedup_cf = fmax(speedup_cf,
+                        diloco_speedup(h, diloco_step_s(&j->allreduce_cf), outer_cf1));
+    } else if (j->layout_attempt > 0)
+      rate_cf += j->spec->tokens_per_step / diloco_step_s(&j->step_cf);
+  }
+  double n = timed > 0 ? timed : 1;
+  metrics_summary_set(mx, "training_activation_time", steps > 0 ? act / steps : 0, "s");
+  metrics_summary_set(mx, "training_tokens_per_s", busy > 0 ? tokens / busy : 0, "/s");
+  metrics_summary_set(mx, "training_outer_steps", outer, "");
+  metrics_summary_set(mx, "training_outer_step_time", outer_s / n, "s");
+  metrics_summary_set(mx, "training_outer_sync_time", sync / n, "s");
+  metrics_summary_set(mx, "training_comm_per_outer_step", comm / n, "s");
+  metrics_summary_set(mx, "training_speedup_vs_allreduce", outer_s > 0 ? baseline / outer_s : 0,
+                      "");
+  if (steps > 0)
+    metrics_bound_set(mx, "training_activation_time", act_cf / steps, "s", BOUND_EXPECTED,
+                      "tokens_per_step / replicas x hidden_size x 2 B at the equal max-min share "
+                      "of the stage flows + route latency");
+  if (rate_cf > 0)
+    metrics_bound_set(mx, "training_tokens_per_s", rate_cf, "/s", BOUND_EXPECTED,
+                      "all-reduce: tokens_per_step / closed-form step; DiLoCo: H x "
+                      "tokens_per_step / closed-form outer step");
+  if (speedup_cf > 0 && timed <= 0)
+    metrics_bound_set(mx, "training_speedup_vs_allreduce", speedup_cf, "", BOUND_EXPECTED,
+                      "H x closed-form all-reduce step (ring over all P-stage replicas, same "
+                      "links) / closed-form outer step");
+  if (timed <= 0)
+    return;
+  metrics_bound_set(mx, "training_outer_step_time", outer_cf / n, "s", BOUND_EXPECTED,
+                    "H x inner step + sync, or max(H x inner step, sync) with overlap "
+                    "(contention between them ignored)");
+  metrics_bound_set(mx, "training_outer_sync_time", sync_cf / n, "s", BOUND_EXPECTED,
+                    "ring over C clusters of compression x params x value bytes / (P x D) + "
+                    "all-gather over D replicas of params x value bytes / P");
+  metrics_bound_set(mx, "training_comm_per_outer_step", comm_cf / n, "s", BOUND_EXPECTED,
+                    "H x (activations + ring over D replicas) + sync");
+  metrics_bound_set(mx, "training_speedup_vs_allreduce", baseline / outer_cf, "", BOUND_EXPECTED,
+                    "H x closed-form all-reduce step (ring over all P-stage replicas, same "
+                    "links) / closed-form outer step");
+}
+
 static void report_jobs(struct market *m, metrics_t *mx)
 {
   static const struct table_column cols[] = {
@@ -102,7 +170,8 @@ static void report_jobs(struct market *m, metrics_t *mx)
   table_t *t = metrics_table(mx, "jobs", sizeof(cols) / sizeof(cols[0]), cols);
   hist_t *completion = hist_new();
   double done = 0, queue = 0, queued = 0, steps = 0, step_s = 0, compute = 0, allreduce = 0;
-  double bound = 0, closed = 0, lost = 0, lost_s = 0, restarts = 0, heads = 0, repl = 0, ckpt = 0;
+  double bound = 0, closed = 0, act_cf = 0, lost = 0, lost_s = 0, restarts = 0, heads = 0;
+  double repl = 0, ckpt = 0;
   for (size_t i = 0; i < m->n_jobs; i++) {
     const struct job *j = &m->jobs[i];
     if (j->finished_at >= 0) {
@@ -115,6 +184,7 @@ static void report_jobs(struct market *m, metrics_t *mx)
     }
     steps += j->steps_in_window, step_s += j->step_s, compute += j->compute_s;
     allreduce += j->allreduce_s, bound += j->compute_bound_s, closed += j->allreduce_closed_s;
+    act_cf += j->activations_closed_s;
     lost += j->lost_flops, lost_s += j->lost_s, restarts += j->restarts;
     heads += j->head_failures, repl += j->replacements, ckpt += j->checkpoints;
     double n = j->steps_in_window > 0 ? j->steps_in_window : 1;
@@ -147,13 +217,16 @@ static void report_jobs(struct market *m, metrics_t *mx)
   if (steps > 0) {
     metrics_bound_set(mx, "training_step_time", bound / n, "s", BOUND_FLOOR,
                       "compute-only: 6 x params x tokens_per_step / nodes at the slowest node's "
-                      "calibrated rate x efficiency");
+                      "calibrated rate x efficiency, x (M + P - 1) / M pipeline bubble");
     metrics_bound_set(mx, "training_allreduce_time", closed / n, "s", BOUND_EXPECTED,
-                      "ring closed form 2(n-1)/n x gradient bytes / slowest hop + 2(n-1) x "
-                      "latency, hop rate capped by TCP window / (2 x latency), / 1.05 with cross-traffic");
-    metrics_bound_set(mx, "training_comm_fraction", closed / (closed + bound), "", BOUND_EXPECTED,
-                      "all-reduce closed form / (closed form + compute-only time)");
+                      "ring closed form 2(D-1)/D x stage gradient bytes / equal max-min share of "
+                      "the ring's flows (acknowledgements at 5%, TCP window / (2 x latency)) + "
+                      "2(D-1) x route latency");
+    metrics_bound_set(mx, "training_comm_fraction", (closed + act_cf) / (closed + act_cf + bound),
+                      "", BOUND_EXPECTED,
+                      "(all-reduce + activations closed forms) / (those + compute-only time)");
   }
+  report_outer(m, mx);
   hist_free(completion);
 }
 

@@ -1,12 +1,19 @@
-/* training.c: data-parallel training on a cluster of leased nodes (model in market.h).
+/* training.c: training on a cluster of leased nodes (model in market.h, closed forms in
+ * diloco.h, layout in training_layout.c).
  *
  * Each job has one supervisor actor on the control host (it never fails). The supervisor
  * opens one order per node, waits until every node holds a lease, and then drives phases: a
- * step, a checkpoint or a restore. A phase is one short-lived worker actor per node, on that
- * node's host: a step computes the node's share (an exec priced by the calibration profile)
- * and runs the ring all-reduce with its neighbours, 2(n-1) rounds of bytes/n; a checkpoint
- * sends the node's shard to the storage sink; a restore receives the whole checkpoint from
- * storage. While a phase runs the supervisor polls once a second: a node whose host went down
+ * step, an outer sync, a checkpoint or a restore. A phase is one short-lived worker actor per
+ * node, on that node's host: a step computes the node's share (an exec priced by the
+ * calibration profile, stretched by the pipeline bubble), exchanges activations and their
+ * gradients with its pipeline neighbours, and runs the ring all-reduce of its stage's gradients
+ * with the other replicas of its cluster, 2(D-1) rounds of bytes/D; an outer sync (DiLoCo,
+ * every H steps) runs the ring of the node's compressed pseudo-gradient shard across clusters,
+ * then the all-gather of its stage inside its cluster; a checkpoint sends the node's shard to
+ * the storage sink; a restore receives the whole checkpoint from storage. With overlap (the
+ * one-step delay) the outer sync is a second, background worker per node: the supervisor starts
+ * it after the H-th step and waits for it only after the next H steps.
+ * While a phase runs the supervisor polls once a second: a node whose host went down
  * or whose lease the market closed breaks the phase; the supervisor kills the surviving
  * workers, closes the failed leases, rolls every node back to the last checkpoint (the steps
  * since count as lost work) and reorders the missing nodes: one for a worker, all of them
@@ -25,17 +32,12 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
-#include "protocols/market/queueing.h"
 #include "sim/base/rng.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market_training, "market: training jobs");
 
 /* How often a supervisor checks its nodes while a phase runs: failure detection delay. */
 #define TRAINING_POLL_S 1.0
-/* With network/crosstraffic on (SimGrid's default) a flow's acknowledgements load the reverse
- * links with 5% of its rate; in a ring every uplink carries its own flow and the
- * acknowledgements of the flow coming in, so a hop runs at bandwidth / 1.05. */
-#define TRAINING_CROSSTRAFFIC_FACTOR 1.05
 
 static double bytes_per_value(enum precision p)
 {
@@ -58,34 +60,97 @@ static void on_close(void *ctx, size_t slot, struct lease *l)
   j->broken = true; /* the supervisor recovers and reorders */
 }
 
-/* The node's part of its phase; false when a communication failed. */
-static bool work(struct node *nd)
+/* `rounds` rounds of a ring: send chunk bytes to `to`, receive one from `from`; false when a
+ * communication failed. */
+static bool ring_rounds(struct world *w, struct node *nd, sg_mailbox_t to, sg_mailbox_t from,
+                        long rounds, double chunk)
+{
+  void *payload = NULL;
+  for (long r = 0; r < rounds; r++) {
+    sg_comm_t send = sg_mailbox_put_async(to, nd, (uint64_t)chunk);
+    sg_comm_t recv = sg_mailbox_get_async(from, &payload);
+    world_count_activity(w, 2);
+    if (sg_comm_wait(recv) != SG_OK || sg_comm_wait(send) != SG_OK)
+      return false;
+  }
+  return true;
+}
+
+/* Activations to the next stage and their gradients to the previous one, at once; false when
+ * a communication failed. */
+static bool exchange_activations(struct world *w, struct node *nd)
 {
   struct job *j = nd->job;
-  struct world *w = j->market->world;
+  size_t peers[2] = {nd->stage_next, nd->stage_prev};
+  sg_comm_t comms[4];
+  void *payload[2];
+  int n = 0, in = 0;
+  for (int k = 0; k < 2; k++)
+    if (peers[k] != TRAINING_NO_SLOT) {
+      comms[n++] = sg_mailbox_put_async(j->nodes[peers[k]].act_box, nd,
+                                        (uint64_t)j->activation_bytes);
+      comms[n++] = sg_mailbox_get_async(nd->act_box, &payload[in++]);
+    }
+  world_count_activity(w, n);
+  bool ok = true;
+  for (int k = 0; k < n; k++)
+    ok &= sg_comm_wait(comms[k]) == SG_OK;
+  return ok;
+}
+
+/* A step: compute, activations, the cluster's gradient ring. */
+static bool run_step(struct world *w, struct node *nd)
+{
+  struct job *j = nd->job;
   const struct provider *p = &w->providers[nd->lease->provider];
   double t0 = simgrid_get_clock();
+  double flops = j->node_step_flops * diloco_bubble_factor(j->stages, j->spec->micro_batches);
+  sg_actor_execute(world_exec_amount_for_flops(w, p, j->spec->precision, flops));
+  world_count_activity(w, 1);
+  double t1 = simgrid_get_clock();
+  nd->compute_s = t1 - t0;
+  if (j->stages > 1 && !exchange_activations(w, nd))
+    return false;
+  double t2 = simgrid_get_clock();
+  nd->activations_s = t2 - t1;
+  long d = j->per_cluster;
+  double chunk = j->grad_bytes / (double)j->stages / (double)d;
+  if (!ring_rounds(w, nd, j->nodes[nd->ring_next].mailbox, nd->mailbox, 2 * (d - 1), chunk))
+    return false;
+  nd->allreduce_s = simgrid_get_clock() - t2;
+  return true;
+}
+
+/* DiLoCo's outer sync: the pseudo-gradient shard's ring across clusters, then the stage's
+ * all-gather inside the cluster. */
+static bool run_outer(struct world *w, struct node *nd)
+{
+  struct job *j = nd->job;
+  double t0 = simgrid_get_clock();
+  long c = j->clusters, d = j->per_cluster;
+  if (!ring_rounds(w, nd, j->nodes[nd->outer_next].outer_box, nd->outer_box, 2 * (c - 1),
+                   j->outer_shard_bytes / (double)c))
+    return false;
+  double chunk = j->grad_bytes / (double)j->stages / (double)d;
+  if (!ring_rounds(w, nd, j->nodes[nd->ring_next].gather_box, nd->gather_box, d - 1, chunk))
+    return false;
+  nd->sync_s = simgrid_get_clock() - t0;
+  return true;
+}
+
+/* The node's part of its phase; false when a communication failed. */
+static bool work(struct task *t)
+{
+  struct node *nd = t->node;
+  struct job *j = nd->job;
+  struct world *w = j->market->world;
   void *payload = NULL;
   sg_comm_t comm;
-  switch (nd->phase) {
-  case PHASE_STEP: {
-    sg_actor_execute(world_exec_amount_for_flops(w, p, j->spec->precision, j->node_step_flops));
-    world_count_activity(w, 1);
-    double t1 = simgrid_get_clock();
-    nd->compute_s = t1 - t0;
-    sg_mailbox_t next = j->nodes[nd->ring_next].mailbox;
-    long rounds = 2 * (j->n_nodes - 1);
-    double chunk = j->grad_bytes / (double)j->n_nodes;
-    for (long r = 0; r < rounds; r++) {
-      sg_comm_t send = sg_mailbox_put_async(next, nd, (uint64_t)chunk);
-      sg_comm_t recv = sg_mailbox_get_async(nd->mailbox, &payload);
-      world_count_activity(w, 2);
-      if (sg_comm_wait(recv) != SG_OK || sg_comm_wait(send) != SG_OK)
-        return false;
-    }
-    nd->allreduce_s = simgrid_get_clock() - t1;
-    break;
-  }
+  switch (t->phase) {
+  case PHASE_STEP:
+    return run_step(w, nd);
+  case PHASE_OUTER:
+    return run_outer(w, nd);
   case PHASE_CHECKPOINT:
     comm = sg_mailbox_put_async(j->market->storage, nd,
                                 (uint64_t)(j->checkpoint_bytes / (double)j->n_nodes));
@@ -102,9 +167,9 @@ static void worker_actor(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
-  struct node *nd = sg_actor_self_get_data();
-  nd->done = work(nd);
-  nd->exited = true; /* a worker that dies with its host never gets here */
+  struct task *t = sg_actor_self_get_data();
+  t->done = work(t);
+  t->exited = true; /* a worker that dies with its host never gets here */
 }
 
 /* Whether node i still stands: leased, lease open, host up. */
@@ -115,35 +180,21 @@ static bool node_ok(const struct job *j, size_t i)
          sg_host_is_on(j->market->world->providers[nd->lease->provider].host);
 }
 
-/* Orders the ring by region, then provider, as a topology-aware collective library (NCCL)
- * would: a cluster spread over regions crosses each wide-area link twice, not at every hop. */
-static int by_region(const void *x, const void *y, void *arg)
+static void name_boxes(struct job *j, struct node *nd)
 {
-  const struct job *j = arg;
-  const struct world *w = j->market->world;
-  size_t a = j->nodes[*(const size_t *)x].lease->provider;
-  size_t b = j->nodes[*(const size_t *)y].lease->provider;
-  unsigned ra = w->providers[a].region_index, rb = w->providers[b].region_index;
-  if (ra != rb)
-    return ra < rb ? -1 : 1;
-  return (a > b) - (a < b);
+  char name[96];
+  snprintf(name, sizeof(name), "train-%zu-%u-%zu", j->id, j->attempt, nd->slot);
+  nd->mailbox = sg_mailbox_by_name(name);
+  snprintf(name, sizeof(name), "train-%zu-%u-%zu-act", j->id, j->attempt, nd->slot);
+  nd->act_box = sg_mailbox_by_name(name);
+  snprintf(name, sizeof(name), "train-%zu-%u-%zu-outer", j->id, j->attempt, nd->slot);
+  nd->outer_box = sg_mailbox_by_name(name);
+  snprintf(name, sizeof(name), "train-%zu-%u-%zu-gather", j->id, j->attempt, nd->slot);
+  nd->gather_box = sg_mailbox_by_name(name);
 }
 
-static void order_ring(struct job *j)
-{
-  size_t n = (size_t)j->n_nodes;
-  size_t *order = malloc(n * sizeof(size_t));
-  xbt_assert(order, "out of memory");
-  for (size_t i = 0; i < n; i++)
-    order[i] = i;
-  qsort_r(order, n, sizeof(size_t), by_region, j);
-  for (size_t i = 0; i < n; i++)
-    j->nodes[order[i]].ring_next = order[(i + 1) % n];
-  free(order);
-}
-
-/* Runs one phase on every node; false when a node failed under it. */
-static bool run_phase(struct job *j, enum phase phase)
+/* Starts one worker per node for the phase; false (nothing started) when a node is down. */
+static bool start_tasks(struct job *j, int kind, enum phase phase)
 {
   struct world *w = j->market->world;
   char name[96];
@@ -151,19 +202,18 @@ static bool run_phase(struct job *j, enum phase phase)
   for (size_t i = 0; i < n; i++)
     if (!node_ok(j, i)) /* no actor may start on a host that is down */
       return false;
-  if (phase == PHASE_STEP)
-    order_ring(j);
+  training_plan(j);
   for (size_t i = 0; i < n; i++) {
     struct node *nd = &j->nodes[i];
-    nd->phase = phase;
-    nd->done = nd->exited = false;
-    nd->compute_s = nd->allreduce_s = 0;
-    snprintf(name, sizeof(name), "train-%zu-%u-%zu", j->id, j->attempt, i);
-    nd->mailbox = sg_mailbox_by_name(name);
-    nd->actor = sg_actor_init(name, w->providers[nd->lease->provider].host);
-    sg_actor_set_data(nd->actor, nd);
-    sg_actor_ref(nd->actor);
-    sg_actor_start(nd->actor, worker_actor, 0, NULL);
+    struct task *t = &nd->task[kind];
+    *t = (struct task){.node = nd, .phase = phase};
+    name_boxes(j, nd);
+    snprintf(name, sizeof(name), "train-%zu-%u-%zu%s", j->id, j->attempt, i,
+             kind == TASK_BG ? "-sync" : "");
+    t->actor = sg_actor_init(name, w->providers[nd->lease->provider].host);
+    sg_actor_set_data(t->actor, t);
+    sg_actor_ref(t->actor);
+    sg_actor_start(t->actor, worker_actor, 0, NULL);
   }
   if (phase == PHASE_RESTORE)
     for (size_t i = 0; i < n; i++) { /* storage sends each node the whole checkpoint */
@@ -171,26 +221,48 @@ static bool run_phase(struct job *j, enum phase phase)
       sg_comm_detach(c, NULL);
       world_count_activity(w, 1);
     }
+  return true;
+}
+
+/* Lets go of a kind's workers, killing those still running when `kill`. */
+static void release_tasks(struct job *j, int kind, bool kill)
+{
+  for (long i = 0; i < j->n_nodes; i++) {
+    struct task *t = &j->nodes[i].task[kind];
+    if (!t->actor)
+      continue;
+    if (kill && !t->exited && sg_host_is_on(sg_actor_get_host(t->actor)))
+      sg_actor_kill(t->actor);
+    sg_actor_unref(t->actor);
+    t->actor = NULL;
+  }
+}
+
+/* Waits for a kind's workers; false when a node failed under them (they are killed). */
+static bool wait_tasks(struct job *j, int kind)
+{
+  size_t n = (size_t)j->n_nodes;
   bool ok = true;
   for (;;) {
     long waiting = -1;
     for (size_t i = 0; i < n && ok; i++) {
-      ok = node_ok(j, i) && !j->broken && (j->nodes[i].done || !j->nodes[i].exited);
-      if (!j->nodes[i].done && waiting < 0)
+      const struct task *t = &j->nodes[i].task[kind];
+      ok = node_ok(j, i) && !j->broken && (t->done || !t->exited);
+      if (!t->done && waiting < 0)
         waiting = (long)i;
     }
     if (!ok || waiting < 0)
       break;
-    sg_actor_join(j->nodes[waiting].actor, TRAINING_POLL_S);
+    sg_actor_join(j->nodes[waiting].task[kind].actor, TRAINING_POLL_S);
   }
-  for (size_t i = 0; i < n; i++) {
-    struct node *nd = &j->nodes[i];
-    if (!ok && !nd->exited && sg_host_is_on(sg_actor_get_host(nd->actor)))
-      sg_actor_kill(nd->actor);
-    sg_actor_unref(nd->actor);
-    nd->actor = NULL;
-  }
+  release_tasks(j, kind, !ok);
   return ok;
+}
+
+/* Runs one phase on every node; false when a node failed under it. */
+static bool run_phase(struct job *j, enum phase phase)
+{
+  return start_tasks(j, TASK_FG, phase) && wait_tasks(j, TASK_FG);
 }
 
 static void order_all(struct job *j)
@@ -208,6 +280,8 @@ static void recover(struct job *j)
   struct market *m = j->market;
   double now = simgrid_get_clock();
   bool head_lost = false;
+  release_tasks(j, TASK_BG, true); /* an outer sync still out dies with the round */
+  j->sync_running = false;
   for (long i = 0; i < j->n_nodes; i++) {
     struct node *nd = &j->nodes[i];
     if (nd->lease && !node_ok(j, (size_t)i)) {
@@ -236,6 +310,7 @@ static void recover(struct job *j)
   j->steps_done = j->steps_checkpointed;
   j->last_checkpoint_at = now;
   j->restore = j->steps_checkpointed > 0;
+  j->inner_in_round = 0; /* checkpoints fall on outer-step boundaries */
   j->restarts++;
   j->attempt++;
   j->broken = false;
@@ -261,39 +336,14 @@ static void wait_for_cluster(struct job *j)
       j->broken = true;
 }
 
-/* The compute-only time of a step (the slowest node's share at its calibrated rate) and the
- * ring all-reduce closed form over the current cluster's routes. */
-static void step_closed_forms(const struct job *j, double *compute_s, double *allreduce_s)
-{
-  const struct world *w = j->market->world;
-  double slowest = 0, bw = INFINITY, lat = 0;
-  size_t n = (size_t)j->n_nodes;
-  for (size_t i = 0; i < n; i++) {
-    const struct provider *p = &w->providers[j->nodes[i].lease->provider];
-    const struct provider_class *pc = &w->sc->classes[p->class_index];
-    slowest = fmax(slowest, profile_compute_seconds(p->device, j->spec->precision,
-                                                    j->node_step_flops, pc->gpus_per_node,
-                                                    w->sc->efficiency));
-    const struct provider *q = &w->providers[j->nodes[j->nodes[i].ring_next].lease->provider];
-    double l = sg_host_get_route_latency(p->host, q->host);
-    double window = sg_cfg_get_double("network/TCP-gamma"); /* network.tcp_window */
-    double route = sg_host_get_route_bandwidth(p->host, q->host);
-    bw = fmin(bw, window > 0 && l > 0 ? fmin(route, window / (2 * l)) : route);
-    lat = fmax(lat, l);
-  }
-  if (sg_cfg_get_boolean("network/crosstraffic"))
-    bw /= TRAINING_CROSSTRAFFIC_FACTOR;
-  *compute_s = slowest;
-  *allreduce_s = queueing_ring_allreduce_s(j->n_nodes, j->grad_bytes, bw, lat);
-}
-
 static void record_step(struct job *j, double started)
 {
   struct market *m = j->market;
-  double now = simgrid_get_clock(), compute = 0, allreduce = 0;
+  double now = simgrid_get_clock(), compute = 0, allreduce = 0, activations = 0;
   for (long i = 0; i < j->n_nodes; i++) {
     struct node *nd = &j->nodes[i];
     compute = fmax(compute, nd->compute_s);
+    activations = fmax(activations, nd->activations_s);
     allreduce = fmax(allreduce, nd->allreduce_s);
     if (nd->lease) /* the market may have closed it since the step ended */
       market_record_busy(m, nd->lease, started, started + nd->compute_s, 0);
@@ -301,16 +351,89 @@ static void record_step(struct job *j, double started)
       j->broken = true;
   }
   j->steps_done++;
+  j->inner_in_round++;
+  j->round_comm_s += activations + allreduce;
   if (j->broken || !metrics_in_window(m->world->metrics, started))
     return;
-  double bound, closed;
-  step_closed_forms(j, &bound, &closed);
   j->steps_in_window++;
+  j->tokens_in_window += j->spec->tokens_per_step;
+  j->busy_s += now - started;
   j->step_s += now - started;
   j->compute_s += compute;
+  j->activations_s += activations;
   j->allreduce_s += allreduce;
-  j->compute_bound_s += bound;
-  j->allreduce_closed_s += closed;
+  j->compute_bound_s += j->step_cf.compute_s;
+  j->activations_closed_s += j->step_cf.activations_s;
+  j->allreduce_closed_s += j->step_cf.allreduce_s;
+}
+
+/* The slowest node's outer sync, once its workers are done. */
+static double measured_sync(const struct job *j)
+{
+  double sync = 0;
+  for (long i = 0; i < j->n_nodes; i++)
+    sync = fmax(sync, j->nodes[i].sync_s);
+  return sync;
+}
+
+/* A round of H steps and its sync ended at `now` (steps ended at steps_end). Every complete
+ * round counts as done; only steady ones are timed: with overlap, not the first (no sync to
+ * wait for) nor the last (its own sync runs exposed). */
+static void record_outer(struct job *j, double steps_end, double sync, bool steady)
+{
+  double now = simgrid_get_clock();
+  long h = j->spec->inner_steps;
+  j->busy_s += now - steps_end; /* waiting for (or running) the sync */
+  if (j->broken || j->inner_in_round < h || !metrics_in_window(j->market->world->metrics,
+                                                               j->round_started_at))
+    return;
+  j->outer_in_window++;
+  if (!steady)
+    return;
+  double inner_cf = diloco_step_s(&j->step_cf), sync_cf = diloco_sync_s(&j->sync_cf);
+  j->outer_timed++;
+  j->outer_step_s += now - j->round_started_at;
+  j->outer_step_closed_s += diloco_outer_step_s(h, inner_cf, sync_cf, j->spec->overlap);
+  j->sync_s += sync;
+  j->sync_closed_s += sync_cf;
+  j->comm_per_outer_s += j->round_comm_s + sync;
+  j->comm_per_outer_closed_s += diloco_comm_per_outer_step_s(h, &j->step_cf, &j->sync_cf);
+  j->allreduce_baseline_s += (double)h * diloco_step_s(&j->allreduce_cf);
+}
+
+/* After the H-th step of a round (or the last step): the outer sync, blocking or overlapped.
+ * With overlap it waits for the previous round's sync and starts this round's in the
+ * background; the previous sync's time is what this round records (steady state: they are
+ * alike). False when a node failed. */
+static bool outer_boundary(struct job *j)
+{
+  double steps_end = simgrid_get_clock(), sync = 0;
+  bool last = j->steps_done >= j->steps_total, waited = false;
+  if (!j->spec->overlap || (last && !j->sync_running)) {
+    if (!run_phase(j, PHASE_OUTER))
+      return false;
+    sync = measured_sync(j);
+  } else {
+    if (j->sync_running) {
+      j->sync_running = false;
+      if (!wait_tasks(j, TASK_BG))
+        return false;
+      sync = measured_sync(j);
+      waited = true;
+    }
+    if (last && !run_phase(j, PHASE_OUTER)) /* the final round's sync: nothing to hide it */
+      return false;
+    if (!last) {
+      if (!start_tasks(j, TASK_BG, PHASE_OUTER))
+        return false;
+      j->sync_running = true;
+    }
+  }
+  record_outer(j, steps_end, sync, !j->spec->overlap || (waited && !last));
+  j->inner_in_round = 0;
+  j->round_comm_s = 0;
+  j->round_started_at = simgrid_get_clock();
+  return true;
 }
 
 /* Counts the steps since the last commit as useful work (a checkpoint or the end). */
@@ -324,6 +447,27 @@ static void commit(struct job *j)
   }
   j->steps_checkpointed = j->steps_done;
   j->last_checkpoint_at = now;
+}
+
+/* After a step: DiLoCo's outer sync when the round is complete, then a checkpoint when one is
+ * due (for DiLoCo only on a round's boundary). False when a node failed. */
+static bool after_step(struct job *j)
+{
+  bool diloco = j->spec->algorithm == TRAIN_DILOCO;
+  bool boundary = !diloco;
+  if (diloco && (j->inner_in_round >= j->spec->inner_steps || j->steps_done >= j->steps_total)) {
+    if (!outer_boundary(j))
+      return false;
+    boundary = true;
+  }
+  if (boundary && j->steps_done < j->steps_total &&
+      simgrid_get_clock() - j->last_checkpoint_at >= j->spec->checkpoint_interval_s) {
+    if (!run_phase(j, PHASE_CHECKPOINT))
+      return false;
+    j->checkpoints++;
+    commit(j);
+  }
+  return true;
 }
 
 static void supervisor_actor(int argc, char **argv)
@@ -346,25 +490,39 @@ static void supervisor_actor(int argc, char **argv)
     }
     j->restore = false;
     double started = simgrid_get_clock();
+    if (j->inner_in_round == 0)
+      j->round_started_at = started;
     if (!run_phase(j, PHASE_STEP)) {
       recover(j);
       continue;
     }
     record_step(j, started);
-    if (j->steps_done < j->steps_total &&
-        simgrid_get_clock() - j->last_checkpoint_at >= j->spec->checkpoint_interval_s) {
-      if (!run_phase(j, PHASE_CHECKPOINT)) {
-        recover(j);
-        continue;
-      }
-      j->checkpoints++;
-      commit(j);
-    }
+    if (!after_step(j))
+      recover(j);
   }
   commit(j);
   j->finished_at = simgrid_get_clock();
   for (long i = 0; i < j->n_nodes; i++)
     market_lease_close(j->market, j->nodes[i].lease, LEASE_DONE);
+}
+
+/* The job's layout and sizes from its spec (diloco.h). */
+static void size_job(struct job *j, const struct training_spec *spec)
+{
+  j->n_nodes = (spec->data_parallel + spec->gpus_per_node - 1) / spec->gpus_per_node;
+  j->stages = spec->pipeline_stages;
+  j->replicas = j->n_nodes / j->stages;
+  j->clusters = spec->algorithm == TRAIN_DILOCO ? spec->clusters : 1;
+  j->per_cluster = j->replicas / j->clusters;
+  j->steps_total = (long)ceil(spec->tokens / spec->tokens_per_step);
+  j->step_flops = 6 * spec->params * spec->tokens_per_step;
+  j->node_step_flops = j->step_flops / (double)j->n_nodes;
+  j->grad_bytes = spec->params * bytes_per_value(spec->precision);
+  j->checkpoint_bytes = 2 * spec->params;
+  j->activation_bytes =
+    spec->tokens_per_step / (double)j->replicas * spec->hidden_size * DILOCO_ACTIVATION_VALUE_BYTES;
+  j->outer_shard_bytes =
+    spec->compression * j->grad_bytes / (double)(j->stages * j->per_cluster);
 }
 
 static void job_start(struct market *m, const struct training_spec *spec, size_t id,
@@ -375,19 +533,17 @@ static void job_start(struct market *m, const struct training_spec *spec, size_t
   *j = (struct job){.market = m, .spec = spec, .id = id, .arrival_at = arrival,
                     .formed_at = -1, .finished_at = -1, .submitted_at = -1};
   j->owner = (struct order_owner){on_lease, on_close, j, "training"};
+  double per_gpu, per_node;
+  market_training_memory(spec, &per_gpu, &per_node);
   j->needs = (struct order_needs){.gpu = spec->gpu, .gpus_per_node = spec->gpus_per_node,
-                                  .memory_per_gpu = spec->params * MARKET_TRAIN_BYTES_PER_PARAM,
+                                  .memory_per_gpu = per_gpu, .memory_per_node = per_node,
                                   .region = spec->region, .max_price = spec->max_price};
-  j->n_nodes = (spec->data_parallel + spec->gpus_per_node - 1) / spec->gpus_per_node;
+  size_job(j, spec);
   j->nodes = calloc((size_t)j->n_nodes, sizeof(*j->nodes));
-  xbt_assert(j->nodes, "out of memory");
+  j->position = calloc((size_t)j->n_nodes, sizeof(size_t));
+  xbt_assert(j->nodes && j->position, "out of memory");
   for (long i = 0; i < j->n_nodes; i++)
     j->nodes[i] = (struct node){.job = j, .slot = (size_t)i};
-  j->steps_total = (long)ceil(spec->tokens / spec->tokens_per_step);
-  j->step_flops = 6 * spec->params * spec->tokens_per_step;
-  j->node_step_flops = j->step_flops / (double)j->n_nodes;
-  j->grad_bytes = spec->params * bytes_per_value(spec->precision);
-  j->checkpoint_bytes = 2 * spec->params;
   snprintf(name, sizeof(name), "train-job-%zu", id);
   sg_actor_t a = sg_actor_init(name, world_control_host(m->world));
   sg_actor_set_data(a, j);
@@ -417,7 +573,9 @@ void training_deploy(struct market *m)
 
 void training_free_all(struct market *m)
 {
-  for (size_t i = 0; i < m->n_jobs; i++)
+  for (size_t i = 0; i < m->n_jobs; i++) {
     free(m->jobs[i].nodes);
+    free(m->jobs[i].position);
+  }
   free(m->jobs);
 }
