@@ -162,7 +162,7 @@ static void run_and_read(const char *text, const char *const metrics[], double v
 }
 
 /* The closed form: one node, one one-off request, a 3 s container, polls every 1 ms and no
- * trailing blocks. Nothing queues, so the latency is the request's inclusion + 3 s + the
+ * trailing blocks. Nothing shares the node, so the latency is the request's inclusion + 3 s + the
  * delivery's inclusion, within the two polls (2 ms) and the control host's 10 ms reading of
  * commits; each inclusion is at most a block time and a consensus round. */
 static void test_infernet_one_request_latency_is_inclusion_compute_delivery(void **state)
@@ -184,6 +184,28 @@ static void test_infernet_one_request_latency_is_inclusion_compute_delivery(void
   assert_double_equal(v[0], v[1] + 3 + v[2], 0.012);
   assert_true(v[1] > 0 && v[1] < 2.5 && v[2] > 0 && v[2] < 2.5);
   assert_double_equal(v[5], 3 / 39.0, 1e-9); /* busy 3 s of the 39 s window */
+}
+
+/* Containers taken up at once share the node's device: two requests submitted together commit
+ * in the same block and start together, so each 3 s container takes 6 s, and the device is
+ * busy 6 s in all (not 12). */
+static void test_infernet_containers_share_the_device(void **state)
+{
+  (void)state;
+  static const char *const names[] = {"infernet_latency_mean", "infernet_request_inclusion_mean",
+                                      "infernet_callback_inclusion_mean", "infernet_callbacks",
+                                      "infernet_node_utilisation", NULL};
+  double v[5];
+  run_and_read(INFERNET_SCENARIO("1", "40s",
+                                 "  watch_interval: 1ms\n"
+                                 "  process_interval: 1ms\n"
+                                 "  subscriptions: [{name: a, rate: 1000/s, count: 2,"
+                                 " compute: 3s}]\n"),
+               names, v);
+  print_message("latency %.4f s = request %.4f + 6 + delivery %.4f\n", v[0], v[1], v[2]);
+  assert_double_equal(v[3], 2, 0);
+  assert_double_equal(v[0], v[1] + 6 + v[2], 0.012);
+  assert_double_equal(v[4], 6 / 39.0, 1e-9);
 }
 
 /* Redundancy r: r accepted callbacks a request. With 3 nodes racing for r = 2, the third
@@ -276,6 +298,7 @@ int main(void)
     cmocka_unit_test(test_infernet_expected_intervals),
     cmocka_unit_test(test_infernet_bad_section_is_refused_with_positions),
     cmocka_unit_test(test_infernet_one_request_latency_is_inclusion_compute_delivery),
+    cmocka_unit_test(test_infernet_containers_share_the_device),
     cmocka_unit_test(test_infernet_redundancy_gives_r_callbacks),
     cmocka_unit_test(test_infernet_recurring_intervals),
     cmocka_unit_test(test_infernet_invalid_proofs_are_not_paid),

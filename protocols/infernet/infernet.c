@@ -28,8 +28,7 @@ static void deploy_nodes(struct infernet *in)
     *n = (struct infernet_node){
       .in = in, .provider = pc->first_provider + j, .jobs = pqueue_new(),
       .watch_phase = gsl_rng_uniform(in->rng_nodes) * c->watch_interval_s,
-      .process_phase = gsl_rng_uniform(in->rng_nodes) * c->process_interval_s,
-      .current = UINT64_MAX};
+      .process_phase = gsl_rng_uniform(in->rng_nodes) * c->process_interval_s};
     xbt_assert(n->jobs, "out of memory");
     sg_host_t host = w->providers[n->provider].host;
     snprintf(name, sizeof(name), "infernet-%s", sg_host_get_name(host));
@@ -58,6 +57,7 @@ static void *infernet_deploy(struct world *w, const void *conf)
   in->latency = metrics_hist(w->metrics, "infernet_latency", "s");
   in->request_inclusion = metrics_hist(w->metrics, "infernet_request_inclusion", "s");
   in->callback_inclusion = metrics_hist(w->metrics, "infernet_callback_inclusion", "s");
+  in->no_queue = metrics_hist(w->metrics, "infernet_latency_no_queue", "s");
   in->classes = calloc(c->n_subs, sizeof(*in->classes));
   xbt_assert(in->classes, "out of memory");
   char name[96];
@@ -79,8 +79,12 @@ static void infernet_state_free(void *state)
     return;
   for (size_t i = 0; in->arrivals && i < in->conf->n_subs; i++)
     arrivals_free(in->arrivals[i]);
-  for (size_t j = 0; j < in->n_nodes; j++)
+  for (size_t j = 0; j < in->n_nodes; j++) {
     pqueue_free(in->nodes[j].jobs);
+    for (size_t i = 0; i < in->nodes[j].n_jobs; i++) /* containers the run ended in */
+      free(in->nodes[j].running[i]);
+    free(in->nodes[j].running);
+  }
   free(in->arrivals);
   free(in->created);
   free(in->classes);

@@ -16,9 +16,9 @@
  *    process_interval) takes each interval once it has started. A node skips an interval
  *    whose redundancy is already met on chain or that has ended; otherwise its container runs
  *    it: FLOPs at the node's calibrated rate (world_exec_amount_for_flops) or a fixed container
- *    time, then an optional proof (a time on the node), one job after another (a GPU runs one
- *    container at a time), and it submits deliverCompute (ledger_submit: output and proof on
- *    chain).
+ *    time, then an optional proof (a time on the node); containers taken up at once run at
+ *    once, sharing the node's device, as infernet-node dispatches each interval as a task of
+ *    its own. Then the node submits deliverCompute (ledger_submit: output and proof on chain).
  *  - The Coordinator takes deliveries in commit order: one of the current interval while fewer
  *    than redundancy were accepted is accepted (the consumer's callback runs, the node is
  *    paid fee x (1 - protocol_fee), recorded with token_record_payment); one after that, or
@@ -29,9 +29,10 @@
  *    one-off) or its interval's start (a recurring subscription).
  * Simplifications: nodes race for every interval they serve (no off-chain coordination, as
  * in Infernet); gas prices and limits are not modelled (the ledger charges block space); the
- * verifier answers in the same block (eager verification) at no extra time; a node that fails
- * loses the interval it was computing and resumes with the next one; delegated (off-chain
- * signed) subscriptions and the lazy Inbox are not modelled. */
+ * verifier answers in the same block (eager verification) at no extra time; containers share a
+ * device evenly (no memory limit); a node that fails loses the intervals it was computing and
+ * resumes with the next ones; delegated (off-chain signed) subscriptions and the lazy Inbox
+ * are not modelled. */
 #ifndef DEPINSIM_PROTOCOLS_INFERNET_INFERNET_H
 #define DEPINSIM_PROTOCOLS_INFERNET_INFERNET_H
 

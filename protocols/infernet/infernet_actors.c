@@ -5,7 +5,8 @@
  * every INFERNET_CHAIN_POLL_S) and plays the Coordinator: it hands a committed subscription to
  * the nodes that serve it, each at its own listener's next poll, and accepts or reverts
  * deliveries in commit order. On each Infernet node: its processor, which runs the intervals
- * it holds once they are due, one container at a time, and submits each delivery. */
+ * it holds once they are due, each container in an actor of its own on the node's host (they
+ * share its device), which submits the delivery when it is done. */
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -161,7 +162,7 @@ static void record_accepted(struct infernet *in, struct infernet_sub *sub,
     return;
   double latency = t - request_time(sub, s, cb->interval);
   bool one_off = s->frequency == 1 && s->period_s <= 0;
-  /* without queueing: a one-off waits for its request's inclusion, the trail, the listener's
+  /* alone on the node: a one-off waits for its request's inclusion, the trail, the listener's
    * poll and the processor's; a later interval only for the processor's; then the container,
    * the proof and the delivery's inclusion */
   double inclusion = one_off ? sub->created_at - sub->submitted_at : 0;
@@ -177,6 +178,7 @@ static void record_accepted(struct infernet *in, struct infernet_sub *sub,
   cs->no_queue_s += inclusion + waits + work + delivery;
   in->accepted++;
   in->no_queue_s += inclusion + waits + work + delivery;
+  hist_add(in->no_queue, inclusion + waits + work + delivery, 1);
   if (!sub->counted) {
     sub->counted = true;
     in->requests++;
@@ -278,68 +280,111 @@ static void queue_next(struct infernet_node *n, size_t id, long interval)
               infernet_job_id(id, interval + 1));
 }
 
-/* Runs the container (and the prover) on the node's host, then submits the delivery. */
-static void serve(struct infernet_node *n, size_t id, long interval)
+/* Busy time: the node's device is busy while at least one container runs on it. */
+static void busy_from(struct infernet_node *n, double t)
 {
+  if (n->n_running++ == 0)
+    n->busy_since = t;
+}
+
+static void busy_until(struct infernet_node *n, double t)
+{
+  double from = fmax(n->busy_since, metrics_warmup(n->in->world->metrics));
+  if (--n->n_running == 0)
+    n->busy_s += fmax(0, t - from);
+}
+
+/* Submits the delivery of a finished job. */
+static void deliver(struct infernet_job *job)
+{
+  struct infernet_node *n = job->node;
   struct infernet *in = n->in;
-  struct world *w = in->world;
-  const struct infernet_sub_conf *s = &in->conf->subs[in->subs[id].cls];
-  const struct provider *p = &w->providers[n->provider];
-  double start = simgrid_get_clock();
-  double amount = s->flops > 0 ? world_exec_amount_for_flops(w, p, s->precision, s->flops)
-                               : world_exec_amount_for_seconds(w, p, s->compute_s);
-  sg_actor_execute(amount);
-  if (s->proof_s > 0)
-    sg_actor_execute(world_exec_amount_for_seconds(w, p, s->proof_s));
-  world_count_activity(w, s->proof_s > 0 ? 2 : 1);
+  const struct infernet_sub_conf *s = &in->conf->subs[in->subs[job->sub].cls];
   double now = simgrid_get_clock(), bytes = infernet_delivery_bytes(s);
-  n->busy_s += fmax(0, now - fmax(start, metrics_warmup(w->metrics)));
   n->computed++;
   in->callbacks = grow(in->callbacks, in->n_callbacks, &in->cap_callbacks,
                        sizeof(*in->callbacks));
   in->callbacks[in->n_callbacks++] = (struct infernet_callback){
-    .sub = id, .node = (size_t)(n - in->nodes), .interval = interval, .submitted_at = now,
-    .ticket = ledger_submit(in->ledger, 1, bytes), .committed_at = -1};
+    .sub = job->sub, .node = (size_t)(n - in->nodes), .interval = job->interval,
+    .submitted_at = now, .ticket = ledger_submit(in->ledger, 1, bytes), .committed_at = -1};
   if (in_window(in, now)) {
     in->callback_tx++;
     in->callback_bytes += bytes;
   }
 }
 
-/* Takes up one due job: skips it or serves it, then queues the subscription's next interval. */
-static void take_up(struct infernet_node *n, uint64_t job)
+/* One container run (and its proof) on the node's host; containers running at once share the
+ * device (SimGrid shares the host's speed among its executions). When the node fails the
+ * actor dies with it and the node's next start drops the job. */
+void infernet_job_actor(int argc, char **argv)
 {
-  struct infernet *in = n->in;
-  size_t id = (size_t)(job >> 24);
-  long interval = (long)(job & 0xffffff);
-  n->current = job;
-  if (already_done(in, &in->subs[id], interval, simgrid_get_clock())) {
-    n->skipped++;
-    if (in_window(in, simgrid_get_clock()))
-      in->skipped++;
-  } else {
-    serve(n, id, interval);
-  }
-  n->current = UINT64_MAX;
-  queue_next(n, id, interval);
+  struct infernet_job *job = actors_state(argc, argv);
+  struct infernet_node *n = job->node;
+  struct world *w = n->in->world;
+  const struct infernet_sub_conf *s = &n->in->conf->subs[n->in->subs[job->sub].cls];
+  const struct provider *p = &w->providers[n->provider];
+  sg_actor_execute(s->flops > 0 ? world_exec_amount_for_flops(w, p, s->precision, s->flops)
+                                : world_exec_amount_for_seconds(w, p, s->compute_s));
+  if (s->proof_s > 0)
+    sg_actor_execute(world_exec_amount_for_seconds(w, p, s->proof_s));
+  busy_until(n, simgrid_get_clock());
+  deliver(job);
+  /* off the running list, by swapping the last one in */
+  n->running[job->slot] = n->running[--n->n_jobs];
+  n->running[job->slot]->slot = job->slot;
+  free(job);
 }
 
-/* The processor: at each of its loops it runs every job that is due, in order. */
+/* Takes up one due job: skips it or starts its container, and queues the subscription's next
+ * interval (intervals are independent). */
+static void take_up(struct infernet_node *n, uint64_t id)
+{
+  struct infernet *in = n->in;
+  size_t sub = (size_t)(id >> 24);
+  long interval = (long)(id & 0xffffff);
+  double now = simgrid_get_clock();
+  queue_next(n, sub, interval);
+  if (already_done(in, &in->subs[sub], interval, now)) {
+    n->skipped++;
+    if (in_window(in, now))
+      in->skipped++;
+    return;
+  }
+  struct infernet_job *job = malloc(sizeof(*job));
+  xbt_assert(job, "out of memory");
+  n->running = grow(n->running, n->n_jobs, &n->cap_jobs, sizeof(*n->running));
+  *job = (struct infernet_job){.node = n, .sub = sub, .interval = interval, .slot = n->n_jobs};
+  n->running[n->n_jobs++] = job;
+  busy_from(n, now);
+  world_count_activity(in->world, in->conf->subs[in->subs[sub].cls].proof_s > 0 ? 2 : 1);
+  actors_start("infernet-job", in->world->providers[n->provider].host, job, infernet_job_actor,
+               false);
+}
+
+/* Drops the jobs that died with the node (their intervals are lost) and closes its busy time
+ * when it went down. */
+static void drop_lost_jobs(struct infernet_node *n)
+{
+  if (n->n_jobs == 0)
+    return;
+  double down = n->in->world->providers[n->provider].down_since;
+  for (size_t i = 0; i < n->n_jobs; i++)
+    free(n->running[i]);
+  n->n_jobs = 0;
+  n->n_running = 1; /* one busy period, ended by the failure */
+  busy_until(n, down);
+}
+
+/* The processor: at each of its loops it starts every job that is due. */
 void infernet_node_actor(int argc, char **argv)
 {
   struct infernet_node *n = actors_state(argc, argv);
   const struct infernet_conf *c = n->in->conf;
-  if (n->current != UINT64_MAX) { /* the node failed while serving it: that interval is lost */
-    uint64_t lost = n->current;
-    n->current = UINT64_MAX;
-    queue_next(n, (size_t)(lost >> 24), (long)(lost & 0xffffff));
-  }
+  drop_lost_jobs(n);
   for (;;) {
     double now = simgrid_get_clock();
-    while (pqueue_size(n->jobs) > 0 && pqueue_top(n->jobs).key <= now + 1e-12) {
+    while (pqueue_size(n->jobs) > 0 && pqueue_top(n->jobs).key <= now + 1e-12)
       take_up(n, pqueue_pop(n->jobs).id);
-      now = simgrid_get_clock();
-    }
     /* its next loop: a job handed over meanwhile is due no earlier than that */
     sg_actor_sleep_until(infernet_next_poll(n->process_phase, c->process_interval_s, now + 1e-9));
   }

@@ -38,20 +38,30 @@ struct infernet_callback {
   double committed_at;         /* -1 until found */
 };
 
+/* A container running on a node for one interval. Owned by the node's running list. */
+struct infernet_job {
+  struct infernet_node *node;
+  size_t sub, slot;            /* slot: its place in node->running */
+  long interval;
+};
+
 struct infernet_node {
   struct infernet *in;
   size_t provider;
   double watch_phase, process_phase; /* its loops' offsets */
-  pqueue_t *jobs;              /* (ready time, subscription << 24 | interval) */
-  uint64_t current;            /* the job it was running when it failed, or UINT64_MAX */
-  double busy_s;               /* computing and proving, inside the window */
+  pqueue_t *jobs;              /* due intervals: (ready time, subscription << 24 | interval) */
+  struct infernet_job **running; /* containers running now */
+  size_t n_jobs, cap_jobs;
+  size_t n_running;            /* of them, still computing or proving */
+  double busy_since;           /* when the device last became busy */
+  double busy_s;               /* with at least one container running, inside the window */
   double computed, accepted, reverted, skipped, earned_usd, faults;
 };
 
 /* What one consumer class saw, inside the window. */
 struct infernet_class_stats {
   hist_t *latency;             /* owned by metrics */
-  double accepted, no_queue_s; /* deliveries and the sum of their no-queueing latencies */
+  double accepted, no_queue_s; /* deliveries and the sum of their latencies alone */
 };
 
 struct infernet {
@@ -74,13 +84,14 @@ struct infernet {
   size_t n_callbacks, cap_callbacks;
 
   hist_t *latency, *request_inclusion, *callback_inclusion; /* owned by metrics */
+  hist_t *no_queue;            /* each accepted delivery's latency alone on its node */
   struct infernet_class_stats *classes; /* per consumer class */
   /* inside the window */
   double requests;             /* intervals with a first accepted delivery */
   double accepted, reverted, skipped, invalid_proofs;
   double request_tx, request_bytes, callback_tx, callback_bytes;
   double fees_usd;             /* paid by consumers for accepted deliveries */
-  double no_queue_s;           /* accepted deliveries' latencies without queueing (bound) */
+  double no_queue_s;           /* accepted deliveries' latencies alone on their node */
 };
 
 /* Job ids: subscription index and interval in one 64-bit key. */
@@ -92,6 +103,7 @@ static inline uint64_t infernet_job_id(size_t sub, long interval)
 void infernet_consumer_actor(int argc, char **argv);
 void infernet_chain_actor(int argc, char **argv);
 void infernet_node_actor(int argc, char **argv);
+void infernet_job_actor(int argc, char **argv);
 void infernet_report(void *state, struct world *w);
 /* Seconds the container of class s takes on provider p (compute, without the proof). */
 double infernet_compute_seconds(const struct infernet *in, size_t provider,
