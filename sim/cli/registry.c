@@ -7,6 +7,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/da/da.h"
+#include "protocols/grass/grass.h"
 #include "protocols/infernet/infernet.h"
 #include "protocols/ledger/ledger.h"
 #include "protocols/market/market.h"
@@ -17,7 +18,7 @@
 
 static const struct depin_layer *const layers[] = {
   &ledger_layer, &da_layer, &storage_layer, &market_layer, &verify_layer, &infernet_layer,
-  &token_layer,
+  &grass_layer, &token_layer,
 };
 
 const struct layer_set *registry_layers(void)
