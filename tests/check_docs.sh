@@ -48,6 +48,7 @@ base_scenario() {
     workload.inference* | workload.training* | workload.rendering* | market*)
       echo scenarios/train-consumer.yaml ;;
     storage*) echo scenarios/0g-storage.yaml ;;
+    grass*) echo scenarios/grass.yaml ;;
     verify.bittensor*) echo scenarios/verify-bittensor.yaml ;;
     verify*) echo scenarios/verify-gensyn.yaml ;;
     token*) echo scenarios/tokenomics.yaml ;;

@@ -187,6 +187,28 @@ static void test_grass_down_nodes_lose_requests(void **state)
   free(h5);
 }
 
+/* With a ledger, each validator's epoch of proofs is one transaction: they commit within a few
+ * 400 ms blocks. */
+static void test_grass_proof_batches_commit_on_the_ledger(void **state)
+{
+  (void)state;
+  char *h5 = run("20", "  requests: {rate: 10/s, size: 1MB}\n"
+                       "  validators: 2\n"
+                       "  epoch: 20s\n"
+                       "workload:\n"
+                       "  transactions: {rate: 1/s, size: 250B}\n"
+                       "ledger:\n"
+                       "  validators: 2\n"
+                       "  block_time: 400ms\n", "");
+  double latency = test_summary(h5, "grass_proof_commit_latency");
+  print_message("proof batches commit %.3f s after their epoch\n", latency);
+  assert_true(latency > 0 && latency < 1.2);
+  /* 1 tx/s of the workload and 2 batches of 10 nodes' 256 B proofs every 20 s (11 slots of
+   * 250 B each): the ledger carries more than the workload alone */
+  assert_true(test_summary(h5, "tps") > 1.5);
+  free(h5);
+}
+
 static void test_grass_same_seed_same_result(void **state)
 {
   (void)state;
@@ -213,6 +235,7 @@ int main(void)
     cmocka_unit_test(test_grass_false_claims_caught_as_closed_form),
     cmocka_unit_test(test_grass_honest_nodes_paid_price_per_gb),
     cmocka_unit_test(test_grass_down_nodes_lose_requests),
+    cmocka_unit_test(test_grass_proof_batches_commit_on_the_ledger),
     cmocka_unit_test(test_grass_same_seed_same_result),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,8 +97,10 @@ static void report_claims(const struct grass *g, metrics_t *m)
   metrics_summary_set(m, "grass_reward_per_gb", gb > 0 ? g->paid_usd / gb : 0, "USD/GB");
   metrics_bound_set(m, "grass_reward_per_gb", c->price_per_gb, "USD/GB", BOUND_EXPECTED,
                     "price_per_gb; above it by the over-claims paid");
-  double pool = c->points_per_day * (simgrid_get_clock()) / 86400;
-  metrics_summary_set(m, "grass_points_per_gb", gb > 0 ? pool / gb : 0, "points/GB");
+  double points = 0;
+  for (size_t j = 0; j < g->n_nodes; j++)
+    points += g->nodes[j].points;
+  metrics_summary_set(m, "grass_points_per_gb", gb > 0 ? points / gb : 0, "points/GB");
   metrics_summary_set(m, "grass_false_claims_caught", dishonest > 0 ? caught / dishonest : 0, "");
   metrics_bound_set(m, "grass_false_claims_caught",
                     grass_detect_prob(c->detection, (double)c->samples * g->epochs), "",
