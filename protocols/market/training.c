@@ -311,6 +311,8 @@ static void recover(struct job *j)
   j->last_checkpoint_at = now;
   j->restore = j->steps_checkpointed > 0;
   j->inner_in_round = 0; /* checkpoints fall on outer-step boundaries */
+  j->round_started_at = -1;
+  j->round_checkpointed = false;
   j->restarts++;
   j->attempt++;
   j->broken = false;
@@ -378,7 +380,8 @@ static double measured_sync(const struct job *j)
 
 /* A round of H steps and its sync ended at `now` (steps ended at steps_end). Every complete
  * round counts as done; only steady ones are timed: with overlap, not the first (no sync to
- * wait for) nor the last (its own sync runs exposed). */
+ * wait for) nor the last (its own sync runs exposed); never one that began with a checkpoint
+ * (the checkpoint's flows share the links with the round's, with the sync's under overlap). */
 static void record_outer(struct job *j, double steps_end, double sync, bool steady)
 {
   double now = simgrid_get_clock();
@@ -429,7 +432,9 @@ static bool outer_boundary(struct job *j)
       j->sync_running = true;
     }
   }
-  record_outer(j, steps_end, sync, !j->spec->overlap || (waited && !last));
+  record_outer(j, steps_end, sync,
+               (!j->spec->overlap || (waited && !last)) && !j->round_checkpointed);
+  j->round_checkpointed = false;
   j->inner_in_round = 0;
   j->round_comm_s = 0;
   j->round_started_at = simgrid_get_clock();
@@ -464,6 +469,7 @@ static bool after_step(struct job *j)
       simgrid_get_clock() - j->last_checkpoint_at >= j->spec->checkpoint_interval_s) {
     if (!run_phase(j, PHASE_CHECKPOINT))
       return false;
+    j->round_checkpointed = true;
     j->checkpoints++;
     commit(j);
   }
@@ -490,7 +496,7 @@ static void supervisor_actor(int argc, char **argv)
     }
     j->restore = false;
     double started = simgrid_get_clock();
-    if (j->inner_in_round == 0)
+    if (j->round_started_at < 0) /* the job's first round, or the first after a rollback */
       j->round_started_at = started;
     if (!run_phase(j, PHASE_STEP)) {
       recover(j);
@@ -531,7 +537,8 @@ static void job_start(struct market *m, const struct training_spec *spec, size_t
   struct job *j = &m->jobs[id];
   char name[64];
   *j = (struct job){.market = m, .spec = spec, .id = id, .arrival_at = arrival,
-                    .formed_at = -1, .finished_at = -1, .submitted_at = -1};
+                    .formed_at = -1, .finished_at = -1, .submitted_at = -1,
+                    .round_started_at = -1};
   j->owner = (struct order_owner){on_lease, on_close, j, "training"};
   double per_gpu, per_node;
   market_training_memory(spec, &per_gpu, &per_node);

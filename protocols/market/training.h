@@ -65,9 +65,10 @@ struct job {
   struct diloco_step step_cf, allreduce_cf; /* closed forms on the current cluster */
   struct diloco_sync sync_cf;
   long inner_in_round;        /* inner steps since the last outer sync */
-  double round_started_at;    /* the current outer step's first inner step */
+  double round_started_at;    /* the current outer step's start (the last sync's), -1: next step */
   double round_comm_s;        /* activations + inner all-reduce so far in the round */
   bool sync_running;          /* a background outer sync is out */
+  bool round_checkpointed;    /* a checkpoint ran at the start of the current round */
   double sync_started_at;
   long steps_total, steps_done, steps_checkpointed;
   double arrival_at, submitted_at, formed_at, finished_at, last_checkpoint_at;
