@@ -188,13 +188,15 @@ static void grass_state_free(void *state)
 }
 
 static const struct metric_def grass_metrics[] = {
-  {"grass_throughput", UNIT_BANDWIDTH, "B/s", "page bytes the nodes delivered to routers per second"},
+  {"grass_throughput", UNIT_BANDWIDTH, "B/s",
+   "page bytes the nodes delivered to routers per second"},
   {"grass_requests_per_s", UNIT_RATE, "/s", "requests served per second"},
   {"grass_offered", UNIT_BANDWIDTH, "B/s", "requests' rate x mean page size"},
   {"grass_capacity", UNIT_BANDWIDTH, "B/s",
    "sum over nodes of min(uplink, downlink) / 1.05 x stationary availability"},
   {"grass_utilization", UNIT_NUMBER, "", "throughput / capacity"},
-  {"grass_latency_p50", UNIT_TIME, "s", "request arrival to the page's last byte at the router, median"},
+  {"grass_latency_p50", UNIT_TIME, "s",
+   "request arrival to the page's last byte at the router, median"},
   {"grass_latency_p99", UNIT_TIME, "s", "request latency, 99th percentile"},
   {"grass_requests_failed", UNIT_NUMBER, "", "requests lost with a node that failed"},
   {"grass_requests_dropped", UNIT_NUMBER, "", "requests that waited past the timeout"},

@@ -14,7 +14,8 @@
  *    evicted, under `max_inflight` requests) by the routing policy; a request no node can take
  *    waits in the region's FIFO, and is dropped after `timeout`. To keep the flows few, a
  *    node is handed up to `batch` waiting requests at once (a sticky session of pages of one
- *    site), carried as one flow pair of their summed sizes; each counts the batch's latency.
+ *    site), carried as one flow pair of their summed sizes; a page is done once the flow to the
+ *    router has carried it and the pages before it (the flow's rate taken as even).
  *  - A request is two SimGrid flows: the page from the site to the node (its downlink), then
  *    from the node to its router (its uplink). The order travels router -> node -> site first
  *    (route latencies only). An idle node answers in lat(router, node) + lat(node, site) +
@@ -31,8 +32,9 @@
  *    epoch's Network Points pool (`points_per_day` pro rata). With a `ledger` section each
  *    validator submits its epoch's batch of proofs as one transaction (ledger_submit).
  * Simplifications: request bytes are not a flow (a GET is a few hundred bytes beside a page);
- * no reputation scores, TLS or ZK proving cost; validators never err on honest nodes; the site
- * serves at any rate (its gateway link is unbounded). */
+ * nodes relay whole responses (store and forward); no reputation scores, TLS or ZK proving
+ * cost; validators never err on honest nodes; the site serves at any rate (its gateway link is
+ * unbounded); routers never fail. */
 #ifndef DEPINSIM_PROTOCOLS_GRASS_GRASS_H
 #define DEPINSIM_PROTOCOLS_GRASS_GRASS_H
 

@@ -1,6 +1,6 @@
 /* grass_relay.c: a request's path through the Grass network (model in grass.h): the region's
  * dispatcher picks a node and sends the page from the site; a relay actor on the node takes
- * the page and streams it on to the node's router, whose sink receives it.
+ * the page and sends it on to the node's router, whose sink receives it.
  *
  * Ownership: a request has two holders, the page's detached transfer (its clean-up runs when
  * the node fails before the page arrived) and the relay actor (its exit callback runs however

@@ -58,8 +58,9 @@ struct grass_page {
   double arrived, end_bytes;
 };
 
-/* One flow of requests in flight (`pages` requests to one node, batched). Two parties hold it, the page's transfer to the node and the relay
- * actor on the node; the last to let go frees its slot. */
+/* One flow of requests in flight (`pages` requests to one node, batched). Two parties hold it,
+ * the pages' transfer to the node and the relay actor on the node; the last to let go frees its
+ * slot. */
 struct grass_request {
   struct grass *g;
   struct grass_node *node;
