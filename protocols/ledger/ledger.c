@@ -135,6 +135,8 @@ static void validator_handle(struct validator *v, struct block_part *part)
 static void validator_actor(int argc, char **argv)
 {
   struct validator *v = actors_state(argc, argv);
+  if (v->shard->ledger->world->providers[v->provider].host != sg_host_self())
+    return; /* its operator left and the slot passed on: this host came back for another */
   /* A permanent receiver: blocks flow in while the previous one is being checked, instead of
    * waiting in the mailbox for the next get (SimGrid's rendezvous). */
   v->mailbox = actors_open_mailbox(&v->starts);
@@ -326,6 +328,7 @@ static void driver_actor(int argc, char **argv)
     for (int round = 0;; round++) {
       double start = fmax(simgrid_get_clock(), last_proposal + block_time);
       sg_actor_sleep_until(start);
+      ledger_valset_update(s);
       bool committed = run_round(s, height, round);
       last_proposal = s->blocks[s->n_blocks - 1]->proposed_at;
       if (committed)
@@ -347,13 +350,15 @@ static int by_stake(const void *x, const void *y, void *arg)
   return (a > b) - (a < b);
 }
 
-static void start_validator(struct shard *s, unsigned i, size_t provider)
+void ledger_start_validator(struct shard *s, unsigned i, size_t provider)
 {
   struct world *w = s->ledger->world;
   struct validator *v = &s->validators[i];
   char name[64];
-  *v = (struct validator){.shard = s, .index = i, .provider = provider,
+  unsigned starts = v->starts; /* a successor's mailboxes keep counting: names stay unique */
+  *v = (struct validator){.shard = s, .index = i, .provider = provider, .starts = starts,
                           .listening_since = -INFINITY}; /* until its actor runs */
+  s->ledger->has_role[provider] = 1;
   if (ledger_uses_mesh(s->ledger->conf->dissemination))
     return; /* the mesh computes what validators receive and vote: no actor */
   snprintf(name, sizeof(name), "ledger-s%u-v%u", s->id, i);
@@ -379,7 +384,7 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   snprintf(name, sizeof(name), "ledger-s%u-votes", id);
   s->votes = sg_mailbox_by_name(name);
   for (unsigned i = 0; i < s->n_validators; i++)
-    start_validator(s, i, ranked[(size_t)id * s->n_validators + i]);
+    ledger_start_validator(s, i, ranked[(size_t)id * s->n_validators + i]);
   s->proposer_rng = rng_stream(w->sc->seed, "ledger-proposer", id);
   s->stake_cumulative = malloc(s->n_validators * sizeof(double));
   xbt_assert(s->stake_cumulative, "out of memory");
@@ -391,6 +396,8 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   if (ledger_uses_mesh(c->dissemination)) {
     size_t full = (size_t)c->shards * c->validators + (size_t)id * (size_t)c->full_nodes;
     ledger_mesh_deploy(s, ranked + full, (unsigned)c->full_nodes);
+    for (long k = 0; k < c->full_nodes; k++)
+      l->has_role[ranked[full + (size_t)k]] = 1;
   }
   snprintf(name, sizeof(name), "ledger-s%u-driver", id);
   sg_actor_t driver = sg_actor_init(name, world_control_host(w));
@@ -407,11 +414,14 @@ static void *ledger_deploy(struct world *w, const void *conf)
   l->shards = calloc(l->n_shards, sizeof(*l->shards));
   size_t *ranked = malloc(w->n_providers * sizeof(size_t));
   xbt_assert(l->shards && ranked, "out of memory");
-  size_t n = 0;
   for (size_t i = 0; i < w->n_providers; i++)
-    if (!w->providers[i].spare) /* the validator set is chosen at launch, among its hosts */
-      ranked[n++] = i;
-  qsort_r(ranked, n, sizeof(size_t), by_stake, w);
+    ranked[i] = i;
+  qsort_r(ranked, w->n_providers, sizeof(size_t), by_stake, w);
+  ledger_valset_init(l, ranked, w->n_providers);
+  size_t n = 0; /* the launch set: providers in the network */
+  for (size_t i = 0; i < w->n_providers; i++)
+    if (!w->providers[ranked[i]].spare)
+      ranked[n++] = ranked[i];
   l->commit_latency = metrics_hist(w->metrics, "commit_latency", "s");
   if (ledger_uses_mesh(c->dissemination)) {
     l->reach[0] = metrics_hist(w->metrics, "block_reach_50", "s");
@@ -439,6 +449,8 @@ static void block_free(struct block *b)
 static void ledger_state_free(void *state)
 {
   struct ledger *l = state;
+  free(l->ranked);
+  free(l->has_role);
   for (unsigned id = 0; id < l->n_shards; id++) {
     struct shard *s = &l->shards[id];
     for (size_t i = 0; i < s->n_blocks; i++)
@@ -484,6 +496,7 @@ static const struct metric_def ledger_metrics[] = {
   {"backlog_final", UNIT_NUMBER, "tx", "transactions waiting at the end"},
   {"blocks", UNIT_NUMBER, "", "committed blocks, all shards"},
   {"failed_rounds", UNIT_NUMBER, "", "rounds lost to a down proposer or a missed quorum"},
+  {"validator_changes", UNIT_NUMBER, "", "validator slots passed on when operators left"},
   {NULL, 0, NULL, NULL},
 };
 

@@ -186,6 +186,7 @@ void ledger_report(void *state, struct world *w)
   metrics_summary_set(m, "backlog_final", backlog, "tx");
   metrics_summary_set(m, "blocks", blocks, "");
   metrics_summary_set(m, "failed_rounds", (double)failed, "");
+  metrics_summary_set(m, "validator_changes", l->validator_changes, "");
 
   double bound = shard_bound(l);
   metrics_bound_set(m, "tps", bound * l->n_shards, "tx/s", BOUND_LIMIT,

@@ -104,7 +104,19 @@ struct ledger {
   hist_t *commit_latency; /* owned by the metrics registry */
   hist_t *reach[3];       /* block_reach_50, _90, _100 (mesh only); owned by the registry */
   unsigned next_submit_shard; /* ledger_submit's round-robin */
+  size_t *ranked;         /* providers by stake, highest first (ledger_valset.c) */
+  size_t n_ranked;
+  unsigned char *has_role; /* per provider: a validator or full node of some shard */
+  double validator_changes; /* slots passed to a successor */
 };
+
+/* ledger_valset.c: the validator set follows stake (see there). init takes the providers
+ * ranked by stake, all of them; update, called at each height, gives the slots of validators
+ * whose operators left to the next in the ranking. */
+void ledger_valset_init(struct ledger *l, const size_t *ranked, size_t n);
+void ledger_valset_update(struct shard *s);
+/* ledger.c: makes provider the shard's validator i (its actor, unless the mesh computes it). */
+void ledger_start_validator(struct shard *s, unsigned i, size_t provider);
 
 /* The mesh (ledger_mesh.c): builds a shard's overlay over its validators and the providers
  * full_nodes[0 .. n_full - 1]; spreads a block and collects its votes, returning when the
