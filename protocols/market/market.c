@@ -142,6 +142,12 @@ void market_lease_close(struct market *m, struct lease *l, enum lease_end why)
   m->open[l->open_index] = last;
 }
 
+bool market_lease_host_ok(const struct market *m, const struct lease *l)
+{
+  const struct provider *p = &m->world->providers[l->provider];
+  return sg_host_is_on(p->host) && p->down_since < l->opened_at;
+}
+
 void market_record_busy(struct market *m, struct lease *l, double t0, double t1, double flops)
 {
   double from = fmax(t0, m->world->sc->warmup_s), to = fmin(t1, m->world->sc->duration_s);
@@ -158,7 +164,7 @@ static void settle_all(struct market *m, long height)
 {
   for (size_t k = m->n_open; k-- > 0;) {
     struct lease *l = m->open[k];
-    if (!sg_host_is_on(m->world->providers[l->provider].host)) {
+    if (!market_lease_host_ok(m, l)) {
       market_lease_close(m, l, LEASE_FAILURE);
       l->owner->on_close(l->owner->ctx, l->slot, l);
       continue;

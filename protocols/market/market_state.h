@@ -102,6 +102,9 @@ void market_order(struct market *m, const struct order_needs *needs,
  * The owner is not told (it is the caller, or the market tells it). A closed lease is left as
  * is. Leases stay owned by the market until the layer's state is freed. */
 void market_lease_close(struct market *m, struct lease *l, enum lease_end why);
+/* Whether a lease's node is up and has not gone down since the lease opened (a host that
+ * failed and came back, or changed operator, does not carry the lease on). */
+bool market_lease_host_ok(const struct market *m, const struct lease *l);
 /* Records work on a lease's node between t0 and t1: busy time and the share of flops (useful
  * FLOPs, 0 when counted elsewhere) that falls in the measurement window. Cannot fail. */
 void market_record_busy(struct market *m, struct lease *l, double t0, double t1, double flops);
