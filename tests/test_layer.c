@@ -123,7 +123,9 @@ static void test_layer_registry(void **state)
 {
   (void)state;
   const struct layer_set *set = registry_layers();
-  assert_int_equal(set->n, 6);
+  static const char *const core[] = {"ledger", "da", "storage", "market", "verify", "token"};
+  for (size_t i = 0; i < sizeof core / sizeof core[0]; i++)
+    assert_true(layer_set_index(set, core[i]) >= 0);
   for (size_t i = 0; i < set->n; i++)
     for (const char *const *c = set->layers[i]->consumes; c && *c; c++)
       assert_true(layer_set_index(set, *c) < (long)i);

@@ -130,6 +130,42 @@ static void test_token_coupling_exits_in_the_closed_form_epoch(void **state)
   free(h5);
 }
 
+/* The ledger's validators are the four hosts of the high-stake class, whose operators leave
+ * at the end of the first epoch (their cost is above what the emission pays a GPU); the slots
+ * pass to the next hosts by stake and the chain goes on committing. */
+#define VALIDATORS_LEAVE                                                                     \
+  "name: valset\n"                                                                          \
+  "seed: 5\n"                                                                               \
+  "duration: 6min\n"                                                                        \
+  "sample_interval: 1min\n"                                                                 \
+  "calibration: [gpu/profiles/rtx-4090.yaml]\n"                                             \
+  "regions: [{name: here, backbone: 10Gbps}]\n"                                             \
+  "providers:\n"                                                                            \
+  "  - {class: big, count: 4, gpu: RTX-4090, region: here, uplink: 1Gbps, downlink: 1Gbps,\n" \
+  "     cost_per_hour: 5, stake: 1000}\n"                                                   \
+  "  - {class: small, count: 36, gpu: RTX-4090, region: here, uplink: 1Gbps,\n"              \
+  "     downlink: 1Gbps, cost_per_hour: 0.01, stake: 10}\n"                                 \
+  "workload: {transactions: {rate: 10/s, size: 250B}}\n"                                    \
+  "ledger: {validators: 4}\n"                                                               \
+  "token:\n"                                                                                \
+  "  emission: {kind: custom, rate_per_year: 365000, genesis: 1e6}\n"                       \
+  "  epoch: 1d\n"                                                                           \
+  "  price: {kind: fixed, initial: 1}\n"                                                    \
+  "  operators: {patience: 1d, entry_rate: 0/h, cost_spread: 0}\n"                          \
+  "  coupling: {window: 1min}\n"
+
+static void test_token_coupling_validator_slots_pass_on(void **state)
+{
+  (void)state;
+  char *h5 = test_run_text(VALIDATORS_LEAVE, "");
+  assert_double_equal(test_summary(h5, "operators_final"), 36, 0);
+  assert_double_equal(test_summary(h5, "validator_changes"), 4, 0);
+  /* 5 minutes after the change at 10 tx/s: the chain kept up */
+  assert_true(test_summary(h5, "backlog_final") < 100);
+  assert_true(test_summary(h5, "blocks") > 300 / 0.5 * 0.9);
+  free(h5);
+}
+
 /* A market, entrants on spare hosts and sybils that stay dark. */
 #define MARKET                                                                               \
   "name: market\n"                                                                           \
@@ -248,6 +284,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_token_coupling_exits_in_the_closed_form_epoch),
+    cmocka_unit_test(test_token_coupling_validator_slots_pass_on),
     cmocka_unit_test(test_token_coupling_one_population_conserves_tokens),
     cmocka_unit_test(test_token_coupling_same_seed_identical_files),
     cmocka_unit_test(test_token_coupling_bad_input),

@@ -142,15 +142,22 @@ static void release(struct token_coupled *k, struct world *w, size_t op)
   k->host_of_op[op] = k->op_of_host[host] = SIZE_MAX;
 }
 
-/* Operators that left give their hosts back; new ones take spares. */
+/* New operators take spares, then operators that left give their hosts back. Entrants take
+ * hosts that were spares before this tick first, so that a host rarely changes hands in one
+ * instant; when it must (more entrants than old spares), layers still see that it went down
+ * (provider.down_since), as after a failure and repair. */
 static void sync_hosts(struct token_coupled *k, struct world *w)
 {
   const operators_t *o = token_sim_operators(k->sim);
-  for (size_t i = 0; i < k->n_seen; i++)
+  size_t first_new = k->n_seen;
+  for (size_t i = first_new; i < o->n; i++) /* entrants that took an old spare */
+    if ((o->flags[i] & OPERATOR_ALIVE) && k->n_spares[class_of_op(o, i)] > 0)
+      bind(k, w, i);
+  for (size_t i = 0; i < o->n; i++)
     if (k->host_of_op[i] != SIZE_MAX && !(o->flags[i] & OPERATOR_ALIVE))
       release(k, w, i);
-  for (size_t i = k->n_seen; i < o->n; i++)
-    if (o->flags[i] & OPERATOR_ALIVE)
+  for (size_t i = first_new; i < o->n; i++) /* the rest, on hosts freed just now */
+    if ((o->flags[i] & OPERATOR_ALIVE) && k->host_of_op[i] == SIZE_MAX)
       bind(k, w, i);
   k->n_seen = o->n;
 }
