@@ -176,8 +176,7 @@ static void worker_actor(int argc, char **argv)
 static bool node_ok(const struct job *j, size_t i)
 {
   const struct node *nd = &j->nodes[i];
-  return nd->lease && nd->lease->end == LEASE_OPEN &&
-         sg_host_is_on(j->market->world->providers[nd->lease->provider].host);
+  return nd->lease && nd->lease->end == LEASE_OPEN && market_lease_host_ok(j->market, nd->lease);
 }
 
 static void name_boxes(struct job *j, struct node *nd)
