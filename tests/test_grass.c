@@ -1,7 +1,8 @@
 /* test_grass.c: the Grass layer: its closed forms (mean page, detection, idle latency), the
  * section's errors with their positions, and whole runs through the depinsim binary: N
- * always-up nodes under a saturating stream serve N x uplink, a request on an idle node takes
- * its latencies plus page / uplink exactly, over-claimers are caught as 1 - (1 - p)^epochs,
+ * always-up nodes under a saturating stream serve N x uplink / 1.05, a request on an idle node
+ * takes its latencies plus page / downlink plus page / uplink exactly, over-claimers are caught
+ * as 1 - (1 - p)^epochs after the truncated geometric mean of epochs,
  * honest nodes are paid exactly price_per_gb, and a seed gives one result. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,10 @@ static void test_grass_closed_forms(void **state)
   assert_double_equal(grass_detect_prob(0.5, 0), 0, 0);
   assert_double_equal(grass_detect_prob(0.5, 3), 0.875, 1e-15);
   assert_double_equal(grass_detect_prob(1, 1), 1, 0);
+  /* caught at the first check for sure; q = 1/2 over two epochs: (1/2 + 2/4) / (3/4) = 4/3 */
+  assert_double_equal(grass_detect_mean_epochs(1, 5), 1, 1e-15);
+  assert_double_equal(grass_detect_mean_epochs(0.5, 2), 4.0 / 3, 1e-15);
+  assert_double_equal(grass_detect_mean_epochs(0.2, 1e4), 5, 1e-9); /* untruncated: 1 / q */
   /* the order's latency, then the page down and up, one after the other */
   assert_double_equal(grass_idle_latency(0.03, 0.01, 0.02, 1e6, 1e7, 1e6),
                       0.03 + 0.01 + 0.1 + 0.02 + 1, 1e-12);
@@ -87,6 +92,10 @@ static void test_grass_bad_section_is_refused_with_positions(void **state)
   const char *unknown[] = {"--set grass.nodes=homes: grass.nodes: unknown provider class "
                            "'homes' (did you mean 'home'?)"};
   expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"), set, 1, unknown, 1);
+  const char *same[] = {"grass.routers=home"};
+  const char *same_class[] = {"--set grass.routers=home: grass.routers: 'home' is the nodes' "
+                              "class (allowed: another provider class)"};
+  expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"), same, 1, same_class, 1);
   const char *flaky[] = {"providers.relay.availability={mtbf: 1h, mttr: 1min}"};
   const char *routers[] = {"g.yaml:15:12: grass.routers: class 'relay' has an availability: "
                            "routers are modelled always up (allowed: a class without "
@@ -106,12 +115,13 @@ static char *run(const char *nodes, const char *grass_yaml, const char *extra)
 
 /* 20 always-up nodes of 1 MB/s uplink offered 5x what they carry serve 20 x 1 MB/s / 1.05 (their
  * uplinks also carry 5% acknowledgements of the pages coming down), within 3%: each node keeps
- * 4 pages in flight, so its uplink never idles. */
+ * 4 pages in flight, so its uplink never idles. Six minutes, so that the pages still in flight
+ * at the end (not counted) weigh little. */
 static void test_grass_saturated_nodes_serve_n_times_uplink(void **state)
 {
   (void)state;
   char *h5 = run("20", "  requests: {rate: 100/s, size: 1MB, size_spread: 0.5}\n"
-                       "  max_inflight: 4\n", "");
+                       "  max_inflight: 4\n", "--set duration=6min");
   double served = test_summary(h5, "grass_throughput");
   double capacity = 20 * 1e6 / 1.05;
   print_message("served %.3f MB/s of %.3f MB/s\n", served / 1e6, capacity / 1e6);
@@ -151,6 +161,12 @@ static void test_grass_false_claims_caught_as_closed_form(void **state)
   double caught = test_summary(h5, "grass_false_claims_caught");
   print_message("caught %.3f, closed form %.3f\n", caught, want);
   assert_double_equal(caught, want, 3 * sd);
+  /* caught after 2.87 checks on average (the geometric law with q = 0.2 cut at 6 epochs); over
+   * about 74 caught nodes of variance 2.67 epochs^2, 3 standard deviations are 0.57 */
+  double epochs = test_summary(h5, "grass_detection_epochs");
+  print_message("caught after %.2f epochs, closed form %.2f\n", epochs,
+                grass_detect_mean_epochs(0.2, 6));
+  assert_double_equal(epochs, grass_detect_mean_epochs(0.2, 6), 0.57);
   double bound = NAN;
   assert_true(test_read_summary(h5, "grass_overpaid_share", &bound) == 0 && bound > 0);
   assert_true(test_summary(h5, "grass_reward_per_gb") > 0.39);

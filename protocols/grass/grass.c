@@ -204,6 +204,8 @@ static const struct metric_def grass_metrics[] = {
   {"grass_points_per_gb", UNIT_NUMBER, "points/GB", "Network Points per GB served"},
   {"grass_gini_earnings", UNIT_NUMBER, "", "Gini coefficient of the nodes' earnings"},
   {"grass_false_claims_caught", UNIT_NUMBER, "", "share of over-claiming nodes caught"},
+  {"grass_detection_epochs", UNIT_NUMBER, "",
+   "epochs an over-claiming node was checked until caught, mean over those caught"},
   {"grass_overpaid_share", UNIT_NUMBER, "", "share of credited bytes that were never served"},
   {"grass_proof_commit_latency", UNIT_TIME, "s",
    "epoch close to its proof batch's commit on the ledger, mean (with a ledger)"},

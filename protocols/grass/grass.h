@@ -79,6 +79,11 @@ double grass_mean_size(double median, double sigma);
 /* Probability that an over-claiming node is exposed within `checks` checked proofs, each
  * exposing it with probability p: 1 - (1 - p)^checks. Cannot fail. */
 double grass_detect_prob(double p, double checks);
+/* Mean number of epochs an over-claiming node is checked until caught, among those caught
+ * within `epochs` epochs, when each epoch exposes it with probability q > 0: the geometric law
+ * truncated at `epochs`, sum_{t=1..E} t q (1-q)^(t-1) / (1 - (1-q)^E). 0 when epochs < 1 or
+ * q <= 0. Cannot fail. */
+double grass_detect_mean_epochs(double q, double epochs);
 /* Seconds one request of `bytes` takes on an idle node: the order's latencies there
  * (lat_order: router -> node -> site), then the page down to the node and up to the router,
  * one after the other (the node relays whole responses). Cannot fail. */

@@ -40,6 +40,18 @@ double grass_detect_prob(double p, double checks)
   return 1 - pow(1 - p, checks);
 }
 
+double grass_detect_mean_epochs(double q, double epochs)
+{
+  double sum = 0, survive = 1;
+  if (epochs < 1 || q <= 0)
+    return 0;
+  for (double t = 1; t <= epochs; t++) {
+    sum += t * q * survive;
+    survive *= 1 - q;
+  }
+  return sum / (1 - survive);
+}
+
 double grass_idle_latency(double lat_order, double lat_site_node, double lat_node_router,
                           double bytes, double downlink_Bps, double uplink_Bps)
 {

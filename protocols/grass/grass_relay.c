@@ -249,15 +249,19 @@ static void dispatch(struct grass_region *reg, double now)
     if (!node)
       break;
     unsigned pages = 0;
-    for (; pages < batch && i < n; i += reg->taken[i].count < 1) {
-      if (reg->taken[i].count < 1)
+    while (pages < batch && i < n) {
+      if (reg->taken[i].count < 1) { /* this batch of arrivals is all handed out */
+        i++;
         continue;
+      }
       arrived[pages++] = reg->taken[i].arrival;
       reg->taken[i].count--;
     }
     if (pages > 0)
       start_request(reg, node, pages, arrived);
   }
+  while (i < n && reg->taken[i].count < 1)
+    i++;
   if (i < n)
     arrivals_return(reg->queue, reg->taken + i, n - i);
 }

@@ -85,14 +85,17 @@ static void report_throughput(const struct grass *g, metrics_t *m, double window
 static void report_claims(const struct grass *g, metrics_t *m)
 {
   const struct grass_conf *c = g->conf;
-  double dishonest = 0, caught = 0, served = 0, overpaid = 0;
+  double dishonest = 0, caught = 0, served = 0, overpaid = 0, checks_to_catch = 0;
   for (size_t j = 0; j < g->n_nodes; j++) {
     const struct grass_node *n = &g->nodes[j];
     served += n->served_bytes;
     if (!n->dishonest || n->epochs_checked == 0)
       continue;
     dishonest++;
-    caught += n->caught_at >= 0;
+    if (n->caught_at >= 0) {
+      caught++;
+      checks_to_catch += n->epochs_checked; /* the last check caught it */
+    }
     overpaid += n->credited_bytes * (1 - 1 / c->claim_factor);
   }
   double gb = served / 1e9;
@@ -108,6 +111,11 @@ static void report_claims(const struct grass *g, metrics_t *m)
                     grass_detect_prob(c->detection, (double)c->samples * g->epochs), "",
                     BOUND_EXPECTED, "1 - (1 - detection)^(samples x epochs): nodes that serve "
                     "in every epoch");
+  double q = grass_detect_prob(c->detection, (double)c->samples);
+  metrics_summary_set(m, "grass_detection_epochs", caught > 0 ? checks_to_catch / caught : 0, "");
+  metrics_bound_set(m, "grass_detection_epochs", grass_detect_mean_epochs(q, g->epochs), "",
+                    BOUND_EXPECTED, "geometric with q = 1 - (1 - detection)^samples, truncated "
+                    "at the run's epochs: nodes that serve in every epoch");
   metrics_summary_set(m, "grass_overpaid_share", g->credited > 0 ? overpaid / g->credited : 0,
                       "");
 }
