@@ -107,7 +107,7 @@ static void deploy_nodes(struct grass *g)
     struct grass_node *n = &g->nodes[j];
     size_t p = pc->first_provider + j, r = w->sc->n_regions ? w->providers[p].region_index : 0;
     sg_host_t host = w->providers[p].host, site = g->regions[r].site;
-    *n = (struct grass_node){.provider = p, .region = r, .caught_at = -1};
+    *n = (struct grass_node){.provider = p, .region = r, .caught_at = -1, .up_seen = -1};
     n->router = attach(g, r, turn);
     n->lat_order = sg_host_get_route_latency(n->router->host, host) +
                    sg_host_get_route_latency(host, site);

@@ -65,7 +65,8 @@ static void relay_exit(int killed, void *data)
   struct grass_request *q = data;
   struct grass *g = q->g;
   (void)killed;
-  q->node->inflight--;
+  if (q->node->inflight > 0) /* 0 when its node came back and was reset first */
+    q->node->inflight--;
   if (!q->done && metrics_in_window(g->world->metrics, simgrid_get_clock()))
     g->failed += q->pages;
   request_release(q);
@@ -123,10 +124,16 @@ static void grass_relay_actor(int argc, char **argv)
 
 /* ------------------------------------------------------------------ routing */
 
-static bool eligible(const struct grass *g, const struct grass_node *n)
+static bool eligible(const struct grass *g, struct grass_node *n)
 {
-  return !n->evicted && n->inflight < (unsigned)g->conf->max_inflight &&
-         world_provider_is_up(g->world, n->provider);
+  if (n->evicted || !world_provider_is_up(g->world, n->provider))
+    return false;
+  double up_since = g->world->providers[n->provider].up_since;
+  if (up_since > n->up_seen) { /* back from a failure, which killed every relay it ran */
+    n->up_seen = up_since;
+    n->inflight = 0;
+  }
+  return n->inflight < (unsigned)g->conf->max_inflight;
 }
 
 /* The eligible node with the fewest requests in flight, the scan starting after the last

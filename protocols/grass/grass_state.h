@@ -28,7 +28,9 @@ struct grass_node {
   size_t region;          /* index into grass.regions */
   bool dishonest;         /* claims claim_factor x what it served */
   bool evicted;           /* caught over-claiming: never routed to again */
-  unsigned inflight;
+  unsigned inflight;       /* relays running; reset when it comes back from a failure (a
+                              relay killed before it started never said it ended) */
+  double up_seen;          /* its up_since when last routed to */
   double lat_order, lat_site_node, lat_node_router; /* route latencies, fixed */
   double epoch_bytes;     /* served in the current epoch */
   double epoch_credit;    /* credited at the epoch being closed */
