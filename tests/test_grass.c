@@ -225,6 +225,31 @@ static void test_grass_proof_batches_commit_on_the_ledger(void **state)
   free(h5);
 }
 
+/* In a coupled token run the requests follow the token layer's demand scale: pages of 4 s
+ * against a latency bound of 1 s are never served well and the demand falls, so fewer requests
+ * come; against a bound of an hour all are served well and the scale stays near 1. */
+static void test_grass_requests_follow_coupled_demand(void **state)
+{
+  (void)state;
+  const char *grass = "  requests: {rate: 4/s, size: 4MB, size_spread: 0}\n"
+                      "token:\n"
+                      "  emission: {kind: custom, rate_per_year: 0}\n"
+                      "  demand: {growth_per_year: 0}\n"
+                      "  operators: {entry_rate: 0/h}\n";
+  char *tight = run("20", grass, "--set 'token.coupling={window: 20s, latency_bound: 1s}'");
+  char *loose = run("20", grass, "--set 'token.coupling={window: 20s, latency_bound: 1h}'");
+  double scale_tight = test_summary(tight, "token_demand_scale_final");
+  double scale_loose = test_summary(loose, "token_demand_scale_final");
+  print_message("demand scale %.3f (1 s bound), %.3f (1 h bound)\n", scale_tight, scale_loose);
+  assert_true(scale_tight < 0.5);
+  assert_true(scale_loose > 0.95); /* requests still in flight as a window closes count as not
+                                      served in it */
+  assert_true(test_summary(tight, "grass_requests_per_s") <
+              0.7 * test_summary(loose, "grass_requests_per_s"));
+  free(tight);
+  free(loose);
+}
+
 static void test_grass_same_seed_same_result(void **state)
 {
   (void)state;
@@ -252,6 +277,7 @@ int main(void)
     cmocka_unit_test(test_grass_honest_nodes_paid_price_per_gb),
     cmocka_unit_test(test_grass_down_nodes_lose_requests),
     cmocka_unit_test(test_grass_proof_batches_commit_on_the_ledger),
+    cmocka_unit_test(test_grass_requests_follow_coupled_demand),
     cmocka_unit_test(test_grass_same_seed_same_result),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

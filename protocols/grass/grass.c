@@ -142,7 +142,9 @@ static void deploy_dispatchers(struct grass *g)
      * gathers a batch's worth, so that batches fill at the cost of that wait. */
     reg->tick_s = c->batch > 1 ? (double)c->batch / rate : fmin(0.01, 0.1 / rate);
     reg->rng = rng_stream(g->world->sc->seed, "grass-requests", r);
-    reg->queue = arrivals_new(rate, fmin(0.01, 0.1 / rate), reg->rng);
+    reg->rate_per_s = rate;
+    reg->arrival_tick_s = reg->next_arrival = fmin(0.01, 0.1 / rate);
+    reg->queue = arrivals_new(0, reg->arrival_tick_s, reg->rng); /* a FIFO: rates may change */
     xbt_assert(reg->queue, "out of memory");
     snprintf(name, sizeof(name), "grass-dispatch-%zu", r);
     actors_start(name, reg->site, reg, grass_dispatcher_actor, false);

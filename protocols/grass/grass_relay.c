@@ -19,6 +19,7 @@
 #include <xbt/asserts.h>
 
 #include "protocols/grass/grass_state.h"
+#include "protocols/token/token_layer.h"
 
 /* ------------------------------------------------------------------ request slots */
 
@@ -103,6 +104,11 @@ static void request_served(struct grass_request *q)
     for (unsigned i = 0; i < q->pages; i++)
       hist_add(g->latency, page_done(q, i, now) - q->page[i].arrived, 1);
   }
+  struct token_state *tk = token_layer_state(g->world);
+  double bound = token_latency_bound(tk), well = 0;
+  for (unsigned i = 0; i < q->pages; i++)
+    well += page_done(q, i, now) - q->page[i].arrived <= bound;
+  token_record_requests(tk, 0, well);
 }
 
 /* The order reaches the node and the site; the page comes down the node's downlink, and the
@@ -273,13 +279,29 @@ static void dispatch(struct grass_region *reg, double now)
     arrivals_return(reg->queue, reg->taken + i, n - i);
 }
 
+/* Draws the requests of every arrival tick that ended by now (Poisson counts at the region's
+ * rate times the token layer's demand scale, 1 outside coupled token runs) into the queue, and
+ * tells the token layer they were offered. */
+static void arrive(struct grass_region *reg, double now)
+{
+  struct token_state *tk = token_layer_state(reg->g->world);
+  double rate = reg->rate_per_s * token_demand_scale(tk);
+  for (; reg->next_arrival <= now + GRASS_CLOCK_SLACK_S; reg->next_arrival += reg->arrival_tick_s) {
+    unsigned k = gsl_ran_poisson(reg->rng, rate * reg->arrival_tick_s);
+    if (k == 0)
+      continue;
+    arrivals_push(reg->queue, reg->next_arrival, k);
+    token_record_requests(tk, k, 0);
+  }
+}
+
 void grass_dispatcher_actor(int argc, char **argv)
 {
   struct grass_region *reg = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(reg->tick_s);
     double now = simgrid_get_clock();
-    arrivals_fill(reg->queue, now + GRASS_CLOCK_SLACK_S); /* the tick ending now, rounded */
+    arrive(reg, now);
     dispatch(reg, now);
   }
 }

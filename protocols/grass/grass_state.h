@@ -47,7 +47,9 @@ struct grass_region {
   sg_host_t site;
   size_t *nodes;          /* indices into grass.nodes */
   size_t n_nodes, cursor; /* cursor: round robin's next */
-  arrivals_t *queue;      /* its requests, waiting for a node */
+  arrivals_t *queue;      /* its requests, waiting for a node (pushed by the dispatcher) */
+  double rate_per_s;      /* its share of the requests, before the token layer's demand scale */
+  double arrival_tick_s, next_arrival; /* arrivals are drawn per tick; the next tick's end */
   double tick_s;          /* the dispatcher's period */
   gsl_rng *rng;
   struct arrival_batch *taken;
