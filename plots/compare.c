@@ -1,4 +1,4 @@
-/* compare.c: several runs of one scenario on one figure (compare.h). */
+/* compare.c: several runs on one figure (compare.h). */
 #include "plots/compare.h"
 
 #include <errno.h>
@@ -22,12 +22,19 @@ struct run {
   char *name, *label;
 };
 
-/* A run's label: its overrides joined by ", ", or the folder of its file when it has none. */
-static char *run_label(hid_t file, const char *path)
+/* A run's label: its scenario's name when the runs are of several scenarios (a shipped
+ * variant file), then its overrides, items separated by ';'; with neither, the folder of its
+ * file. */
+static char *run_label(hid_t file, const char *path, const char *name, bool by_name)
 {
   char *overrides = runfile_meta_string(file, "overrides");
   for (char *c = overrides; *c; c++)
     *c = *c == '\n' ? ';' : *c;
+  if (by_name) {
+    char *label = strfmt("%s%s%s", name, *overrides ? ";" : "", overrides);
+    free(overrides);
+    return label;
+  }
   if (*overrides)
     return overrides;
   free(overrides);
@@ -84,14 +91,12 @@ static enum depin_status open_runs(struct run *runs, size_t n, diag_t *diag)
       return DEPIN_EINVAL;
     }
     runs[i].name = runfile_meta_string(runs[i].file, "scenario_name");
-    runs[i].label = run_label(runs[i].file, runs[i].path);
-    if (i > 0 && strcmp(runs[i].name, runs[0].name) != 0) {
-      diag_add(diag, DIAG_ERROR, NULL, 0, 0, NULL, "%s: a run of scenario '%s', %s one of '%s': "
-               "compare runs of one scenario (its --set variants)", runs[i].path,
-               runs[i].name, runs[0].path, runs[0].name);
-      return DEPIN_EINVAL;
-    }
   }
+  bool by_name = false;
+  for (size_t i = 1; i < n; i++)
+    by_name |= strcmp(runs[i].name, runs[0].name) != 0;
+  for (size_t i = 0; i < n; i++)
+    runs[i].label = run_label(runs[i].file, runs[i].path, runs[i].name, by_name);
   return DEPIN_OK;
 }
 
