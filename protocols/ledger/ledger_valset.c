@@ -3,8 +3,8 @@
  * At launch a shard's validators are the providers of highest stake (ties: lower index). A
  * provider whose operator leaves the network (its host becomes a spare: a coupled token
  * economy, protocols/token/token_coupling.c) unbonds: at the next round its validator slot
- * passes to the provider of highest stake that is in the network and holds no role in any
- * shard, as CometBFT's validator set is the top of the staking table at each height. The
+ * passes to the provider of highest stake that is in the network, up, and holds no role in
+ * any shard, as CometBFT's validator set is the top of the staking table at each height. The
  * change applies at the next round, even when the departed held a third of the votes: the
  * model takes the unbonding as committed before its host went (a real chain that lost a third
  * of its voting power at once would halt until the set changed through governance). A
@@ -12,6 +12,7 @@
  * misses rounds). The successor takes the departed validator's place in the mesh overlay, with
  * the links measured at launch: a simplification that holds while successors sit in the same
  * class and regions. Full nodes whose operators leave go dark and are not replaced. */
+#include <simgrid/host.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
@@ -29,13 +30,14 @@ void ledger_valset_init(struct ledger *l, const size_t *ranked, size_t n)
   l->n_ranked = n;
 }
 
-/* The provider of highest stake in the network without a role, or SIZE_MAX. */
+/* The provider of highest stake that is in the network, up and without a role, or SIZE_MAX.
+ * Up: its validator actor must start now (SimGrid starts no actor on a host that is off). */
 static size_t successor(struct ledger *l)
 {
   const struct world *w = l->world;
   for (size_t i = 0; i < l->n_ranked; i++) {
     size_t p = l->ranked[i];
-    if (!l->has_role[p] && !w->providers[p].spare)
+    if (!l->has_role[p] && !w->providers[p].spare && sg_host_is_on(w->providers[p].host))
       return p;
   }
   return SIZE_MAX;
