@@ -51,12 +51,11 @@ static void request_release(struct grass_request *q)
   free(q);
 }
 
-/* SimGrid's clean-up of the page's transfer when it failed: the node went down. */
+/* SimGrid's clean-up of the page's transfer when it failed: the node went down (its relay's
+ * exit counts the request as failed). */
 static void page_not_delivered(void *payload)
 {
-  struct grass_request *q = payload;
-  q->failed = true;
-  request_release(q);
+  request_release(payload);
 }
 
 /* ------------------------------------------------------------------ the relay on a node */

@@ -71,10 +71,10 @@ struct grass_request {
   size_t slot;            /* its mailbox in grass.slot_box */
   double bytes;           /* its pages' sizes summed */
   int holders;
-  bool done, failed;
-  double streaming_since;  /* when the page's first byte left the node for the router */
+  bool done;              /* served: its relay's exit does not count it as failed */
+  double streaming_since; /* when its first byte left the node for the router */
   unsigned pages;
-  struct grass_page page[]; /* each page's request arrival and where it ends in the flow */
+  struct grass_page page[]; /* each page: its request's arrival, its end in the flow */
 };
 
 struct grass_ticket {
