@@ -95,7 +95,11 @@ static struct lease *lease_open(struct market *m, const struct order *o, const s
                       .opened_at = now, .closed_at = -1, .waited_s = now - o->first_opened_at,
                       .owner = o->owner, .slot = o->slot};
   double per_hour = b->price_per_hour * gpus;
-  double deposit = fmax(c->min_deposit, per_hour * c->funding_s / 3600);
+  /* the tenant funds `funding` of its own (economic) time: in a coupled run an engine second
+   * stands for token_time_scale of them, so the lease runs out of funds as often per epoch
+   * as it would at full detail */
+  double funding_s = c->funding_s / token_time_scale(token_layer_state(m->world));
+  double deposit = fmax(c->min_deposit, per_hour * funding_s / 3600);
   escrow_open(&l->escrow, deposit, per_hour * c->block_time_s / 3600, market_height(m, now));
   m->deposited += deposit;
   m->leased[b->provider] = true;

@@ -23,7 +23,9 @@
  *
  * Multi-rate. A full simulation is window = epoch and every = 1; a shorter window or a larger
  * `every` trades accuracy for time (tests/perf/token_coupled.c measures the error). The run's
- * duration fixes the horizon: duration / window x every epochs. */
+ * duration fixes the horizon: duration / window x every epochs. Economic durations that the
+ * network measures in engine time (a tenant's escrow funding) are divided by the compression,
+ * token_time_scale(); physical ones (failures, blocks, bid windows, latencies) are not. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +291,14 @@ void token_coupling_free(struct token_state *st)
 double token_demand_scale(const struct token_state *st)
 {
   return st && st->coupled ? st->coupled->demand_scale : 1;
+}
+
+double token_time_scale(const struct token_state *st)
+{
+  if (!st || !st->coupled)
+    return 1;
+  const struct token_coupling *k = &st->conf->coupling;
+  return st->conf->c.epoch_s * (double)k->every / k->window_s;
 }
 
 double token_latency_bound(const struct token_state *st)

@@ -65,6 +65,9 @@ void token_record_fee(struct token_state *st, double t, enum token_reward_source
  * served well in the last window to the power of the elasticity. 1 when st is NULL or the
  * run is not coupled. Served workloads scale their request rate and the nodes they rent. */
 double token_demand_scale(const struct token_state *st);
+/* Token seconds one engine second stands for: epoch x every / window in a coupled run, else 1.
+ * Economic durations measured in engine time (a tenant's escrow funding) divide by it. */
+double token_time_scale(const struct token_state *st);
 /* The latency past which a request counts as not served well (+inf: none). */
 double token_latency_bound(const struct token_state *st);
 /* Records that `offered` requests arrived and `served_well` of them were served within the

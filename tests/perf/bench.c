@@ -201,12 +201,13 @@ static int run_layer_benchmarks(struct bench *b, const char *out)
 {
   static char *const none[] = {NULL};
   static char *const tasks_10k[] = {"10000", NULL}, *const ten_minutes[] = {"10min", NULL};
-  static char *const nodes_10k[] = {"10000", NULL};
+  static char *const nodes_10k[] = {"10000", NULL}, *const scale_only[] = {"--skip-error", NULL};
   static const struct {
     const char *name;
     char *const *quick_args;
   } layers[] = {{"market", none}, {"token_bench", none}, {"verify_bench", tasks_10k},
-                {"da_bench", ten_minutes}, {"da_signers", ten_minutes}, {"gossip", nodes_10k}};
+                {"da_bench", ten_minutes}, {"da_signers", ten_minutes}, {"gossip", nodes_10k},
+                {"token_coupled", scale_only}};
   int failed = 0;
   for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
     failed += run_program(b, layers[i].name, b->quick ? layers[i].quick_args : none, out) < 0;
