@@ -97,8 +97,10 @@ static struct lease *lease_open(struct market *m, const struct order *o, const s
   double per_hour = b->price_per_hour * gpus;
   /* the tenant funds `funding` of its own (economic) time: in a coupled run an engine second
    * stands for token_time_scale of them, so the lease runs out of funds as often per epoch
-   * as it would at full detail */
-  double funding_s = c->funding_s / token_time_scale(token_layer_state(m->world));
+   * as it would at full detail; but at least MARKET_MIN_FUNDING_BID_WINDOWS bid windows, a
+   * physical delay that does not compress, so that relisting costs at most 1% of the time */
+  double funding_s = fmax(c->funding_s / token_time_scale(token_layer_state(m->world)),
+                          fmin(c->funding_s, MARKET_MIN_FUNDING_BID_WINDOWS * c->bid_window_s));
   double deposit = fmax(c->min_deposit, per_hour * funding_s / 3600);
   escrow_open(&l->escrow, deposit, per_hour * c->block_time_s / 3600, market_height(m, now));
   m->deposited += deposit;

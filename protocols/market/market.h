@@ -57,6 +57,9 @@ extern const struct depin_layer market_layer;
 #define MARKET_AKASH_BLOCK_TIME_S 6.5     /* block time when no ledger layer sets one */
 #define MARKET_AKASH_BID_WINDOW_S 30.0    /* Akash Console waits about 30 s for bids */
 
+/* In a coupled run a lease's funding shrinks with the compression of time, down to this many
+ * bid windows (relisting then costs at most 1% of the rented time). */
+#define MARKET_MIN_FUNDING_BID_WINDOWS 100.0
 /* Bytes per token on the wire between client and model (a 32-bit token id). */
 #define MARKET_TOKEN_WIRE_BYTES 4.0
 /* Training memory per parameter with mixed-precision Adam: 2 B weights, 2 B gradients,
