@@ -134,19 +134,9 @@ void *grass_conf_parse(cfg_t *cfg, struct cfg_node section)
 static long class_at(const struct scenario *sc, cfg_t *cfg, struct cfg_node section,
                      const char *key, const char *name)
 {
-  long k = scenario_class_index(sc, name);
-  if (k >= 0)
-    return k;
   struct cfg_node at;
   cfg_get(cfg, section, key, &at, false);
-  const char **names = calloc(sc->n_classes + 1, sizeof(char *));
-  if (!names)
-    return -1;
-  for (size_t i = 0; i < sc->n_classes; i++)
-    names[i] = sc->classes[i].name;
-  cfg_error_unknown(cfg, at.node ? at : section, "provider class", name, names);
-  free(names);
-  return -1;
+  return scenario_class_lookup(sc, cfg, at.node ? at : section, name);
 }
 
 bool grass_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cfg)

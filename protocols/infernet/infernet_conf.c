@@ -197,17 +197,9 @@ static bool resolve_nodes(const struct scenario *sc, struct infernet_conf *c, cf
 {
   struct cfg_node nodes;
   cfg_get(cfg, section, "nodes", &nodes, true);
-  long k = scenario_class_index(sc, c->nodes);
-  if (k < 0) {
-    const char **names = calloc(sc->n_classes + 1, sizeof(char *));
-    if (!names)
-      return false;
-    for (size_t i = 0; i < sc->n_classes; i++)
-      names[i] = sc->classes[i].name;
-    cfg_error_unknown(cfg, nodes, "provider class", c->nodes, names);
-    free(names);
+  long k = scenario_class_lookup(sc, cfg, nodes, c->nodes);
+  if (k < 0)
     return false;
-  }
   c->node_class = (size_t)k;
   return true;
 }

@@ -110,17 +110,9 @@ bool storage_conf_validate(const struct scenario *sc, const void *conf, cfg_t *c
   struct cfg_node section, nodes;
   cfg_get(cfg, cfg_root(cfg), "storage", &section, true);
   cfg_get(cfg, section, "nodes", &nodes, true);
-  long k = scenario_class_index(sc, c->nodes);
-  if (k < 0) {
-    const char **names = calloc(sc->n_classes + 1, sizeof(char *));
-    if (!names)
-      return false;
-    for (size_t i = 0; i < sc->n_classes; i++)
-      names[i] = sc->classes[i].name;
-    cfg_error_unknown(cfg, nodes, "provider class", c->nodes, names);
-    free(names);
+  long k = scenario_class_lookup(sc, cfg, nodes, c->nodes);
+  if (k < 0)
     return false;
-  }
   c->node_class = (size_t)k;
   if (c->replicas > sc->classes[k].count) {
     struct cfg_node r;

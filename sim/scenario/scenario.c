@@ -384,6 +384,20 @@ size_t scenario_launch_count(const struct scenario *sc)
   return n;
 }
 
+long scenario_class_lookup(const struct scenario *sc, cfg_t *cfg, struct cfg_node at,
+                           const char *name)
+{
+  long k = name ? scenario_class_index(sc, name) : -1;
+  if (k >= 0)
+    return k;
+  const char **names = scenario_calloc(sc->n_classes + 1, sizeof(char *));
+  for (size_t i = 0; i < sc->n_classes; i++)
+    names[i] = sc->classes[i].name;
+  cfg_error_unknown(cfg, at, "provider class", name ? name : "", names);
+  free(names);
+  return -1;
+}
+
 long scenario_class_index(const struct scenario *sc, const char *name)
 {
   for (size_t i = 0; i < sc->n_classes; i++)

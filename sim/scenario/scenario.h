@@ -157,6 +157,11 @@ void scenario_free(struct scenario *sc);
 /* Hosts up at launch: the sum of the classes' counts (spares left out). */
 size_t scenario_launch_count(const struct scenario *sc);
 
+/* Index of the provider class `name`, or -1 after reporting at node `at` that no class has
+ * that name, with the closest one and the classes there are. For keys that name a class. */
+long scenario_class_lookup(const struct scenario *sc, cfg_t *cfg, struct cfg_node at,
+                           const char *name);
+
 /* Index of a region or class by name, or -1. */
 long scenario_region_index(const struct scenario *sc, const char *name);
 long scenario_class_index(const struct scenario *sc, const char *name);
