@@ -11,6 +11,7 @@
 
 #include "protocols/token/emission.h"
 #include "protocols/token/token_layer.h"
+#include "protocols/token/token_layer_private.h"
 #include "sim/base/diag.h"
 #include "sim/engine/world.h"
 #include "sim/scenario/scenario.h"
@@ -68,6 +69,23 @@ static void test_token_layer_bad_input(void **state)
   assert_has(d, "s.yaml:13:44: token.emission.decay_per_hour: '2' is out of range");
   assert_has(d, "s.yaml:15:17: token.price.kind: unknown value 'amn' (did you mean 'amm'?)");
   assert_has(d, "s.yaml:16:25: token.operators.patience: '3': a time needs a unit");
+  diag_free(d);
+}
+
+/* Nested keys of the token section take --set like any other section's, even when the file
+ * does not have their mapping (issue 15: "no key 'fees' in 'token'"). */
+static void test_token_layer_set_nested_keys(void **state)
+{
+  (void)state;
+  const char *overrides[] = {"token.fees.buyback_share=0.3", "token.operators.patience=5d"};
+  diag_t *d = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string("s.yaml", PROVIDERS "token: {}\n", overrides, 2,
+                                        registry_layers(), d, &sc), DEPIN_OK);
+  const struct token_conf *tc = scenario_layer_conf(sc, "token");
+  assert_double_equal(tc->c.fees.buyback_share, 0.3, 0);
+  assert_double_equal(tc->c.patience_s, 5 * 86400.0, 0);
+  scenario_free(sc);
   diag_free(d);
 }
 
@@ -285,6 +303,7 @@ static void test_token_layer_protocol_rewards_match_da_and_storage(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_token_layer_set_nested_keys),
     cmocka_unit_test(test_token_layer_bad_input),
     cmocka_unit_test(test_token_layer_unknown_class),
     cmocka_unit_test(test_token_layer_run_matches_closed_form),
