@@ -204,6 +204,23 @@ static void test_token_coupling_one_population_conserves_tokens(void **state)
   free(h5);
 }
 
+/* Demand through the network: requests slower than the latency bound are not served well,
+ * and demand shrinks with them; with a bound the service meets, it stays as written (the
+ * growth over 20 days at +200% a year is 3^(20/365)). */
+static void test_token_coupling_demand_follows_service(void **state)
+{
+  (void)state;
+  char *tight = test_run_text(MARKET, "--set token.coupling.latency_bound=10ms");
+  char *loose = test_run_text(MARKET, "");
+  assert_true(test_summary(tight, "token_demand_scale_final") < 0.5);
+  assert_true(test_summary(tight, "inference_arrival_rate") < 0.5 * 5);
+  assert_double_equal(test_summary(loose, "token_demand_scale_final"), pow(3, 20 / 365.0),
+                      0.01);
+  assert_true(test_summary(loose, "inference_arrival_rate") > 0.9 * 5);
+  free(tight);
+  free(loose);
+}
+
 static void test_token_coupling_same_seed_identical_files(void **state)
 {
   (void)state;
@@ -286,6 +303,7 @@ int main(void)
     cmocka_unit_test(test_token_coupling_exits_in_the_closed_form_epoch),
     cmocka_unit_test(test_token_coupling_validator_slots_pass_on),
     cmocka_unit_test(test_token_coupling_one_population_conserves_tokens),
+    cmocka_unit_test(test_token_coupling_demand_follows_service),
     cmocka_unit_test(test_token_coupling_same_seed_identical_files),
     cmocka_unit_test(test_token_coupling_bad_input),
   };
