@@ -86,7 +86,7 @@ bool token_coupling_validate(const struct scenario *sc, const struct token_conf 
   bool ok = true;
   if (!another_layer(sc)) {
     cfg_error(cfg, k->node, "no network to couple to: the scenario enables no other layer "
-              "(allowed: with at least one of the sections ledger, da, storage, market, verify)");
+              "(allowed: with at least one other layer's section, such as market or ledger)");
     ok = false;
   }
   if (k->window_s > tc->c.epoch_s) {
