@@ -20,7 +20,7 @@
 #include "sim/base/rng.h"
 
 /* Whether provider i stores what it signs: its class's honest fraction, drawn per provider. */
-static bool provider_stores(const struct world *w, size_t i)
+bool da_provider_stores(const struct world *w, size_t i)
 {
   const struct provider_class *pc = &w->sc->classes[w->providers[i].class_index];
   gsl_rng *rng = rng_stream(w->sc->seed, "da-behavior", i);
@@ -79,8 +79,9 @@ static void deploy_nodes(struct da *d)
         continue;
       struct da_node *n = &d->nodes[d->n_nodes];
       size_t provider = d->signer_provider[i];
-      *n = (struct da_node){.da = d, .quorum = k, .provider = provider, .slots = slots,
-                            .stores = provider_stores(w, provider), .first_failed_at = -1,
+      *n = (struct da_node){.da = d, .quorum = k, .signer = i, .provider = provider,
+                            .slots = slots,
+                            .stores = da_provider_stores(w, provider), .first_failed_at = -1,
                             .listening_since = -INFINITY}; /* until its actor runs */
       sg_host_t host = w->providers[provider].host;
       n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), host);
@@ -200,6 +201,7 @@ static void *da_deploy(struct world *w, const void *conf)
   xbt_assert(d->hosts, "out of memory");
   form_quorums(d);
   deploy_nodes(d);
+  da_signers_init(d);
   deploy_submitters(d);
   deploy_quorum_actors(d);
   actors_start("da-sampling", world_control_host(w), d, da_sampling_actor, false);
@@ -238,6 +240,8 @@ static void da_state_free(void *state)
   free(d->nodes);
   free(d->blobs);
   free(d->signer_provider);
+  free(d->ranked);
+  free(d->is_signer);
   free(d->sampling_scratch);
   free(d->hosts);
   if (d->sampling_rng)
@@ -257,6 +261,7 @@ static const struct metric_def da_metrics[] = {
   {"blobs_retried", UNIT_NUMBER, "", "dispersals short of the threshold after retry_timeout"},
   {"blob_backlog_final", UNIT_NUMBER, "", "blobs waiting at the submitters at the end"},
   {"da_quorums", UNIT_NUMBER, "", "quorums formed from the signers' stake"},
+  {"da_signer_changes", UNIT_NUMBER, "", "signers whose slots passed on when operators left"},
   {"da_flows", UNIT_NUMBER, "", "messages the DA layer put on the network"},
   {"da_write_per_node", UNIT_BANDWIDTH, "B/s", "mean disk write rate of a DA node"},
   {"da_write_per_node_max", UNIT_BANDWIDTH, "B/s", "busiest DA node's disk write rate"},

@@ -196,6 +196,7 @@ void da_report(void *state, struct world *w)
   metrics_summary_set(m, "blobs_retried", d->blobs_retried, "");
   metrics_summary_set(m, "blob_backlog_final", backlog, "");
   metrics_summary_set(m, "da_quorums", d->n_quorums, "");
+  metrics_summary_set(m, "da_signer_changes", d->signer_changes, "");
   metrics_summary_set(m, "da_flows", d->flows, "");
   metrics_summary_set(m, "consensus_bytes_per_blob", da_publish_bytes(c), "B");
   metrics_summary_set(m, "encoding_share", aggregation_p50 > 0 ? encode_mean / aggregation_p50

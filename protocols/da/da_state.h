@@ -25,6 +25,7 @@ struct da;
 struct da_node {
   struct da *da;
   unsigned quorum;
+  size_t signer;          /* index into da.signer_provider */
   size_t provider;
   long slots;
   bool stores;            /* false: lazy or malicious, signs without storing */
@@ -58,14 +59,15 @@ struct da_host {
   double down_free_at;    /* aggregate grain: its downlink has taken every row sent */
   double cpu_free_at;     /* aggregate grain: it has verified them */
   double disk_free_at;    /* it has written them */
-  unsigned failures;      /* aggregate grain: the provider's failures when last used */
+  unsigned downs;         /* aggregate grain: the provider's downs when last used */
 };
 
 /* Aggregate grain: the rows of blobs [a, b) on their way to one node and its share back. */
 struct da_batch {
   size_t node, a, b;
   double written_at;      /* rows on disk (verified, for a node that does not store) */
-  unsigned failures;      /* its provider's failure count when the rows left the hub */
+  size_t provider;        /* the node's provider when the rows left the hub */
+  unsigned downs;         /* that provider's downs then (world.h) */
   size_t next_free;       /* in the quorum's pool of free batches */
 };
 
@@ -167,6 +169,10 @@ struct da {
   da_quorums_t *assignment;
   size_t *signer_provider; /* signer index -> provider */
   size_t n_signers;
+  size_t *ranked;         /* providers of the signer classes by stake (da_signers_follow) */
+  size_t n_ranked;
+  unsigned char *is_signer; /* per provider */
+  double signer_changes;  /* signers whose slots passed to a successor */
   struct da_node *nodes;
   size_t n_nodes;
   struct da_quorum *quorums;
@@ -193,6 +199,14 @@ struct da {
   double fees_unrecorded;   /* blob fees into the pool not yet recorded with the token layer */
   double *sampling_scratch; /* owned */
 };
+
+/* succession.c: signers whose operators left pass their slots on (see there). init after the
+ * quorums are formed; follow at each of a quorum's dispatches. */
+void da_signers_init(struct da *d);
+void da_signers_follow(struct da *d, const struct da_quorum *q);
+/* da.c: whether provider i stores the rows it signs (its behaviour: lazy and malicious nodes
+ * sign without storing). */
+bool da_provider_stores(const struct world *w, size_t i);
 
 static inline double da_lane_tick_s(const struct da *d)
 {

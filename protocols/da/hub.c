@@ -64,8 +64,8 @@ static double node_written_at(struct da_node *n, double bytes, double now)
   struct da *d = n->da;
   const struct provider *p = &d->world->providers[n->provider];
   struct da_host *h = &d->hosts[n->provider];
-  if (h->failures != p->failures) /* what was queued died with the provider */
-    *h = (struct da_host){.failures = p->failures};
+  if (h->downs != p->downs) /* what was queued died with the provider's host */
+    *h = (struct da_host){.downs = p->downs};
   h->down_free_at = fmax(now + n->hub_latency_s, h->down_free_at) + bytes / n->hub_Bps;
   h->cpu_free_at = fmax(h->down_free_at, h->cpu_free_at) + da_verify_seconds(p, bytes);
   if (!n->stores)
@@ -82,7 +82,8 @@ static void send_rows(struct da_quorum *q, struct da_node *n, size_t a, size_t b
   struct da_batch *bt = &q->batches[id];
   *bt = (struct da_batch){.node = (size_t)(n - d->nodes), .a = a, .b = b,
                           .written_at = node_written_at(n, bytes, now),
-                          .failures = d->world->providers[n->provider].failures};
+                          .provider = n->provider,
+                          .downs = d->world->providers[n->provider].downs};
   double share_at = bt->written_at + n->hub_latency_s + DA_SHARE_BYTES / n->hub_Bps;
   pqueue_push(q->shares, share_at, id);
   d->flows += 2; /* the rows and the share */
@@ -92,6 +93,7 @@ static void dispatch(struct da_quorum *q)
 {
   struct da *d = q->da;
   double now = simgrid_get_clock();
+  da_signers_follow(d, q);
   for (size_t i = 0; i < q->n_nodes; i++) {
     struct da_node *n = &d->nodes[q->nodes[i]];
     if (n->next_blob >= q->dispersed)
@@ -187,12 +189,13 @@ static void expire(struct da_quorum *q)
   }
 }
 
-/* The time of a failure of p after the batch left the hub and by `t`; +inf if none. */
+/* When p's host went down after the batch left the hub and by `t` (a failure, or its operator
+ * leaving the network); +inf if it did not. */
 static double failed_by(const struct provider *p, const struct da_batch *bt, double t)
 {
-  if (p->failures == bt->failures)
+  if (p->downs == bt->downs)
     return INFINITY;
-  if (p->failures - bt->failures > 1)
+  if (p->downs - bt->downs > 1)
     return -INFINITY; /* twice within one batch's life: counted as lost (see above) */
   return p->down_since <= t ? p->down_since : INFINITY;
 }
@@ -204,7 +207,7 @@ static void settle(struct da_quorum *q, const struct da_batch *bt, double share_
   struct da *d = q->da;
   struct da_node *n = &d->nodes[bt->node];
   double rows = (double)(bt->b - bt->a) * (double)n->slots;
-  double failed_at = failed_by(&d->world->providers[n->provider], bt, share_at);
+  double failed_at = failed_by(&d->world->providers[bt->provider], bt, share_at);
   if (failed_at <= bt->written_at) {
     n->rows_lost += rows;
     return;

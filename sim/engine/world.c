@@ -228,6 +228,7 @@ static void host_off(struct world *w, struct provider *p, double now)
   close_uptime(w, p, now);
   p->up_since = -1;
   p->down_since = now;
+  p->downs++;
   sg_host_turn_off(p->host);
 }
 

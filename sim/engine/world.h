@@ -37,7 +37,8 @@ struct provider {
   double up_since;      /* when it last came up; negative while down */
   double down_since;    /* when it last went down; negative if it never did */
   double active_since;  /* when it last stopped being a spare; negative while a spare */
-  unsigned failures;
+  unsigned failures;     /* the availability schedule's */
+  unsigned downs;        /* times its host went off: failures and leaving the network alike */
   bool spare;           /* provisioned (a class's max_count) but holding no operator: off */
   bool scheduled_up;    /* what the availability schedule says, spare or not */
 };

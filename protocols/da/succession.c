@@ -1,0 +1,91 @@
+/* succession.c: DA signers follow stake as operators come and go (aggregate grain).
+ *
+ * Quorums are formed at launch from the signers' stakes (quorum.h). When a signer's operator
+ * leaves the network (its host becomes a spare: a coupled token economy,
+ * protocols/token/token_coupling.c), its slots in every quorum pass, at the quorum's next
+ * dispatch, to the provider of highest stake among the signer classes that is in the network,
+ * up, and not a signer yet: 0G re-forms quorums from the staked signers each DA epoch, and a
+ * departed operator's stake has left. The successor holds none of the rows its predecessor
+ * stored (they left with it) and gets the rows of blobs dispersed from then on; rows in
+ * flight to the predecessor are lost with its host (hub.c judges a batch by the provider it
+ * was sent to). A signer that is down but in the network keeps its slots. The per-slice grain
+ * keeps its launch signers: one that left goes dark. */
+#include <simgrid/host.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
+
+#include "protocols/da/da_state.h"
+
+static int by_stake(const void *x, const void *y, void *arg)
+{
+  const struct world *w = arg;
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  double sa = w->sc->classes[w->providers[a].class_index].stake;
+  double sb = w->sc->classes[w->providers[b].class_index].stake;
+  if (sa != sb)
+    return sa > sb ? -1 : 1;
+  return (a > b) - (a < b);
+}
+
+void da_signers_init(struct da *d)
+{
+  struct world *w = d->world;
+  d->ranked = malloc((w->n_providers + 1) * sizeof(size_t));
+  d->is_signer = calloc(w->n_providers + 1, 1);
+  xbt_assert(d->ranked && d->is_signer, "out of memory");
+  for (size_t i = 0; i < w->n_providers; i++)
+    if (d->conf->signer_class[w->providers[i].class_index])
+      d->ranked[d->n_ranked++] = i;
+  qsort_r(d->ranked, d->n_ranked, sizeof(size_t), by_stake, w);
+  for (size_t i = 0; i < d->n_signers; i++)
+    d->is_signer[d->signer_provider[i]] = 1;
+}
+
+/* The provider of highest stake among the signer classes in the network, up and not a signer,
+ * or SIZE_MAX. */
+static size_t successor(const struct da *d)
+{
+  const struct world *w = d->world;
+  for (size_t i = 0; i < d->n_ranked; i++) {
+    size_t p = d->ranked[i];
+    if (!d->is_signer[p] && !w->providers[p].spare && sg_host_is_on(w->providers[p].host))
+      return p;
+  }
+  return SIZE_MAX;
+}
+
+/* Moves signer s's nodes in every quorum to provider `to`. */
+static void hand_over(struct da *d, size_t s, size_t to)
+{
+  struct world *w = d->world;
+  sg_host_t hub = world_control_host(w), host = w->providers[to].host;
+  d->is_signer[d->signer_provider[s]] = 0;
+  d->is_signer[to] = 1;
+  d->signer_provider[s] = to;
+  for (size_t i = 0; i < d->n_nodes; i++) {
+    struct da_node *n = &d->nodes[i];
+    if (n->signer != s)
+      continue;
+    n->provider = to;
+    n->stores = da_provider_stores(w, to);
+    n->hub_Bps = sg_host_get_route_bandwidth(hub, host);
+    n->hub_latency_s = sg_host_get_route_latency(hub, host);
+  }
+  d->signer_changes++;
+}
+
+void da_signers_follow(struct da *d, const struct da_quorum *q)
+{
+  const struct world *w = d->world;
+  if (d->conf->grain != DA_GRAIN_AGGREGATE)
+    return;
+  for (size_t i = 0; i < q->n_nodes; i++) {
+    const struct da_node *n = &d->nodes[q->nodes[i]];
+    if (!w->providers[n->provider].spare)
+      continue;
+    size_t to = successor(d);
+    if (to == SIZE_MAX)
+      return; /* nobody left to take the slots: they stay dark */
+    hand_over(d, n->signer, to);
+  }
+}
