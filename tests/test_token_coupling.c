@@ -166,6 +166,46 @@ static void test_token_coupling_validator_slots_pass_on(void **state)
   free(h5);
 }
 
+/* The same with DA signing: the four high-stake signers' slots pass to entrants of the other
+ * signer class, and the submitter (a class with neither cost nor stake: users' hosts, not
+ * operators) stays in the network throughout. */
+#define SIGNERS_LEAVE                                                                        \
+  "name: signers\n"                                                                         \
+  "seed: 5\n"                                                                               \
+  "duration: 6min\n"                                                                        \
+  "sample_interval: 1min\n"                                                                 \
+  "calibration: [gpu/profiles/rtx-4090.yaml, gpu/profiles/h100-sxm.yaml]\n"                 \
+  "regions: [{name: here, backbone: 10Gbps}]\n"                                             \
+  "providers:\n"                                                                            \
+  "  - {class: big, count: 4, gpu: RTX-4090, region: here, uplink: 1Gbps, downlink: 1Gbps,\n" \
+  "     cost_per_hour: 5, stake: 1000}\n"                                                   \
+  "  - {class: small, count: 36, max_count: 60, gpu: RTX-4090, region: here, uplink: 1Gbps,\n" \
+  "     downlink: 1Gbps, cost_per_hour: 0.01, stake: 1000}\n"                               \
+  "  - {class: submitter, count: 1, gpu: H100-SXM, region: here, uplink: 10Gbps,\n"         \
+  "     downlink: 10Gbps}\n"                                                                \
+  "workload:\n"                                                                             \
+  "  transactions: {rate: 10/s, size: 250B}\n"                                              \
+  "  blobs: {rate: 1/s, size: 1MB}\n"                                                       \
+  "ledger: {validators: 4}\n"                                                               \
+  "da: {submitters: submitter, signers: [big, small], dispersal_grain: aggregate}\n"        \
+  "token:\n"                                                                                \
+  "  emission: {kind: custom, rate_per_year: 365000, genesis: 1e6}\n"                       \
+  "  epoch: 1d\n"                                                                           \
+  "  price: {kind: fixed, initial: 1}\n"                                                    \
+  "  operators: {patience: 1d, entry_rate: 10/d, cost_spread: 0}\n"                         \
+  "  coupling: {window: 1min}\n"
+
+static void test_token_coupling_signer_slots_pass_on(void **state)
+{
+  (void)state;
+  char *h5 = test_run_text(SIGNERS_LEAVE, "");
+  assert_double_equal(test_summary(h5, "da_signer_changes"), 4, 0);
+  assert_double_equal(test_summary(h5, "operators_final"), 60, 0); /* small filled its spares */
+  assert_double_equal(test_summary(h5, "providers_active_final"), 61, 0); /* + the submitter */
+  assert_double_equal(test_summary(h5, "blob_backlog_final"), 0, 0);
+  free(h5);
+}
+
 /* A market, entrants on spare hosts and sybils that stay dark. */
 #define MARKET                                                                               \
   "name: market\n"                                                                           \
@@ -302,6 +342,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_token_coupling_exits_in_the_closed_form_epoch),
     cmocka_unit_test(test_token_coupling_validator_slots_pass_on),
+    cmocka_unit_test(test_token_coupling_signer_slots_pass_on),
     cmocka_unit_test(test_token_coupling_one_population_conserves_tokens),
     cmocka_unit_test(test_token_coupling_demand_follows_service),
     cmocka_unit_test(test_token_coupling_same_seed_identical_files),

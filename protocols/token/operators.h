@@ -27,7 +27,8 @@ struct token_class {
   double sybil_fraction;     /* of its nodes that claim GPUs they do not have */
   double availability;       /* fraction of time up: mtbf / (mtbf + mttr), 1 when always up */
   double multiplier;         /* io.net-style stake multiplier per GPU (1 = none) */
-  long max_nodes;            /* the most nodes alive at once (hosts provisioned); 0: no limit */
+  long max_nodes;            /* the most nodes alive at once (hosts provisioned); 0: no limit;
+                                negative: none (a class of users' hosts, not operators) */
 };
 
 struct operator_group {

@@ -11,7 +11,9 @@
  * that failed, so leases on it end and its DA votes and validator slot go dark); an entrant
  * takes a spare host of its class and switches it on; a sybil holds a host that stays dark
  * (it claims GPUs it does not have and serves nothing). The simulation refuses an entrant when
- * its class has no spare left (token_class.max_nodes).
+ * its class has no spare left (token_class.max_nodes). A class with neither cost nor stake
+ * (DA's blob submitters: users' hosts, not operators) has no operators: its hosts stay in the
+ * network, outside the economy.
  *
  * Demand through the network. The token model's own demand is not used (network_demand):
  * revenue is what the market's tenants paid for the GPUs they rented, DA and storage fees and
@@ -118,6 +120,11 @@ bool token_coupling_validate(const struct scenario *sc, const struct token_conf 
   return ok;
 }
 
+bool token_coupling_users_class(const struct provider_class *pc)
+{
+  return pc->cost_per_hour == 0 && pc->stake == 0;
+}
+
 /* Which class an operator slot belongs to. */
 static size_t class_of_op(const operators_t *o, size_t i)
 {
@@ -201,7 +208,8 @@ static void tick(struct world *w, double now, void *ctx)
 }
 
 /* Launch operator offset(k) + j holds host first_provider + j of class k; a class's other
- * hosts are its spares. Sybils' hosts go dark. */
+ * hosts are its spares. Sybils' hosts go dark. A class of users' hosts has no operators: its
+ * hosts stay as they are. */
 static void bind_launch(struct token_coupled *k, struct world *w)
 {
   const struct scenario *sc = w->sc;
@@ -211,6 +219,8 @@ static void bind_launch(struct token_coupled *k, struct world *w)
     const struct provider_class *pc = &sc->classes[c];
     k->spares[c] = malloc(((size_t)pc->max_count + 1) * sizeof(size_t));
     xbt_assert(k->spares[c], "out of memory");
+    if (token_coupling_users_class(pc))
+      continue;
     for (long j = pc->max_count - 1; j >= pc->count; j--) /* the lowest index pops first */
       k->spares[c][k->n_spares[c]++] = pc->first_provider + (size_t)j;
     for (long j = 0; j < pc->count; j++, op++) {
@@ -232,8 +242,11 @@ void token_coupling_deploy(struct token_state *st, struct world *w)
   xbt_assert(k, "out of memory");
   st->coupled = k;
   k->classes = token_classes_of(sc, conf);
-  for (size_t c = 0; c < sc->n_classes; c++)
-    k->classes[c].max_nodes = sc->classes[c].max_count;
+  for (size_t c = 0; c < sc->n_classes; c++) {
+    bool users = token_coupling_users_class(&sc->classes[c]); /* no operators: see above */
+    k->classes[c].count = users ? 0 : k->classes[c].count;
+    k->classes[c].max_nodes = users ? -1 : sc->classes[c].max_count;
+  }
   k->c = conf->c;
   k->c.classes = k->classes;
   k->c.n_classes = sc->n_classes;

@@ -63,6 +63,9 @@ struct token_recorder {
 };
 
 struct token_coupled; /* token_coupling.c */
+struct provider_class;
+/* A class with neither cost nor stake: users' hosts (DA's submitters), not operators. */
+bool token_coupling_users_class(const struct provider_class *pc);
 
 struct token_state {
   const struct token_conf *conf; /* borrowed from the scenario */
@@ -86,6 +89,9 @@ void token_record_epoch(const struct token_epoch *e, void *ctx);
 void token_summarise(token_sim_t *sim, const struct token_config *c, struct token_recorder *r);
 
 /* token_coupling.c */
+struct provider_class;
+/* A class with neither cost nor stake: users' hosts (DA's submitters), not operators. */
+bool token_coupling_users_class(const struct provider_class *pc);
 bool token_coupling_validate(const struct scenario *sc, const struct token_conf *tc,
                              cfg_t *cfg);
 /* Creates the simulation at deploy and ticks it every window (world_every). */

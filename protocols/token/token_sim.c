@@ -43,7 +43,8 @@ bool token_sim_add_operator(struct token_sim *s, size_t k, size_t b, bool sybil,
 {
   const struct token_class *tc = &s->c.classes[k];
   double stake = tc->stake_per_node;
-  if (s->ops->n >= s->ops->capacity || (tc->max_nodes > 0 && class_nodes(s, k) >= tc->max_nodes))
+  if (s->ops->n >= s->ops->capacity || tc->max_nodes < 0 ||
+      (tc->max_nodes > 0 && class_nodes(s, k) >= tc->max_nodes))
     return false; /* no slot, or every host provisioned for the class is taken */
   if (from == BOOK_POOL && stake > 0) {
     /* An entrant buys its stake from holders of the free float (the market, then operators'
