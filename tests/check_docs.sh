@@ -53,6 +53,8 @@ base_scenario() {
     verify*) echo scenarios/verify-gensyn.yaml ;;
     token*) echo scenarios/tokenomics.yaml ;;
     infernet*) echo scenarios/ritual-infernet.yaml ;;
+    aethir*) echo scenarios/aethir.yaml ;;
+    render*) echo scenarios/render.yaml ;;
     *) echo scenarios/default.yaml ;;
   esac
 }

@@ -12,6 +12,7 @@
 #include "protocols/infernet/infernet.h"
 #include "protocols/ledger/ledger.h"
 #include "protocols/market/market.h"
+#include "protocols/render/render.h"
 #include "protocols/storage/storage.h"
 #include "protocols/token/token_layer.h"
 #include "protocols/verify/verify.h"
@@ -19,7 +20,7 @@
 
 static const struct depin_layer *const layers[] = {
   &ledger_layer, &da_layer, &storage_layer, &market_layer, &verify_layer, &infernet_layer,
-  &grass_layer, &aethir_layer, &token_layer,
+  &grass_layer, &aethir_layer, &render_layer, &token_layer,
 };
 
 const struct layer_set *registry_layers(void)
