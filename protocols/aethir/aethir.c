@@ -328,6 +328,16 @@ static void job_seconds(struct aethir *a)
   }
 }
 
+/* Real slots held by sessions and jobs right now, for the time series. */
+static double series_slots_held(void *state)
+{
+  const struct aethir *a = state;
+  double now = simgrid_get_clock(), held = 0;
+  for (size_t k = 0; k < a->n_containers; k++)
+    held += aethir_slots_used(a, k, now);
+  return held;
+}
+
 static void *aethir_deploy(struct world *w, const void *conf)
 {
   const struct aethir_conf *c = conf;
@@ -345,6 +355,7 @@ static void *aethir_deploy(struct world *w, const void *conf)
     actors_start("aethir-jobs", control, a, aethir_jobs_actor, false);
   actors_start("aethir-checkers", control, a, aethir_checker_actor, false);
   actors_start("aethir-settlement", control, a, aethir_settlement_actor, false);
+  metrics_series_add(w->metrics, "aethir_slots_held", "", SERIES_GAUGE, series_slots_held, a);
   return a;
 }
 
@@ -379,6 +390,8 @@ static const struct metric_def aethir_metrics[] = {
   {"aethir_blocking", UNIT_NUMBER, "", "share of sessions refused (window)"},
   {"aethir_rtt_p50", UNIT_TIME, "s", "served sessions' round trip to the player, median"},
   {"aethir_rtt_p99", UNIT_TIME, "s", "served sessions' round trip, 99th percentile"},
+  {"aethir_sessions_interrupted", UNIT_NUMBER, "",
+   "sessions and jobs cut by their container's failure (whole run)"},
   {"aethir_jobs_served", UNIT_NUMBER, "", "AI jobs placed and delivered (window)"},
   {"aethir_jobs_refused", UNIT_NUMBER, "", "AI jobs no container had a free GPU for (window)"},
   {"aethir_claimed_gpus", UNIT_NUMBER, "", "GPUs the containers claimed at launch"},

@@ -41,38 +41,34 @@ static double rtt_floor(const struct aethir *a)
   return isfinite(best) ? best : 0;
 }
 
-/* A floor for the share of sessions refused: players with no container in range are all
- * refused, and the others can do no better than with every real slot any of them reaches
- * pooled (Erlang B, insensitive to the holding time's law); ranges, jobs, failures and
- * phantom slots only add to it. */
+/* A floor for the share of sessions refused: each region's players, alone on every real slot
+ * within their range, would be refused B(slots, rate x length) of the time (Erlang B, which
+ * does not depend on the holding time's law); other regions' players, jobs, failures and
+ * phantom slots only take slots from them. A region with no container in range loses all. */
 static double blocking_floor(const struct aethir *a)
 {
-  double rate = 0, stranded = 0;
-  long slots = 0;
+  double rate = 0, lost = 0;
   for (size_t r = 0; r < a->n_regions; r++) {
-    rate += a->regions[r].rate_per_s;
-    stranded += a->regions[r].n_in_range == 0 ? a->regions[r].rate_per_s : 0;
+    const struct aethir_region *reg = &a->regions[r];
+    long slots = 0;
+    for (size_t i = 0; i < reg->n_in_range; i++)
+      slots += a->containers[reg->in_range[i]].real_slots;
+    rate += reg->rate_per_s;
+    lost += reg->rate_per_s * aethir_erlang_b(slots, reg->rate_per_s * a->conf->session_length_s);
   }
-  for (size_t k = 0; k < a->n_containers; k++) {
-    bool reached = false;
-    for (size_t r = 0; r < a->n_regions && !reached; r++)
-      for (size_t i = 0; i < a->regions[r].n_in_range && !reached; i++)
-        reached = a->regions[r].rate_per_s > 0 && a->regions[r].in_range[i] == k;
-    slots += reached ? a->containers[k].real_slots : 0;
-  }
-  if (rate <= 0)
-    return 0;
-  double served_rate = rate - stranded;
-  return (stranded + served_rate * aethir_erlang_b(slots, served_rate * a->conf->session_length_s)) /
-         rate;
+  return rate > 0 ? lost / rate : 0;
 }
 
 static void report_sessions(const struct aethir *a, metrics_t *m, double window)
 {
   const struct aethir_conf *c = a->conf;
   long slots = 0;
-  for (size_t k = 0; k < a->n_containers; k++)
+  double interrupted = 0;
+  for (size_t k = 0; k < a->n_containers; k++) {
     slots += a->containers[k].real_slots;
+    interrupted += a->containers[k].interrupted;
+  }
+  metrics_summary_set(m, "aethir_sessions_interrupted", interrupted, "");
   metrics_summary_set(m, "aethir_sessions_served", a->sessions_served, "");
   metrics_summary_set(m, "aethir_sessions_refused", a->sessions_refused, "");
   metrics_summary_set(m, "aethir_sessions_out_of_range", a->sessions_out_of_range, "");
@@ -81,8 +77,8 @@ static void report_sessions(const struct aethir *a, metrics_t *m, double window)
   metrics_summary_set(m, "aethir_blocking",
                       a->sessions_offered > 0 ? a->sessions_refused / a->sessions_offered : 0, "");
   metrics_bound_set(m, "aethir_blocking", blocking_floor(a), "", BOUND_FLOOR,
-                    "(rate out of range + rate in range x Erlang B(real slots in reach, rate in "
-                    "range x mean length)) / rate: slots pooled, no jobs or failures");
+                    "sum over regions of rate x Erlang B(real slots in range, rate x mean length), "
+                    "/ total rate: each region alone, no jobs or failures");
   metrics_summary_set(m, "aethir_rtt_p50", hist_quantile(a->rtt, 0.5), "s");
   metrics_summary_set(m, "aethir_rtt_p99", hist_quantile(a->rtt, 0.99), "s");
   metrics_bound_set(m, "aethir_rtt_p50", rtt_floor(a), "s", BOUND_FLOOR,
