@@ -54,7 +54,6 @@ base_scenario() {
     token*) echo scenarios/tokenomics.yaml ;;
     infernet*) echo scenarios/ritual-infernet.yaml ;;
     aethir*) echo scenarios/aethir.yaml ;;
-    aethir*) echo scenarios/aethir.yaml ;;
     render*) echo scenarios/render.yaml ;;
     *) echo scenarios/default.yaml ;;
   esac
