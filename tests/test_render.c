@@ -90,8 +90,8 @@ static void test_render_bad_section_is_refused_with_positions(void **state)
   const char *tier[] = {"r.yaml:13:63: render.jobs[0].tier: unknown tier 'tier1' (did you "
                         "mean 'tier2'?)"};
   expect_errors(RENDER_SCENARIO("2", "  jobs:\n"
-                                     "    - {name: a, rate: 1/h, frames: 1, obh_per_frame: 1, tier: "
-                                     "tier1}\n"),
+                                     "    - {name: a, rate: 1/h, frames: 1, obh_per_frame: 1, "
+                                     "tier: tier1}\n"),
                 NULL, 0, tier, 1);
   const char *set[] = {"render.nodes=gpus"};
   const char *cls[] = {"--set render.nodes=gpus: render.nodes: unknown provider class 'gpus' "

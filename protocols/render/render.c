@@ -2,8 +2,8 @@
  * and nodes in render_sched.c, results in render_report.c).
  *
  * Actors: the artists' arrivals on the control host, and one node actor on each node's host,
- * restarted with its host. A world tick gives frames that failed nodes lost back to idle
- * nodes, when a node class can fail. */
+ * restarted with its host. A world tick finds the nodes whose host went off and gives the
+ * frames they lost to idle nodes. */
 #include <math.h>
 #include <simgrid/host.h>
 #include <stdio.h>
@@ -44,12 +44,11 @@ static double series_obh(void *state)
   return ((const struct render *)state)->obh_done;
 }
 
-/* Every node of the listed classes, scored, with its actor; returns whether any can fail. */
-static bool deploy_nodes(struct render *r)
+/* Every launch host of the listed classes, scored, with its actor. */
+static void deploy_nodes(struct render *r)
 {
   struct world *w = r->world;
   const struct render_conf *c = r->conf;
-  bool can_fail = false;
   for (size_t i = 0; i < c->n_nodes; i++)
     r->n_nodes += (size_t)w->sc->classes[c->node_classes[i]].count;
   r->nodes = calloc(r->n_nodes, sizeof(*r->nodes));
@@ -59,7 +58,6 @@ static bool deploy_nodes(struct render *r)
   char name[96];
   for (size_t i = 0; i < c->n_nodes; i++) {
     const struct provider_class *pc = &w->sc->classes[c->node_classes[i]];
-    can_fail |= pc->mtbf_s > 0;
     for (long m = 0; m < pc->count; m++, k++) {
       struct render_node *n = &r->nodes[k];
       size_t p = pc->first_provider + (size_t)m;
@@ -71,7 +69,6 @@ static bool deploy_nodes(struct render *r)
     }
   }
   sort_by_score(r);
-  return can_fail;
 }
 
 static void *render_deploy(struct world *w, const void *conf)
@@ -94,8 +91,9 @@ static void *render_deploy(struct world *w, const void *conf)
     snprintf(name, sizeof(name), "render_job_time_%s", c->tiers[t].name);
     r->tiers[t].job_time = metrics_hist(w->metrics, name, "s");
   }
-  if (deploy_nodes(r))
-    world_every(w, RENDER_REDISPATCH_S, render_redispatch, r);
+  deploy_nodes(r);
+  /* hosts go off when they fail and, in coupled runs, when their operator leaves */
+  world_every(w, RENDER_REDISPATCH_S, render_redispatch, r);
   actors_start("render-artists", world_control_host(w), r, render_scheduler_actor, false);
   metrics_series_add(w->metrics, "render_obh", "OBh/s", SERIES_RATE, series_obh, r);
   return r;

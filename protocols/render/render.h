@@ -27,14 +27,16 @@
  *    time is that minus its submission. On N identical idle nodes, F frames of t seconds with
  *    a scene transfer s and an output transfer o take s + ceil(F / N) (t + o)
  *    (render_ideal_job_seconds).
- *  - A node that fails loses the frame it was rendering: the frame goes back to the head of its
- *    job's place in the queue, and an idle node takes it within RENDER_REDISPATCH_S.
+ *  - A node whose host goes off (a failure; in coupled runs, its operator leaving) loses the
+ *    frame it was rendering: the frame goes back to its job's place in the queue, and an idle
+ *    node takes it within RENDER_REDISPATCH_S.
  *  - Coupled token runs: arrival rates follow token_demand_scale; each job is one request,
  *    served well when it completes within the token layer's latency bound.
  * Simplifications: the scheduler's messages take no time; frames of a job cost the same; a
  * node renders one frame at a time with its whole device; no reputation, no frame review or
  * approval, no minimum VRAM or maximum GPUs per job; the control host's own link does not
- * limit transfers (only the nodes' links and the backbones do). */
+ * limit transfers (only the nodes' links and the backbones do); a class's spare hosts
+ * (max_count) are not Render nodes. */
 #ifndef DEPINSIM_PROTOCOLS_RENDER_RENDER_H
 #define DEPINSIM_PROTOCOLS_RENDER_RENDER_H
 

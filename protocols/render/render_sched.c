@@ -6,7 +6,7 @@
  * it when it finishes a frame, and a world tick calls it when a failed node gave a frame back.
  * An idle node waits suspended; the scheduler hands it a frame and resumes it. A node's actor
  * restarts with its host; the frame it was rendering when its host failed goes back to its
- * job's queue (sg_actor_on_exit). */
+ * job's queue, found by the world tick (render_redispatch) or by the actor's restart. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <simgrid/actor.h>
@@ -57,6 +57,11 @@ static bool take_frame(struct render *r, struct render_node *n, double now)
   return false;
 }
 
+static bool node_up(const struct render *r, const struct render_node *n)
+{
+  return world_provider_is_up(r->world, n->provider);
+}
+
 /* Gives frames to idle nodes, fastest first, until none is idle or nothing they serve waits;
  * `job` >= 0: stop once that job has no frame waiting (a new job: the others had none for the
  * idle nodes). */
@@ -64,7 +69,7 @@ static void hand_to_idle(struct render *r, long job, double now)
 {
   for (size_t k = 0; k < r->n_nodes; k++) {
     struct render_node *n = &r->nodes[r->by_score[k]];
-    if (!n->idle || !n->actor)
+    if (!n->idle || !n->actor || !node_up(r, n)) /* a node down since the last tick is not */
       continue;
     if (job >= 0 && r->jobs[job].waiting == 0)
       return;
@@ -75,10 +80,40 @@ static void hand_to_idle(struct render *r, long job, double now)
   }
 }
 
+/* Node n's host failed while it rendered a frame: the frame goes back to its job, ahead of the
+ * jobs behind it in its tier, and the scene the node held is gone. */
+static void give_back(struct render *r, struct render_node *n, double now)
+{
+  n->scene_job = -1;
+  if (n->job < 0)
+    return;
+  struct render_job *job = &r->jobs[n->job];
+  struct render_queue *q = &r->queues[r->conf->jobs[job->cls].tier_index];
+  job->running--;
+  job->waiting++;
+  if (job->queue_pos < q->head)
+    q->head = job->queue_pos;
+  n->job = -1;
+  r->lost_pending = true;
+  if (in_window(r, now))
+    r->frames_lost++;
+}
+
+/* Finds the nodes whose host failed since the last tick (SimGrid killed their actors) and gives
+ * their frames to idle nodes. Polling, rather than an actor's on-exit callback, keeps SimGrid
+ * from calling into this layer's state after it is freed. */
 void render_redispatch(struct world *w, double now, void *ctx)
 {
   (void)w;
   struct render *r = ctx;
+  for (size_t k = 0; k < r->n_nodes; k++) {
+    struct render_node *n = &r->nodes[k];
+    if (n->actor && !node_up(r, n)) {
+      n->actor = NULL;
+      n->idle = false;
+      give_back(r, n, now);
+    }
+  }
   if (!r->lost_pending)
     return;
   r->lost_pending = false;
@@ -227,37 +262,13 @@ static void render_frame(struct render *r, struct render_node *n)
   frame_done(r, n, started, exec_from, exec_to);
 }
 
-/* The node's actor ends (its host failed, or the run did): the frame it was rendering goes
- * back to its job, ahead of the jobs behind it in its tier. */
-static void node_exit(int failed, void *arg)
-{
-  struct render_node *n = arg;
-  struct render *r = n->r;
-  n->actor = NULL;
-  n->idle = false;
-  if (n->job < 0)
-    return;
-  struct render_job *job = &r->jobs[n->job];
-  struct render_queue *q = &r->queues[r->conf->jobs[job->cls].tier_index];
-  job->running--;
-  job->waiting++;
-  if (job->queue_pos < q->head)
-    q->head = job->queue_pos;
-  n->job = -1;
-  r->lost_pending = true;
-  double now = simgrid_get_clock();
-  if (failed && !sg_host_is_on(r->world->providers[n->provider].host) && in_window(r, now))
-    r->frames_lost++;
-}
-
 void render_node_actor(int argc, char **argv)
 {
   struct render_node *n = actors_state(argc, argv);
   struct render *r = n->r;
+  give_back(r, n, simgrid_get_clock()); /* came back before a tick saw it fail */
   n->actor = sg_actor_self();
-  n->job = n->scene_job = -1; /* a restarted node lost its scenes with its host */
   n->idle = false;
-  sg_actor_on_exit(node_exit, n);
   for (;;) {
     if (n->job < 0 && !take_frame(r, n, simgrid_get_clock())) {
       n->idle = true;
