@@ -3,8 +3,8 @@
  * depinsim binary: sessions on c slots under offered load A are refused as Erlang B(c, A) and
  * hold A (1 - B) slots, players out of the round-trip bound are all refused, over-claimers are
  * caught as 1 - (1 - q)^rounds with q the majority's probability, phantom slots are found out,
- * failures cut sessions, fees are the held hours times the price, sessions follow the coupled
- * demand, and a seed gives one result. */
+ * failures cut sessions, fees are the held hours times the price, settlements commit on a
+ * ledger, sessions follow the coupled demand, and a seed gives one result. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -301,6 +301,24 @@ static void test_aethir_sessions_follow_coupled_demand(void **state)
   free(tight), free(loose);
 }
 
+/* With a ledger each settlement's receipts are one transaction: they commit within a few
+ * 400 ms blocks. */
+static void test_aethir_settlements_commit_on_the_ledger(void **state)
+{
+  (void)state;
+  char *h5 = run("10", "  sessions: {rate: {a: 0.5/s}, length: 10s}\n"
+                       "  settlement: 20s\n"
+                       "workload:\n"
+                       "  transactions: {rate: 1/s, size: 250B}\n"
+                       "ledger:\n"
+                       "  validators: 2\n"
+                       "  block_time: 400ms\n", "");
+  double latency = test_summary(h5, "aethir_settlement_commit_latency");
+  print_message("settlements commit %.3f s after they close\n", latency);
+  assert_true(latency > 0 && latency < 1.2);
+  free(h5);
+}
+
 static void test_aethir_same_seed_same_result(void **state)
 {
   (void)state;
@@ -330,6 +348,7 @@ int main(void)
     cmocka_unit_test(test_aethir_jobs_take_whole_gpus),
     cmocka_unit_test(test_aethir_failures_cut_sessions),
     cmocka_unit_test(test_aethir_sessions_follow_coupled_demand),
+    cmocka_unit_test(test_aethir_settlements_commit_on_the_ledger),
     cmocka_unit_test(test_aethir_same_seed_same_result),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

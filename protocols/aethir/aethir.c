@@ -343,7 +343,7 @@ static void *aethir_deploy(struct world *w, const void *conf)
   const struct aethir_conf *c = conf;
   struct aethir *a = calloc(1, sizeof(*a));
   xbt_assert(a, "out of memory");
-  *a = (struct aethir){.world = w, .conf = c};
+  *a = (struct aethir){.world = w, .conf = c, .ledger = world_layer_state(w, "ledger")};
   a->rng_jobs = rng_stream(w->sc->seed, "aethir-jobs", 0);
   a->rng_check = rng_stream(w->sc->seed, "aethir-check", 0);
   a->rtt = metrics_hist(w->metrics, "aethir_rtt", "s");
@@ -376,6 +376,7 @@ static void aethir_state_free(void *state)
   gsl_rng_free(a->rng_check);
   free(a->containers);
   free(a->regions);
+  free(a->tickets);
   free(a);
 }
 
@@ -406,12 +407,18 @@ static const struct metric_def aethir_metrics[] = {
   {"aethir_paid_usd", UNIT_NUMBER, "USD", "service fees paid to containers over the run"},
   {"aethir_gpu_utilization", UNIT_NUMBER, "",
    "real slots held by sessions and jobs / real slots (window)"},
+  {"aethir_settlement_commit_latency", UNIT_TIME, "s",
+   "a settlement to its receipts' commit on the ledger, mean (with a ledger)"},
   {NULL, 0, NULL, NULL},
 };
+
+/* Its settlements go on the ledger when the scenario has one. */
+static const char *const aethir_consumes[] = {"ledger", NULL};
 
 const struct depin_layer aethir_layer = {
   .name = "aethir",
   .metrics = aethir_metrics,
+  .consumes = aethir_consumes,
   .parse = aethir_conf_parse,
   .validate = aethir_conf_validate,
   .conf_free = aethir_conf_free,

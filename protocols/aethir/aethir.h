@@ -31,6 +31,8 @@
  *  - Service fees are settled every `settlement`: each container is paid its delivered
  *    session-hours at `sessions.price_per_hour` and its job GPU-hours at
  *    `jobs.price_per_gpu_hour` (token_record_payment, one payment a container and settlement).
+ *    With a `ledger` section each settlement goes on chain as one transaction of
+ *    `receipt_bytes` per container paid (ledger_submit).
  * Simplifications: sessions and jobs hold slots for a time, they move no bytes (a stream's
  * bandwidth and a job's input are not flows) and a job runs no SimGrid execution (its time is
  * the calibrated closed form); a container that fails twice within one session cuts it at the
@@ -72,6 +74,7 @@ struct aethir_conf {
   double detection;         /* one checker exposes an over-claim */
   double cost_per_check;    /* USD */
   double settlement_s;
+  double receipt_bytes;     /* one container's settlement receipt on chain (with a ledger) */
 };
 
 /* Erlang's loss formula: the probability that a Poisson arrival finds all c servers busy under

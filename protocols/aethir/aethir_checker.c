@@ -12,6 +12,8 @@
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
+#include <stdlib.h>
+#include <xbt/asserts.h>
 
 #include "protocols/aethir/aethir_state.h"
 #include "protocols/token/token_layer.h"
@@ -50,10 +52,21 @@ void aethir_checker_actor(int argc, char **argv)
   }
 }
 
-void aethir_settle(struct aethir *a, double now)
+static void record_ticket(struct aethir *a, struct ledger_ticket t, double now)
+{
+  if (a->n_tickets == a->cap_tickets) {
+    a->cap_tickets = a->cap_tickets ? 2 * a->cap_tickets : 64;
+    a->tickets = realloc(a->tickets, a->cap_tickets * sizeof(*a->tickets));
+    xbt_assert(a->tickets, "out of memory");
+  }
+  a->tickets[a->n_tickets++] = (struct aethir_ticket){.ticket = t, .submitted = now};
+}
+
+void aethir_settle(struct aethir *a, double now, bool submit)
 {
   const struct aethir_conf *c = a->conf;
   struct token_state *tk = token_layer_state(a->world);
+  double receipts = 0;
   for (size_t k = 0; k < a->n_containers; k++) {
     struct aethir_container *ct = &a->containers[k];
     for (unsigned i = 0; i < ct->claimed_slots; i++)
@@ -64,11 +77,14 @@ void aethir_settle(struct aethir *a, double now)
     ct->unpaid_session_s = ct->unpaid_job_gpu_s = 0;
     if (usd <= 0)
       continue;
+    receipts++;
     ct->earned_usd += usd;
     a->paid_usd += usd;
     token_record_payment(tk, now, ct->provider, usd);
   }
   a->last_settlement = now;
+  if (submit && a->ledger && receipts > 0)
+    record_ticket(a, ledger_submit(a->ledger, 1, receipts * c->receipt_bytes), now);
 }
 
 void aethir_settlement_actor(int argc, char **argv)
@@ -76,6 +92,6 @@ void aethir_settlement_actor(int argc, char **argv)
   struct aethir *a = actors_state(argc, argv);
   for (;;) {
     sg_actor_sleep_for(a->conf->settlement_s);
-    aethir_settle(a, simgrid_get_clock());
+    aethir_settle(a, simgrid_get_clock(), true);
   }
 }

@@ -23,10 +23,11 @@
 #define AETHIR_DEFAULT_DETECTION 0.5          /* [unsourced] */
 #define AETHIR_DEFAULT_COST_PER_CHECK 0.001   /* [unsourced] USD */
 #define AETHIR_DEFAULT_SETTLEMENT_S 86400.0   /* service fees are settled daily */
+#define AETHIR_DEFAULT_RECEIPT_BYTES 128.0    /* [unsourced]: a container id, amounts, a signature */
 
 static const char *const aethir_keys[] = {
   "containers", "claim_factor", "sessions_per_gpu", "sessions", "jobs", "checkers",
-  "settlement", NULL};
+  "settlement", "receipt_bytes", NULL};
 static const char *const session_keys[] = {"rate", "length", "max_rtt", "price_per_hour", NULL};
 static const char *const job_keys[] = {"rate", "flops", "precision", "price_per_gpu_hour", NULL};
 static const char *const checker_keys[] = {"count", "quorum", "interval", "detection",
@@ -202,6 +203,7 @@ void *aethir_conf_parse(cfg_t *cfg, struct cfg_node section)
     .detection = AETHIR_DEFAULT_DETECTION,
     .cost_per_check = AETHIR_DEFAULT_COST_PER_CHECK,
     .settlement_s = AETHIR_DEFAULT_SETTLEMENT_S,
+    .receipt_bytes = AETHIR_DEFAULT_RECEIPT_BYTES,
   };
   bool ok = cfg_check_keys(cfg, section, aethir_keys);
   ok &= parse_containers(cfg, section, c);
@@ -213,6 +215,8 @@ void *aethir_conf_parse(cfg_t *cfg, struct cfg_node section)
   ok &= parse_checkers(cfg, section, c);
   ok &= cfg_get_quantity(cfg, section, "settlement", UNIT_TIME, 1, 365 * 86400.0,
                          &c->settlement_s, false);
+  ok &= cfg_get_quantity(cfg, section, "receipt_bytes", UNIT_SIZE, 1, 1e9, &c->receipt_bytes,
+                         false);
   if (!ok) {
     aethir_conf_free(c);
     return NULL;

@@ -137,12 +137,29 @@ static void report_checks(const struct aethir *a, metrics_t *m, double duration)
   metrics_summary_set(m, "aethir_paid_usd", a->paid_usd, "USD");
 }
 
+static void report_settlements(const struct aethir *a, metrics_t *m)
+{
+  if (!a->ledger)
+    return;
+  double sum = 0, committed = 0;
+  for (size_t i = 0; i < a->n_tickets; i++) {
+    double at = ledger_ticket_committed_at(a->ledger, a->tickets[i].ticket);
+    if (at >= 0) {
+      sum += at - a->tickets[i].submitted;
+      committed++;
+    }
+  }
+  metrics_summary_set(m, "aethir_settlement_commit_latency", committed > 0 ? sum / committed : 0,
+                      "s");
+}
+
 void aethir_report(void *state, struct world *w)
 {
   struct aethir *a = state;
   metrics_t *m = w->metrics;
-  aethir_settle(a, simgrid_get_clock()); /* the run's last, partial settlement */
+  aethir_settle(a, simgrid_get_clock(), false); /* the run's last, partial settlement */
   report_containers(a);
   report_sessions(a, m, w->sc->duration_s - w->sc->warmup_s);
   report_checks(a, m, w->sc->duration_s);
+  report_settlements(a, m);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "protocols/aethir/aethir.h"
+#include "protocols/ledger/ledger.h"
 #include "sim/engine/actors.h"
 #include "sim/engine/world.h"
 #include "sim/results/hist.h"
@@ -55,6 +56,12 @@ struct aethir_region {
   gsl_rng *rng;
 };
 
+/* A settlement put on chain, and when. */
+struct aethir_ticket {
+  struct ledger_ticket ticket;
+  double submitted;
+};
+
 struct aethir {
   struct world *world;
   const struct aethir_conf *conf;
@@ -71,6 +78,9 @@ struct aethir {
   double held_slot_s;     /* slot-seconds held in the window */
   double checks, check_rounds, paid_usd;
   double last_settlement;
+  void *ledger;           /* the ledger layer's state, NULL without one */
+  struct aethir_ticket *tickets;
+  size_t n_tickets, cap_tickets;
   hist_t *rtt;            /* served sessions' round trips; owned by metrics */
 };
 
@@ -87,9 +97,11 @@ double aethir_hold_end(const struct aethir *a, size_t k, const struct aethir_hol
 /* Credits hold h of container k its held time up to `upto`: its unpaid time, and its
  * slot-seconds inside the window; frees the record when the hold ended by then. */
 void aethir_credit(struct aethir *a, size_t k, struct aethir_hold *h, double upto);
-/* Pays every container what it delivered up to now (token_record_payment); from the
- * settlement actor, and from the report for the run's last partial period. */
-void aethir_settle(struct aethir *a, double now);
+/* Pays every container what it delivered up to now (token_record_payment) and, when submit
+ * and the scenario has a ledger, puts the receipts on chain as one transaction; from the
+ * settlement actor, and from the report for the run's last partial period (submit false: it
+ * would not reach the chain). */
+void aethir_settle(struct aethir *a, double now, bool submit);
 void aethir_report(void *state, struct world *w);
 
 #endif
