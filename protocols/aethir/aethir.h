@@ -7,22 +7,25 @@
  *  - Containers are the providers of the classes named in `containers`; each has its class's
  *    GPUs (`gpus_per_node`) and serves `sessions_per_gpu` game sessions a GPU. The providers of
  *    a class whose behaviour is not honest over-claim: they announce gpus x `claim_factor`
- *    GPUs (rounded), and the indexer believes them until a checker catches them.
+ *    GPUs (rounded), and the indexer counts on the claim until a failed delivery shows less
+ *    (below) or a checker catches them.
  *  - Players of each region start sessions as a Poisson stream (`sessions.rate`, a rate a
  *    region, times the token layer's demand scale in coupled runs); a session lasts an
  *    exponential time of mean `sessions.length`. The round trip from a player to a container is
  *    twice the route latency from the player's region gateway to the container's host
  *    (sg_host_get_route_latency). The indexer places a session on the container of least round
- *    trip among those within `sessions.max_rtt` that are up, not evicted and have a free slot
- *    by their claim; if none has, the session is refused. A session the indexer puts on an
- *    over-claimer beyond its real slots cannot be delivered (the player is refused by the
- *    container). A container that fails ends its sessions and jobs at the failure.
+ *    trip (then most free slots) among those within `sessions.max_rtt` that are up, not evicted
+ *    and have a free slot by what it believes (their claim); if none has, the session is
+ *    refused. A session put on an over-claimer beyond its real slots cannot be delivered: the
+ *    player asks again, and the indexer (service feedback) believes from then on that the
+ *    container has no more slots than it had in use. A container that fails ends its sessions
+ *    and jobs at the failure.
  *  - AI jobs arrive as a Poisson stream (`jobs.rate`) from anywhere: a job of `jobs.flops` takes
  *    a whole GPU (sessions_per_gpu slots) for the calibrated time of its FLOPs on one GPU
- *    (profile_compute_seconds at the scenario's efficiency), on the container with the most free
- *    claimed slots; none free: refused.
- *  - Checker nodes (`checkers.count`, on the control host) run a capacity check on every
- *    container that is up and listed each `checkers.interval`: 2N + 1 checkers (N =
+ *    (profile_compute_seconds at the scenario's efficiency), on the container with the most slots
+ *    free by belief; none with a GPU free: refused.
+ *  - Checker nodes (`checkers.count`; a referee actor on the control host) check every
+ *    container that is up and listed each `checkers.interval`: 2N + 1 of them (N =
  *    `checkers.quorum`) each benchmark it and expose an over-claim with probability
  *    `checkers.detection`, and the referee takes the majority: a round exposes an over-claimer
  *    with q = P(Binomial(2N + 1, p) >= N + 1), so one is caught within k rounds with

@@ -23,7 +23,7 @@
 #define AETHIR_DEFAULT_DETECTION 0.5          /* [unsourced] */
 #define AETHIR_DEFAULT_COST_PER_CHECK 0.001   /* [unsourced] USD */
 #define AETHIR_DEFAULT_SETTLEMENT_S 86400.0   /* service fees are settled daily */
-#define AETHIR_DEFAULT_RECEIPT_BYTES 128.0    /* [unsourced]: a container id, amounts, a signature */
+#define AETHIR_DEFAULT_RECEIPT_BYTES 128.0    /* [unsourced]: container id, amounts, signature */
 
 static const char *const aethir_keys[] = {
   "containers", "claim_factor", "sessions_per_gpu", "sessions", "jobs", "checkers",

@@ -77,7 +77,7 @@ static void report_sessions(const struct aethir *a, metrics_t *m, double window)
   metrics_summary_set(m, "aethir_blocking",
                       a->sessions_offered > 0 ? a->sessions_refused / a->sessions_offered : 0, "");
   metrics_bound_set(m, "aethir_blocking", blocking_floor(a), "", BOUND_FLOOR,
-                    "sum over regions of rate x Erlang B(real slots in range, rate x mean length), "
+                    "sum over regions of rate x Erlang B(real slots in range, rate x mean length) "
                     "/ total rate: each region alone, no jobs or failures");
   metrics_summary_set(m, "aethir_rtt_p50", hist_quantile(a->rtt, 0.5), "s");
   metrics_summary_set(m, "aethir_rtt_p99", hist_quantile(a->rtt, 0.99), "s");
