@@ -241,6 +241,25 @@ static void test_render_jobs_follow_coupled_demand(void **state)
   free(loose);
 }
 
+/* With a ledger, each completed job's burn is one transaction: it commits within a few 400 ms
+ * blocks, and the ledger carries more than its workload alone. */
+static void test_render_burns_commit_on_the_ledger(void **state)
+{
+  (void)state;
+  char *h5 = run("4", "  jobs: [{name: a, rate: 6/min, frames: 1, obh_per_frame: 0.826,\n"
+                      "          tier: tier3}]\n"
+                      "workload:\n"
+                      "  transactions: {rate: 1/s, size: 250B}\n"
+                      "ledger:\n"
+                      "  validators: 2\n"
+                      "  block_time: 400ms\n", "");
+  double latency = test_summary(h5, "render_burn_commit_latency");
+  print_message("burns commit %.3f s after their job\n", latency);
+  assert_true(latency > 0 && latency < 1.2);
+  assert_true(test_summary(h5, "tps") > 1.05);
+  free(h5);
+}
+
 static void test_render_same_seed_same_result(void **state)
 {
   (void)state;
@@ -267,6 +286,7 @@ int main(void)
     cmocka_unit_test(test_render_saturated_nodes_render_sum_of_scores),
     cmocka_unit_test(test_render_lost_frames_are_rendered_again),
     cmocka_unit_test(test_render_jobs_follow_coupled_demand),
+    cmocka_unit_test(test_render_burns_commit_on_the_ledger),
     cmocka_unit_test(test_render_same_seed_same_result),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,7 @@ static void *render_deploy(struct world *w, const void *conf)
   const struct render_conf *c = conf;
   struct render *r = calloc(1, sizeof(*r));
   xbt_assert(r, "out of memory");
-  *r = (struct render){.world = w, .conf = c};
+  *r = (struct render){.world = w, .conf = c, .ledger = world_layer_state(w, "ledger")};
   r->rng = rng_stream(w->sc->seed, "render-arrivals", 0);
   r->queues = calloc(c->n_tiers, sizeof(*r->queues));
   r->tiers = calloc(c->n_tiers, sizeof(*r->tiers));
@@ -115,6 +115,7 @@ static void render_state_free(void *state)
   free(r->nodes);
   free(r->by_score);
   free(r->jobs);
+  free(r->burns);
   free(r);
 }
 
@@ -134,12 +135,18 @@ static const struct metric_def render_metrics[] = {
   {"render_usd_per_obh", UNIT_NUMBER, "USD/OBh", "payments per OBh rendered"},
   {"render_frames_lost", UNIT_NUMBER, "", "frames lost with a failing node and rendered again"},
   {"render_queue_wait_mean", UNIT_TIME, "s", "job submission to its first frame's start, mean"},
+  {"render_burn_commit_latency", UNIT_TIME, "s",
+   "a completed job's burn transaction to its commit, mean (with a ledger)"},
   {NULL, 0, NULL, NULL},
 };
+
+/* Its artists' burns go on the ledger when the scenario has one. */
+static const char *const render_consumes[] = {"ledger", NULL};
 
 const struct depin_layer render_layer = {
   .name = "render",
   .metrics = render_metrics,
+  .consumes = render_consumes,
   .parse = render_conf_parse,
   .validate = render_conf_validate,
   .conf_free = render_conf_free,

@@ -32,6 +32,8 @@
  *    node takes it within RENDER_REDISPATCH_S.
  *  - Coupled token runs: arrival rates follow token_demand_scale; each job is one request,
  *    served well when it completes within the token layer's latency bound.
+ *  - With a `ledger` section, the artist's burn for each completed job is one transaction of
+ *    `burn_tx` bytes (ledger_submit from the control host), as Render burns on Solana.
  * Simplifications: the scheduler's messages take no time; frames of a job cost the same; a
  * node renders one frame at a time with its whole device; no reputation, no frame review or
  * approval, no minimum VRAM or maximum GPUs per job; the control host's own link does not
@@ -83,6 +85,7 @@ struct render_conf {
   size_t n_nodes;
   size_t *node_classes;    /* resolved by validate */
   double score_per_tflops; /* OB per fp32 TFLOP/s */
+  double burn_tx_bytes;    /* a job's burn transaction, with a ledger */
   struct render_tier_conf *tiers;
   size_t n_tiers;
   struct render_job_conf *jobs;

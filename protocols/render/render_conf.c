@@ -15,8 +15,12 @@
 #define RENDER_DEFAULT_TIER2_PRICE 0.01
 #define RENDER_DEFAULT_TIER3_PRICE 0.005
 #define RENDER_MAX_FRAMES 1000000L
+/* A burn transaction [unsourced]: a Solana transaction is at most 1,232 B; a token burn with
+ * its signature and accounts takes a few hundred. */
+#define RENDER_DEFAULT_BURN_TX_BYTES 250.0
 
-static const char *const render_keys[] = {"nodes", "score_per_tflops", "tiers", "jobs", NULL};
+static const char *const render_keys[] = {"nodes", "score_per_tflops", "tiers", "jobs", "burn_tx",
+                                          NULL};
 static const char *const tier_keys[] = {"name", "price_per_obh", "min_score", NULL};
 static const char *const job_keys[] = {"name",  "rate",   "arrival",       "start",
                                        "count", "frames", "obh_per_frame", "tier",
@@ -224,10 +228,12 @@ void *render_conf_parse(cfg_t *cfg, struct cfg_node section)
   if (!c)
     return NULL;
   c->score_per_tflops = RENDER_DEFAULT_SCORE_PER_TFLOPS;
+  c->burn_tx_bytes = RENDER_DEFAULT_BURN_TX_BYTES;
   bool ok = cfg_check_keys(cfg, section, render_keys);
   ok &= parse_nodes(cfg, section, c);
   ok &= cfg_get_quantity(cfg, section, "score_per_tflops", UNIT_NUMBER, CFG_POSITIVE, 1e6,
                          &c->score_per_tflops, false);
+  ok &= cfg_get_quantity(cfg, section, "burn_tx", UNIT_SIZE, 1, 1e6, &c->burn_tx_bytes, false);
   bool tiers_ok = parse_tiers(cfg, section, c);
   ok &= tiers_ok;
   ok &= parse_jobs(cfg, section, c, tiers_ok);

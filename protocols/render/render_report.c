@@ -154,6 +154,21 @@ static void report_work(const struct render *r, metrics_t *m, double window)
   metrics_summary_set(m, "render_frames_lost", r->frames_lost, "");
 }
 
+static void report_burns(const struct render *r, metrics_t *m)
+{
+  if (!r->ledger)
+    return;
+  double sum = 0, committed = 0;
+  for (size_t i = 0; i < r->n_burns; i++) {
+    double at = ledger_ticket_committed_at(r->ledger, r->burns[i].ticket);
+    if (at >= 0) {
+      sum += at - r->burns[i].submitted;
+      committed++;
+    }
+  }
+  metrics_summary_set(m, "render_burn_commit_latency", committed > 0 ? sum / committed : 0, "s");
+}
+
 void render_report(void *state, struct world *w)
 {
   struct render *r = state;
@@ -162,4 +177,5 @@ void render_report(void *state, struct world *w)
   report_work(r, w->metrics, window);
   report_nodes(r, window);
   report_tiers(r);
+  report_burns(r, w->metrics);
 }

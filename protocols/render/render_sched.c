@@ -179,12 +179,28 @@ void render_scheduler_actor(int argc, char **argv)
   }
 }
 
+/* The artist's burn for a completed job goes on chain as one transaction. */
+static void submit_burn(struct render *r, double now)
+{
+  struct ledger_ticket t = ledger_submit(r->ledger, 1, r->conf->burn_tx_bytes);
+  if (!in_window(r, now))
+    return;
+  if (r->n_burns == r->cap_burns) {
+    r->cap_burns = r->cap_burns ? 2 * r->cap_burns : 64;
+    r->burns = realloc(r->burns, r->cap_burns * sizeof(*r->burns));
+    xbt_assert(r->burns, "out of memory");
+  }
+  r->burns[r->n_burns++] = (struct render_burn){.ticket = t, .submitted = now};
+}
+
 static void job_done(struct render *r, struct render_job *job, double now)
 {
   const struct render_job_conf *j = &r->conf->jobs[job->cls];
   double seconds = now - job->submitted;
   struct token_state *tk = token_layer_state(r->world);
   job->finished = now;
+  if (r->ledger)
+    submit_burn(r, now);
   if (seconds <= token_latency_bound(tk))
     token_record_requests(tk, 0, 1);
   if (!in_window(r, now))

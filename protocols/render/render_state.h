@@ -8,6 +8,7 @@
 #include <simgrid/forward.h>
 #include <stdbool.h>
 
+#include "protocols/ledger/ledger.h"
 #include "protocols/render/render.h"
 #include "sim/engine/actors.h"
 #include "sim/engine/world.h"
@@ -50,8 +51,17 @@ struct render_tier_stats {
   double jobs, frames, obh, usd, wait_s;
 };
 
+/* A job's burn on its way to the chain. */
+struct render_burn {
+  struct ledger_ticket ticket;
+  double submitted;
+};
+
 struct render {
   struct world *world;
+  void *ledger;           /* the ledger layer's state, NULL without one */
+  struct render_burn *burns; /* inside the window */
+  size_t n_burns, cap_burns;
   const struct render_conf *conf;
   struct render_node *nodes;
   size_t n_nodes;
