@@ -287,7 +287,8 @@ void token_summarise(token_sim_t *sim, const struct token_config *c, struct toke
    * exceed genesis plus the schedule's closed form (Helium's re-mint excepted) */
   double cheapest = INFINITY;
   for (size_t k = 0; k < c->n_classes; k++)
-    cheapest = fmin(cheapest, c->classes[k].cost_per_gpu_hour * (1 - c->cost_spread));
+    if (c->classes[k].max_nodes >= 0) /* operators only: users' hosts have no cost */
+      cheapest = fmin(cheapest, c->classes[k].cost_per_gpu_hour * (1 - c->cost_spread));
   if (isfinite(cheapest))
     metrics_bound_set(m, "cost_per_gpu_hour", cheapest, "USD/h", BOUND_FLOOR,
                       "cheapest class cost x (1 - cost_spread)");
