@@ -137,6 +137,37 @@ static void test_render_job_takes_ceil_frames_over_nodes(void **state)
   free(h5);
 }
 
+/* Nodes of different scores: a 2-GPU node (1,652 OB, 18 s a frame) and a 1-GPU node (826 OB,
+ * 36 s). A job of one frame goes to the fast node: 18 s (slowest first would take 36 s). A job
+ * of 3 frames goes to both; the fast node takes the third at 18 s and both end at 36 s, the
+ * floor (each frame on the node that ends it first). */
+static char *run_two_speeds(long frames)
+{
+  char *yaml = NULL;
+  assert_true(asprintf(&yaml, "  jobs: [{name: a, rate: 1/h, arrival: periodic, count: 1, "
+                              "frames: %ld,\n"
+                              "          obh_per_frame: 8.26, tier: tier3}]\n", frames) > 0);
+  char *h5 = run("1", yaml,
+                 "--set 'providers=[{class: gpu, count: 1, gpu: RTX-4090, region: a, "
+                 "uplink: 8Mbps, downlink: 80Mbps, latency: 5ms}, {class: big, count: 1, "
+                 "gpu: RTX-4090, gpus_per_node: 2, region: a, uplink: 8Mbps, downlink: 80Mbps, "
+                 "latency: 5ms}]' --set 'render.nodes=[gpu, big]'");
+  free(yaml);
+  return h5;
+}
+
+static void test_render_faster_node_goes_first(void **state)
+{
+  (void)state;
+  char *h5 = run_two_speeds(1);
+  assert_rel(test_summary(h5, "render_job_time_mean"), FRAME_S / 2, 1e-9);
+  assert_rel(test_summary(h5, "render_capacity_obh_per_s"), 3 * 826 / 3600.0, 1e-12);
+  free(h5);
+  h5 = run_two_speeds(3);
+  assert_rel(test_summary(h5, "render_job_time_mean"), FRAME_S, 1e-9);
+  free(h5);
+}
+
 /* With a 10 MB scene (10 MB/s down) and 1 MB outputs (1 MB/s up), 5 ms from the control host:
  * 8 frames on 4 nodes take (5 ms + 1 s) + 2 x (36 s + 5 ms + 1 s). */
 static void test_render_job_time_includes_transfers(void **state)
@@ -281,6 +312,7 @@ int main(void)
     cmocka_unit_test(test_render_closed_forms),
     cmocka_unit_test(test_render_bad_section_is_refused_with_positions),
     cmocka_unit_test(test_render_job_takes_ceil_frames_over_nodes),
+    cmocka_unit_test(test_render_faster_node_goes_first),
     cmocka_unit_test(test_render_job_time_includes_transfers),
     cmocka_unit_test(test_render_higher_tier_goes_first),
     cmocka_unit_test(test_render_saturated_nodes_render_sum_of_scores),
