@@ -41,7 +41,7 @@ static const struct metric_def token_metrics[] = {
 /* The layers that record payments, faults, rewards and fees with the token layer during the
  * run: the token layer settles after them, so their events are all in when it replays them. */
 static const char *const token_consumes[] = {"da", "storage", "market", "verify", "infernet",
-                                             "grass", NULL};
+                                             "grass", "aethir", "render", NULL};
 
 const struct depin_layer token_layer = {
   .name = "token",
