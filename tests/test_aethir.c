@@ -67,21 +67,6 @@ static void test_aethir_closed_forms(void **state)
   "aethir:\n"                                                                                 \
   "  containers: gpu\n" extra
 
-static void expect_errors(const char *text, const char *const *set, size_t n_set,
-                          const char *const *want, size_t n_want)
-{
-  diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("a.yaml", text, set, n_set, registry_layers(), diag,
-                                        &sc), DEPIN_EINVAL);
-  for (size_t i = 0; i < diag_count(diag); i++)
-    print_message("%s\n", diag_line(diag, i));
-  assert_int_equal(diag_count(diag), n_want);
-  for (size_t i = 0; i < n_want; i++)
-    assert_string_equal(diag_line(diag, i), want[i]);
-  diag_free(diag);
-}
-
 static void test_aethir_bad_section_is_refused_with_positions(void **state)
 {
   (void)state;
@@ -92,37 +77,47 @@ static void test_aethir_bad_section_is_refused_with_positions(void **state)
     "a.yaml:17:45: aethir.jobs.precision: unknown value 'fp8' (allowed: fp32, tf32, fp16, bf16)",
     "a.yaml:18:46: aethir.checkers.detection: '2' is out of range (allowed: 0 to 1)",
   };
-  expect_errors(AETHIR_SCENARIO("4", "  sesions: {rate: {a: 1/s}}\n"
-                                     "  claim_factor: 0.5\n"
-                                     "  jobs: {rate: 1/s, flops: 1e12, precision: fp8}\n"
-                                     "  checkers: {count: 3, quorum: 1, detection: 2}\n"),
-                NULL, 0, parse, 5);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sesions: {rate: {a: 1/s}}\n"
+                                          "  claim_factor: 0.5\n"
+                                          "  jobs: {rate: 1/s, flops: 1e12, precision: fp8}\n"
+                                          "  checkers: {count: 3, quorum: 1, detection: 2}\n"),
+                     NULL, 0, parse, 5);
   const char *quorum[] = {"a.yaml:16:32: aethir.checkers.quorum: a check takes 2 x 2 + 1 "
                           "checkers, more than the 3 there are (allowed: 2 x quorum + 1 <= "
                           "count)"};
-  expect_errors(AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"
-                                     "  checkers: {count: 3, quorum: 2}\n"),
-                NULL, 0, quorum, 1);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"
+                                          "  checkers: {count: 3, quorum: 2}\n"),
+                     NULL, 0, quorum, 1);
   const char *rate[] = {"a.yaml:15:21: aethir.sessions.rate.c: 'c' is not a region of the "
                         "scenario (allowed: a, b)"};
-  expect_errors(AETHIR_SCENARIO("4", "  sessions: {rate: {c: 1/s}}\n"), NULL, 0, rate, 1);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sessions: {rate: {c: 1/s}}\n"),
+                     NULL, 0, rate, 1);
   const char *more_regions[] = {"regions=[{name: a, backbone: 10Gbps}, {name: b, backbone: "
                                 "10Gbps}, {name: c, backbone: 10Gbps}]",
                                 "latency={a: {b: 30ms, c: 10ms}, b: {c: 10ms}}"};
   const char *no_hosts[] = {"a.yaml:15:29: aethir.sessions.rate.c: region 'c' has no hosts, so "
                             "the platform has no gateway for its players (allowed: a region "
                             "where some provider class has hosts)"};
-  expect_errors(AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s, c: 1/s}}\n"), more_regions, 2,
-                no_hosts, 1);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s, c: 1/s}}\n"),
+                     more_regions, 2,
+                     no_hosts, 1);
   const char *set[] = {"aethir.containers=[gpu, gpus]"};
   const char *unknown[] = {"--set aethir.containers=[gpu, gpus]: aethir.containers[1]: unknown "
                            "provider class 'gpus' (did you mean 'gpu'?)"};
-  expect_errors(AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"), set, 1, unknown, 1);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"),
+                     set, 1, unknown, 1);
   const char *twice[] = {"aethir.containers=[gpu, gpu]"};
   const char *listed_twice[] = {"--set aethir.containers=[gpu, gpu]: aethir.containers[1]: "
                                 "class 'gpu' is listed twice (allowed: each class once)"};
-  expect_errors(AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"), twice, 1, listed_twice,
-                1);
+  test_expect_errors("a.yaml",
+                     AETHIR_SCENARIO("4", "  sessions: {rate: {a: 1/s}}\n"),
+                     twice, 1, listed_twice,
+                     1);
 }
 
 /* Runs the scenario (containers, aethir keys) with extra arguments; returns the run file. */

@@ -56,21 +56,6 @@ static void test_grass_closed_forms(void **state)
   "  nodes: home\n"                                                                           \
   "  routers: relay\n" extra
 
-static void expect_errors(const char *text, const char *const *set, size_t n_set,
-                          const char *const *want, size_t n_want)
-{
-  diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("g.yaml", text, set, n_set, registry_layers(), diag,
-                                        &sc), DEPIN_EINVAL);
-  for (size_t i = 0; i < diag_count(diag) && i < n_want; i++)
-    print_message("%s\n", diag_line(diag, i));
-  assert_int_equal(diag_count(diag), n_want);
-  for (size_t i = 0; i < n_want; i++)
-    assert_string_equal(diag_line(diag, i), want[i]);
-  diag_free(diag);
-}
-
 static void test_grass_bad_section_is_refused_with_positions(void **state)
 {
   (void)state;
@@ -81,26 +66,34 @@ static void test_grass_bad_section_is_refused_with_positions(void **state)
     "round_robin)",
     "g.yaml:19:14: grass.detection: '1.5' is out of range (allowed: 0 to 1)",
   };
-  expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s, size_spread: 9}\n"
-                                    "  epok: 1min\n"
-                                    "  routing: fastest\n"
-                                    "  detection: 1.5\n"),
-                NULL, 0, parse, 4);
+  test_expect_errors("g.yaml",
+                     GRASS_SCENARIO("4", "  requests: {rate: 1/s, size_spread: 9}\n"
+                                         "  epok: 1min\n"
+                                         "  routing: fastest\n"
+                                         "  detection: 1.5\n"),
+                     NULL, 0, parse, 4);
   const char *missing[] = {"g.yaml:14:3: grass.requests: missing required key"};
-  expect_errors(GRASS_SCENARIO("4", ""), NULL, 0, missing, 1);
+  test_expect_errors("g.yaml",
+                     GRASS_SCENARIO("4", ""), NULL, 0, missing, 1);
   const char *set[] = {"grass.nodes=homes"};
   const char *unknown[] = {"--set grass.nodes=homes: grass.nodes: unknown provider class "
                            "'homes' (did you mean 'home'?)"};
-  expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"), set, 1, unknown, 1);
+  test_expect_errors("g.yaml",
+                     GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"),
+                     set, 1, unknown, 1);
   const char *same[] = {"grass.routers=home"};
   const char *same_class[] = {"--set grass.routers=home: grass.routers: 'home' is the nodes' "
                               "class (allowed: another provider class)"};
-  expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"), same, 1, same_class, 1);
+  test_expect_errors("g.yaml",
+                     GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"),
+                     same, 1, same_class, 1);
   const char *flaky[] = {"providers.relay.availability={mtbf: 1h, mttr: 1min}"};
   const char *routers[] = {"g.yaml:15:12: grass.routers: class 'relay' has an availability: "
                            "routers are modelled always up (allowed: a class without "
                            "availability)"};
-  expect_errors(GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"), flaky, 1, routers, 1);
+  test_expect_errors("g.yaml",
+                     GRASS_SCENARIO("4", "  requests: {rate: 1/s}\n"),
+                     flaky, 1, routers, 1);
 }
 
 /* Runs the scenario (nodes, grass keys) with extra arguments; returns the run file (owned). */

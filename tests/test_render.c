@@ -58,21 +58,6 @@ static void test_render_closed_forms(void **state)
   "  nodes: gpu\n"                                                                            \
   "  score_per_tflops: 10\n" extra
 
-static void expect_errors(const char *text, const char *const *set, size_t n_set,
-                          const char *const *want, size_t n_want)
-{
-  diag_t *diag = diag_new();
-  struct scenario *sc = NULL;
-  assert_int_equal(scenario_load_string("r.yaml", text, set, n_set, registry_layers(), diag,
-                                        &sc), DEPIN_EINVAL);
-  for (size_t i = 0; i < diag_count(diag); i++)
-    print_message("%s\n", diag_line(diag, i));
-  assert_int_equal(diag_count(diag), n_want);
-  for (size_t i = 0; i < n_want; i++)
-    assert_string_equal(diag_line(diag, i), want[i]);
-  diag_free(diag);
-}
-
 static void test_render_bad_section_is_refused_with_positions(void **state)
 {
   (void)state;
@@ -82,31 +67,35 @@ static void test_render_bad_section_is_refused_with_positions(void **state)
     "r.yaml:14:20: render.jobs[0].arrival: unknown value 'burst' (allowed: poisson, periodic)",
     "r.yaml:13:11: render.jobs[0].frames: missing required key",
   };
-  expect_errors(RENDER_SCENARIO("2", "  tierz: []\n"
-                                     "  jobs: [{name: a, tier: tier2, rate: -1/h, obh_per_frame: "
-                                     "1,\n"
-                                     "          arrival: burst}]\n"),
-                NULL, 0, parse, 4);
+  test_expect_errors("r.yaml",
+                     RENDER_SCENARIO("2", "  tierz: []\n"
+                                          "  jobs: [{name: a, tier: tier2, rate: -1/h, "
+                                          "obh_per_frame: 1,\n"
+                                          "          arrival: burst}]\n"),
+                     NULL, 0, parse, 4);
   const char *tier[] = {"r.yaml:13:63: render.jobs[0].tier: unknown tier 'tier1' (did you "
                         "mean 'tier2'?)"};
-  expect_errors(RENDER_SCENARIO("2", "  jobs:\n"
-                                     "    - {name: a, rate: 1/h, frames: 1, obh_per_frame: 1, "
-                                     "tier: tier1}\n"),
-                NULL, 0, tier, 1);
+  test_expect_errors("r.yaml",
+                     RENDER_SCENARIO("2", "  jobs:\n"
+                                          "    - {name: a, rate: 1/h, frames: 1, obh_per_frame: 1, "
+                                          "tier: tier1}\n"),
+                     NULL, 0, tier, 1);
   const char *set[] = {"render.nodes=gpus"};
   const char *cls[] = {"--set render.nodes=gpus: render.nodes: unknown provider class 'gpus' "
                        "(did you mean 'gpu'?)"};
-  expect_errors(RENDER_SCENARIO("2", "  jobs: [{name: a, rate: 1/h, frames: 1, obh_per_frame: "
-                                     "1, tier: tier3}]\n"),
-                set, 1, cls, 1);
+  test_expect_errors("r.yaml",
+                     RENDER_SCENARIO("2", "  jobs: [{name: a, rate: 1/h, frames: 1, obh_per_frame: "
+                                          "1, tier: tier3}]\n"),
+                     set, 1, cls, 1);
   const char *twice[] = {"r.yaml:14:14: render.tiers[1].name: 'x' names two tiers (allowed: "
                          "distinct names)"};
-  expect_errors(RENDER_SCENARIO("2", "  tiers:\n"
-                                     "    - {name: x, price_per_obh: 1}\n"
-                                     "    - {name: x, price_per_obh: 2}\n"
-                                     "  jobs: [{name: a, rate: 1/h, frames: 1, obh_per_frame: "
-                                     "1, tier: x}]\n"),
-                NULL, 0, twice, 1);
+  test_expect_errors("r.yaml",
+                     RENDER_SCENARIO("2", "  tiers:\n"
+                                          "    - {name: x, price_per_obh: 1}\n"
+                                          "    - {name: x, price_per_obh: 2}\n"
+                                          "  jobs: [{name: a, rate: 1/h, frames: 1, obh_per_frame: "
+                                          "1, tier: x}]\n"),
+                     NULL, 0, twice, 1);
 }
 
 /* Runs the scenario (node count, render keys) with extra arguments; returns the run file. */

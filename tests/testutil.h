@@ -123,6 +123,27 @@ static inline int test_read_summary(const char *h5, const char *name, double *va
 }
 
 #ifdef CMOCKA_H_
+#include "sim/cli/registry.h"
+#include "sim/scenario/scenario.h"
+
+/* Loads a scenario given as text (named `name` in messages) with --set overrides and checks
+ * that it is refused with exactly the messages `want`, in order (printing what came). */
+static inline void test_expect_errors(const char *name, const char *text,
+                                      const char *const *set, size_t n_set,
+                                      const char *const *want, size_t n_want)
+{
+  diag_t *diag = diag_new();
+  struct scenario *sc = NULL;
+  assert_int_equal(scenario_load_string(name, text, set, n_set, registry_layers(), diag, &sc),
+                   DEPIN_EINVAL);
+  for (size_t i = 0; i < diag_count(diag); i++)
+    print_message("%s\n", diag_line(diag, i));
+  assert_int_equal(diag_count(diag), n_want);
+  for (size_t i = 0; i < n_want; i++)
+    assert_string_equal(diag_line(diag, i), want[i]);
+  diag_free(diag);
+}
+
 /* The /summary metric `name` of run file h5; the test fails when it cannot be read. Defined
  * when cmocka.h is included first. */
 /* A scalar fixed-length string attribute, as depinsim writes them (for hand-built files). */
