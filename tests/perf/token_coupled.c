@@ -13,7 +13,9 @@
  *
  * Each run is a child process (one SimGrid engine per process) of the depinsim binary.
  *
- *   build/perf/token_coupled [--skip-scale] [--skip-error] */
+ * With --seeds N each scheme runs with seeds 1..N and the table shows the means.
+ *
+ *   build/perf/token_coupled [--skip-scale] [--skip-error] [--seeds N] */
 #include <hdf5.h>
 #include <math.h>
 #include <stdbool.h>
@@ -131,7 +133,53 @@ static double rel(double got, double want)
   return want != 0 ? fabs(got - want) / fabs(want) : fabs(got);
 }
 
-static void error(const char *base)
+/* What one run of a scheme gives: operators and price at the end and averaged over the epochs,
+ * and the GPU-hours served. */
+struct outcome {
+  double ops_end, ops_mean, price_end, price_mean, served;
+};
+
+static struct outcome read_outcome(const char *h5)
+{
+  double ops[ERROR_EPOCHS], price[ERROR_EPOCHS];
+  size_t got_ops = series(h5, "token_operators", ops, ERROR_EPOCHS);
+  size_t got_price = series(h5, "token_price", price, ERROR_EPOCHS);
+  struct outcome o = {summary(h5, "operators_final"), 0, summary(h5, "token_price_final"), 0,
+                      summary(h5, "token_served_gpu_hours")};
+  for (size_t e = 0; e < ERROR_EPOCHS; e++) {
+    o.ops_mean += (e < got_ops ? ops[e] : NAN) / ERROR_EPOCHS;
+    o.price_mean += (e < got_price ? price[e] : NAN) / ERROR_EPOCHS;
+  }
+  return o;
+}
+
+/* Runs scheme s with seed `seed` into base/error-<s>-<seed> and reads what it gave. */
+static struct outcome run_scheme(const char *base, const struct scheme *s, size_t index,
+                                 unsigned seed)
+{
+  const char *sets[32];
+  size_t n = 0;
+  char window[64], every[64], duration[64], seed_set[64], label[96], dir[512], h5[600];
+  for (; error_case[n]; n++)
+    sets[n] = error_case[n];
+  snprintf(window, sizeof window, "token.coupling.window=%s", s->window);
+  snprintf(every, sizeof every, "token.coupling.every=%s", s->every);
+  snprintf(duration, sizeof duration, "duration=%s", s->duration);
+  snprintf(seed_set, sizeof seed_set, "seed=%u", seed);
+  sets[n++] = window;
+  sets[n++] = every;
+  sets[n++] = duration;
+  sets[n++] = seed_set;
+  sets[n++] = "sample_interval=5min";
+  sets[n] = NULL;
+  snprintf(dir, sizeof dir, "%s/error-%zu-%u", base, index, seed);
+  snprintf(label, sizeof label, "%s, seed %u", s->label, seed);
+  run(label, dir, sets);
+  snprintf(h5, sizeof h5, "%s/run.h5", dir);
+  return read_outcome(h5);
+}
+
+static void error(const char *base, unsigned seeds)
 {
   static const struct scheme schemes[] = {
     {"full: window = epoch (1h)", "1h", "1", "96h"},
@@ -140,53 +188,41 @@ static void error(const char *base)
     {"multi-rate: 5min per 2 epochs", "5min", "2", "240min"},
   };
   size_t n_schemes = sizeof schemes / sizeof schemes[0];
-  double final[4][3], ops[4][ERROR_EPOCHS], price[4][ERROR_EPOCHS], mean[4][2];
+  struct outcome mean[4] = {{0}};
   printf("2. the multi-rate scheme against the full simulation: %d hourly epochs, 894 launch "
-         "providers\n", ERROR_EPOCHS);
-  for (size_t s = 0; s < n_schemes; s++) {
-    const char *sets[32];
-    size_t n = 0;
-    char window[64], every[64], duration[64], dir[512], h5[600];
-    for (; error_case[n]; n++)
-      sets[n] = error_case[n];
-    snprintf(window, sizeof window, "token.coupling.window=%s", schemes[s].window);
-    snprintf(every, sizeof every, "token.coupling.every=%s", schemes[s].every);
-    snprintf(duration, sizeof duration, "duration=%s", schemes[s].duration);
-    sets[n++] = window;
-    sets[n++] = every;
-    sets[n++] = duration;
-    sets[n++] = "sample_interval=5min";
-    sets[n] = NULL;
-    snprintf(dir, sizeof dir, "%s/error-%zu", base, s);
-    run(schemes[s].label, dir, sets);
-    snprintf(h5, sizeof h5, "%s/run.h5", dir);
-    final[s][0] = summary(h5, "operators_final");
-    final[s][1] = summary(h5, "token_price_final");
-    final[s][2] = summary(h5, "token_served_gpu_hours");
-    size_t got_ops = series(h5, "token_operators", ops[s], ERROR_EPOCHS);
-    size_t got_price = series(h5, "token_price", price[s], ERROR_EPOCHS);
-    mean[s][0] = mean[s][1] = 0;
-    for (size_t e = 0; e < ERROR_EPOCHS; e++) {
-      mean[s][0] += (e < got_ops ? ops[s][e] : NAN) / ERROR_EPOCHS;
-      mean[s][1] += (e < got_price ? price[s][e] : NAN) / ERROR_EPOCHS;
+         "providers, the mean of %u seed%s\n", ERROR_EPOCHS, seeds, seeds == 1 ? "" : "s");
+  for (size_t s = 0; s < n_schemes; s++)
+    for (unsigned seed = 1; seed <= seeds; seed++) {
+      struct outcome o = run_scheme(base, &schemes[s], s, seed);
+      mean[s].ops_end += o.ops_end / seeds;
+      mean[s].ops_mean += o.ops_mean / seeds;
+      mean[s].price_end += o.price_end / seeds;
+      mean[s].price_mean += o.price_mean / seeds;
+      mean[s].served += o.served / seeds;
     }
-  }
   printf("\n   %-30s %18s %18s %18s %18s %20s\n", "scheme (error vs full)", "operators at end",
          "operators, mean", "price at end", "price, mean", "served GPU-h");
-  for (size_t s = 0; s < n_schemes; s++)
-    printf("   %-30s %9.0f (%5.2f%%) %9.1f (%5.2f%%) %9.4g (%5.2f%%) %9.4g (%5.2f%%) %11.6g (%5.2f%%)"
-           "\n", schemes[s].label, final[s][0], 100 * rel(final[s][0], final[0][0]), mean[s][0],
-           100 * rel(mean[s][0], mean[0][0]), final[s][1], 100 * rel(final[s][1], final[0][1]),
-           mean[s][1], 100 * rel(mean[s][1], mean[0][1]), final[s][2],
-           100 * rel(final[s][2], final[0][2]));
+  const struct outcome *f = &mean[0];
+  for (size_t s = 0; s < n_schemes; s++) {
+    const struct outcome *m = &mean[s];
+    printf("   %-30s %9.0f (%5.2f%%) %9.1f (%5.2f%%) %9.4g (%5.2f%%) %9.4g (%5.2f%%) "
+           "%11.6g (%5.2f%%)\n",
+           schemes[s].label, m->ops_end, 100 * rel(m->ops_end, f->ops_end), m->ops_mean,
+           100 * rel(m->ops_mean, f->ops_mean), m->price_end,
+           100 * rel(m->price_end, f->price_end), m->price_mean,
+           100 * rel(m->price_mean, f->price_mean), m->served, 100 * rel(m->served, f->served));
+  }
 }
 
 int main(int argc, char **argv)
 {
   bool do_scale = true, do_error = true;
+  unsigned seeds = 1;
   for (int i = 1; i < argc; i++) {
     do_scale &= strcmp(argv[i], "--skip-scale") != 0;
     do_error &= strcmp(argv[i], "--skip-error") != 0;
+    if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
+      seeds = (unsigned)fmax(1, atof(argv[++i]));
   }
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* a run that failed reads as NaN, quietly */
   char base[] = "/tmp/depinsim-token-coupled-XXXXXX";
@@ -196,6 +232,6 @@ int main(int argc, char **argv)
   if (do_scale)
     scale(base);
   if (do_error)
-    error(base);
+    error(base, seeds);
   return 0;
 }
