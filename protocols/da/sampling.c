@@ -51,13 +51,16 @@ void da_sampling_record_fees(struct da *d)
   d->fees_unrecorded = 0;
 }
 
-/* Pays node n for `won` valid submissions, each pool / pool_divisor plus the base reward. */
+/* Pays node n for `won` valid submissions, each pool / pool_divisor plus the base reward. In a
+ * coupled run a round stands for token_time_scale rounds of the economy's time, so the pool
+ * drains as fast per epoch as at full detail: the divisor shrinks by that scale (to 1 at
+ * least), as a tenant's escrow funding does in the market. */
 static void pay(struct da *d, struct da_node *n, double won)
 {
   const struct da_sampling_conf *c = &d->conf->sampling;
-  double paid = 0;
+  double divisor = fmax(1, c->pool_divisor / token_time_scale(token(d))), paid = 0;
   for (double j = 0; j < won; j++) {
-    double share = d->pool / c->pool_divisor;
+    double share = d->pool / divisor;
     d->pool -= share;
     paid += share + c->base_reward;
   }
