@@ -20,6 +20,7 @@
 #include "protocols/market/market_state.h"
 #include "protocols/token/token_layer.h"
 #include "sim/base/rng.h"
+#include "sim/engine/actors.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(market, "market layer");
 
@@ -252,7 +253,7 @@ static void storage_actor(int argc, char **argv)
   struct market *m = sg_actor_self_get_data();
   sg_mailbox_set_receiver(sg_mailbox_get_name(m->storage));
   for (;;)
-    sg_mailbox_get(m->storage);
+    actors_receive(m->storage); /* NULL when the sender's host went down mid-transfer */
 }
 
 static double leases_open(void *state)
