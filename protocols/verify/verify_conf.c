@@ -145,10 +145,10 @@ bool verify_conf_validate(const struct scenario *sc, const void *conf, cfg_t *cf
       where = val;
   }
   size_t needed = c->kind == VERIFY_GENSYN ? 2 : (size_t)c->bt.validators + 1;
-  if (sc->n_providers < needed) {
-    cfg_error(cfg, where, "%s verification needs at least %zu providers, the scenario has %zu",
-              c->kind == VERIFY_GENSYN ? "gensyn" : "bittensor (validators + 1 miner)", needed,
-              sc->n_providers);
+  if (scenario_launch_count(sc) < needed) {
+    cfg_error(cfg, where, "%s verification needs at least %zu providers, the scenario has %zu "
+              "at launch", c->kind == VERIFY_GENSYN ? "gensyn" : "bittensor (validators + 1 miner)",
+              needed, scenario_launch_count(sc));
     return false;
   }
   return true;
