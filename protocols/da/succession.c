@@ -16,17 +16,6 @@
 
 #include "protocols/da/da_state.h"
 
-static int by_stake(const void *x, const void *y, void *arg)
-{
-  const struct world *w = arg;
-  size_t a = *(const size_t *)x, b = *(const size_t *)y;
-  double sa = w->sc->classes[w->providers[a].class_index].stake;
-  double sb = w->sc->classes[w->providers[b].class_index].stake;
-  if (sa != sb)
-    return sa > sb ? -1 : 1;
-  return (a > b) - (a < b);
-}
-
 void da_signers_init(struct da *d)
 {
   struct world *w = d->world;
@@ -36,22 +25,9 @@ void da_signers_init(struct da *d)
   for (size_t i = 0; i < w->n_providers; i++)
     if (d->conf->signer_class[w->providers[i].class_index])
       d->ranked[d->n_ranked++] = i;
-  qsort_r(d->ranked, d->n_ranked, sizeof(size_t), by_stake, w);
+  world_rank_by_stake(w, d->ranked, d->n_ranked);
   for (size_t i = 0; i < d->n_signers; i++)
     d->is_signer[d->signer_provider[i]] = 1;
-}
-
-/* The provider of highest stake among the signer classes in the network, up and not a signer,
- * or SIZE_MAX. */
-static size_t successor(const struct da *d)
-{
-  const struct world *w = d->world;
-  for (size_t i = 0; i < d->n_ranked; i++) {
-    size_t p = d->ranked[i];
-    if (!d->is_signer[p] && !w->providers[p].spare && sg_host_is_on(w->providers[p].host))
-      return p;
-  }
-  return SIZE_MAX;
 }
 
 /* Moves signer s's nodes in every quorum to provider `to`. */
@@ -83,7 +59,7 @@ void da_signers_follow(struct da *d, const struct da_quorum *q)
     const struct da_node *n = &d->nodes[q->nodes[i]];
     if (!w->providers[n->provider].spare)
       continue;
-    size_t to = successor(d);
+    size_t to = world_successor(w, d->ranked, d->n_ranked, d->is_signer);
     if (to == SIZE_MAX)
       return; /* nobody left to take the slots: they stay dark */
     hand_over(d, n->signer, to);

@@ -338,18 +338,6 @@ static void driver_actor(int argc, char **argv)
   }
 }
 
-/* Provider indices ordered by stake, highest first (ties: lower index first). */
-static int by_stake(const void *x, const void *y, void *arg)
-{
-  const struct world *w = arg;
-  size_t a = *(const size_t *)x, b = *(const size_t *)y;
-  double sa = w->sc->classes[w->providers[a].class_index].stake;
-  double sb = w->sc->classes[w->providers[b].class_index].stake;
-  if (sa != sb)
-    return sa > sb ? -1 : 1;
-  return (a > b) - (a < b);
-}
-
 void ledger_start_validator(struct shard *s, unsigned i, size_t provider)
 {
   struct world *w = s->ledger->world;
@@ -416,7 +404,7 @@ static void *ledger_deploy(struct world *w, const void *conf)
   xbt_assert(l->shards && ranked, "out of memory");
   for (size_t i = 0; i < w->n_providers; i++)
     ranked[i] = i;
-  qsort_r(ranked, w->n_providers, sizeof(size_t), by_stake, w);
+  world_rank_by_stake(w, ranked, w->n_providers);
   ledger_valset_init(l, ranked, w->n_providers);
   size_t n = 0; /* the launch set: providers in the network */
   for (size_t i = 0; i < w->n_providers; i++)

@@ -30,19 +30,6 @@ void ledger_valset_init(struct ledger *l, const size_t *ranked, size_t n)
   l->n_ranked = n;
 }
 
-/* The provider of highest stake that is in the network, up and without a role, or SIZE_MAX.
- * Up: its validator actor must start now (SimGrid starts no actor on a host that is off). */
-static size_t successor(struct ledger *l)
-{
-  const struct world *w = l->world;
-  for (size_t i = 0; i < l->n_ranked; i++) {
-    size_t p = l->ranked[i];
-    if (!l->has_role[p] && !w->providers[p].spare && sg_host_is_on(w->providers[p].host))
-      return p;
-  }
-  return SIZE_MAX;
-}
-
 static void restake(struct shard *s)
 {
   const struct world *w = s->ledger->world;
@@ -62,7 +49,7 @@ void ledger_valset_update(struct shard *s)
     struct validator *v = &s->validators[i];
     if (!w->providers[v->provider].spare)
       continue;
-    size_t next = successor(l);
+    size_t next = world_successor(w, l->ranked, l->n_ranked, l->has_role);
     if (next == SIZE_MAX)
       return; /* nobody left to take the slot: it stays dark */
     l->has_role[v->provider] = 0;

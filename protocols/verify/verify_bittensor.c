@@ -180,20 +180,20 @@ static void subnet_actor(int argc, char **argv)
 static void choose_validators(struct verify *v, struct verify_bt *bt, bool *is_val)
 {
   const struct world *w = v->w;
+  size_t *ranked = malloc((w->n_providers + 1) * sizeof(size_t)), n = 0;
+  xbt_assert(ranked, "out of memory");
+  for (size_t p = 0; p < w->n_providers; p++)
+    if (!w->providers[p].spare)
+      ranked[n++] = p;
+  world_rank_by_stake(w, ranked, n);
   for (size_t i = 0; i < bt->n_val; i++) {
-    size_t best = SIZE_MAX;
-    double best_stake = -1;
-    for (size_t p = 0; p < w->n_providers; p++) {
-      double s = w->sc->classes[w->providers[p].class_index].stake;
-      if (!is_val[p] && !w->providers[p].spare && s > best_stake) {
-        best = p;
-        best_stake = s;
-      }
-    }
+    size_t best = ranked[i];
+    double stake = w->sc->classes[w->providers[best].class_index].stake;
     is_val[best] = true;
     bt->validators[i] = best;
-    bt->stake[i] = best_stake > 0 ? best_stake : 1; /* no stakes given: equal say */
+    bt->stake[i] = stake > 0 ? stake : 1; /* no stakes given: equal say */
   }
+  free(ranked);
 }
 
 static void alloc_bt(struct verify_bt *bt)

@@ -439,6 +439,33 @@ double world_exec_amount_for_flops(const struct world *w, const struct provider 
   return world_exec_amount_for_seconds(w, p, seconds);
 }
 
+static int by_stake(const void *x, const void *y, void *arg)
+{
+  const struct world *w = arg;
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  double sa = w->sc->classes[w->providers[a].class_index].stake;
+  double sb = w->sc->classes[w->providers[b].class_index].stake;
+  if (sa != sb)
+    return sa > sb ? -1 : 1;
+  return (a > b) - (a < b);
+}
+
+void world_rank_by_stake(const struct world *w, size_t *idx, size_t n)
+{
+  qsort_r(idx, n, sizeof(size_t), by_stake, (void *)w);
+}
+
+size_t world_successor(const struct world *w, const size_t *ranked, size_t n,
+                       const unsigned char *taken)
+{
+  for (size_t i = 0; i < n; i++) {
+    size_t p = ranked[i];
+    if (!taken[p] && !w->providers[p].spare && sg_host_is_on(w->providers[p].host))
+      return p;
+  }
+  return SIZE_MAX;
+}
+
 int world_provider_is_up(const struct world *w, size_t i)
 {
   xbt_assert(i < w->n_providers, "provider %zu out of %zu", i, w->n_providers);

@@ -101,6 +101,14 @@ void world_every(struct world *w, double period, world_tick_fn fn, void *ctx);
  * the network is not a failure. Call between slices (a tick) or before the run. */
 void world_provider_set_spare(struct world *w, size_t i, bool spare);
 
+/* Sorts the provider indices idx[0..n) by their class's stake, highest first (ties: lower
+ * index first): how validators, DA signers and their successors are chosen. */
+void world_rank_by_stake(const struct world *w, size_t *idx, size_t n);
+/* The first of ranked[0..n) that is in the network (not a spare), up and not `taken`
+ * (a flag per provider), or SIZE_MAX: the successor to a slot whose operator left. */
+size_t world_successor(const struct world *w, const size_t *ranked, size_t n,
+                       const unsigned char *taken);
+
 /* Whether a provider's host is up now. */
 int world_provider_is_up(const struct world *w, size_t i);
 
