@@ -376,11 +376,7 @@ static void deploy_shard(struct ledger *l, unsigned id, const size_t *ranked)
   s->proposer_rng = rng_stream(w->sc->seed, "ledger-proposer", id);
   s->stake_cumulative = malloc(s->n_validators * sizeof(double));
   xbt_assert(s->stake_cumulative, "out of memory");
-  for (unsigned i = 0; i < s->n_validators; i++) {
-    const struct provider *p = &w->providers[s->validators[i].provider];
-    s->stake_cumulative[i] = (i ? s->stake_cumulative[i - 1] : 0) +
-                             w->sc->classes[p->class_index].stake;
-  }
+  ledger_restake(s);
   if (ledger_uses_mesh(c->dissemination)) {
     size_t full = (size_t)c->shards * c->validators + (size_t)id * (size_t)c->full_nodes;
     ledger_mesh_deploy(s, ranked + full, (unsigned)c->full_nodes);

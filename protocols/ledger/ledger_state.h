@@ -115,6 +115,9 @@ struct ledger {
  * whose operators left to the next in the ranking. */
 void ledger_valset_init(struct ledger *l, const size_t *ranked, size_t n);
 void ledger_valset_update(struct shard *s);
+/* The running sum of the shard's validators' stakes, for the lottery proposer (at launch and
+ * after the set changed). */
+void ledger_restake(struct shard *s);
 /* ledger.c: makes provider the shard's validator i (its actor, unless the mesh computes it). */
 void ledger_start_validator(struct shard *s, unsigned i, size_t provider);
 

@@ -30,7 +30,7 @@ void ledger_valset_init(struct ledger *l, const size_t *ranked, size_t n)
   l->n_ranked = n;
 }
 
-static void restake(struct shard *s)
+void ledger_restake(struct shard *s)
 {
   const struct world *w = s->ledger->world;
   for (unsigned i = 0; i < s->n_validators; i++) {
@@ -61,5 +61,5 @@ void ledger_valset_update(struct shard *s)
     changed = true;
   }
   if (changed)
-    restake(s);
+    ledger_restake(s);
 }
