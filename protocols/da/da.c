@@ -20,13 +20,23 @@
 #include "sim/base/rng.h"
 
 /* Whether provider i stores what it signs: its class's honest fraction, drawn per provider. */
-bool da_provider_stores(const struct world *w, size_t i)
+static bool provider_stores(const struct world *w, size_t i)
 {
   const struct provider_class *pc = &w->sc->classes[w->providers[i].class_index];
   gsl_rng *rng = rng_stream(w->sc->seed, "da-behavior", i);
   bool honest = gsl_rng_uniform(rng) < pc->behavior[BEHAVIOR_HONEST];
   gsl_rng_free(rng);
   return honest;
+}
+
+void da_node_bind(struct da_node *n, size_t provider)
+{
+  const struct world *w = n->da->world;
+  sg_host_t hub = world_control_host(w), host = w->providers[provider].host;
+  n->provider = provider;
+  n->stores = provider_stores(w, provider);
+  n->hub_Bps = sg_host_get_route_bandwidth(hub, host);
+  n->hub_latency_s = sg_host_get_route_latency(hub, host);
 }
 
 static void form_quorums(struct da *d)
@@ -79,13 +89,11 @@ static void deploy_nodes(struct da *d)
         continue;
       struct da_node *n = &d->nodes[d->n_nodes];
       size_t provider = d->signer_provider[i];
-      *n = (struct da_node){.da = d, .quorum = k, .signer = i, .provider = provider,
-                            .slots = slots,
-                            .stores = da_provider_stores(w, provider), .first_failed_at = -1,
+      *n = (struct da_node){.da = d, .quorum = k, .signer = i, .slots = slots,
+                            .first_failed_at = -1,
                             .listening_since = -INFINITY}; /* until its actor runs */
+      da_node_bind(n, provider);
       sg_host_t host = w->providers[provider].host;
-      n->hub_Bps = sg_host_get_route_bandwidth(world_control_host(w), host);
-      n->hub_latency_s = sg_host_get_route_latency(world_control_host(w), host);
       if (d->conf->grain == DA_GRAIN_PER_SLICE) {
         snprintf(name, sizeof(name), "da-q%u-%s", k, sg_host_get_name(host));
         actors_start(name, host, n, da_node_actor, true);

@@ -204,9 +204,9 @@ struct da {
  * quorums are formed; follow at each of a quorum's dispatches. */
 void da_signers_init(struct da *d);
 void da_signers_follow(struct da *d, const struct da_quorum *q);
-/* da.c: whether provider i stores the rows it signs (its behaviour: lazy and malicious nodes
- * sign without storing). */
-bool da_provider_stores(const struct world *w, size_t i);
+/* da.c: puts node n on provider: whether it stores the rows it signs (its behaviour: lazy and
+ * malicious nodes sign without storing) and its route from the hub. */
+void da_node_bind(struct da_node *n, size_t provider);
 
 static inline double da_lane_tick_s(const struct da *d)
 {

@@ -33,20 +33,12 @@ void da_signers_init(struct da *d)
 /* Moves signer s's nodes in every quorum to provider `to`. */
 static void hand_over(struct da *d, size_t s, size_t to)
 {
-  struct world *w = d->world;
-  sg_host_t hub = world_control_host(w), host = w->providers[to].host;
   d->is_signer[d->signer_provider[s]] = 0;
   d->is_signer[to] = 1;
   d->signer_provider[s] = to;
-  for (size_t i = 0; i < d->n_nodes; i++) {
-    struct da_node *n = &d->nodes[i];
-    if (n->signer != s)
-      continue;
-    n->provider = to;
-    n->stores = da_provider_stores(w, to);
-    n->hub_Bps = sg_host_get_route_bandwidth(hub, host);
-    n->hub_latency_s = sg_host_get_route_latency(hub, host);
-  }
+  for (size_t i = 0; i < d->n_nodes; i++)
+    if (d->nodes[i].signer == s)
+      da_node_bind(&d->nodes[i], to);
   d->signer_changes++;
 }
 
