@@ -51,7 +51,7 @@ void ledger_valset_update(struct shard *s)
       continue;
     size_t next = world_successor(w, l->ranked, l->n_ranked, l->has_role);
     if (next == SIZE_MAX)
-      return; /* nobody left to take the slot: it stays dark */
+      break; /* nobody left to take the slot: it stays dark */
     l->has_role[v->provider] = 0;
     l->has_role[next] = 1;
     ledger_start_validator(s, i, next);
