@@ -150,6 +150,7 @@ struct da_quorum {
   pqueue_t *shares;       /* (time a share reaches the hub, batch) */
   struct da_batch *batches; /* pool; free ones chained from free_batch */
   size_t n_batches, free_batch;
+  unsigned long spare_changes_seen; /* world.spare_changes when its signers were last checked */
   size_t dispersed;       /* blobs uploaded to the hub so far */
   struct ring entries;    /* struct da_entry: the uploaded batches not yet decided, in order */
   struct pacer dispatches, publications; /* at most one a dispersal_interval on average */
@@ -203,7 +204,7 @@ struct da {
 /* succession.c: signers whose operators left pass their slots on (see there). init after the
  * quorums are formed; follow at each of a quorum's dispatches. */
 void da_signers_init(struct da *d);
-void da_signers_follow(struct da *d, const struct da_quorum *q);
+void da_signers_follow(struct da *d, struct da_quorum *q);
 /* da.c: puts node n on provider: whether it stores the rows it signs (its behaviour: lazy and
  * malicious nodes sign without storing) and its route from the hub. */
 void da_node_bind(struct da_node *n, size_t provider);

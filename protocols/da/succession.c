@@ -42,18 +42,19 @@ static void hand_over(struct da *d, size_t s, size_t to)
   d->signer_changes++;
 }
 
-void da_signers_follow(struct da *d, const struct da_quorum *q)
+void da_signers_follow(struct da *d, struct da_quorum *q)
 {
   const struct world *w = d->world;
-  if (d->conf->grain != DA_GRAIN_AGGREGATE)
-    return;
+  if (d->conf->grain != DA_GRAIN_AGGREGATE || q->spare_changes_seen == w->spare_changes)
+    return; /* no host joined or left since every departed signer here was handed over */
   for (size_t i = 0; i < q->n_nodes; i++) {
     const struct da_node *n = &d->nodes[q->nodes[i]];
     if (!w->providers[n->provider].spare)
       continue;
     size_t to = world_successor(w, d->ranked, d->n_ranked, d->is_signer);
     if (to == SIZE_MAX)
-      return; /* nobody left to take the slots: they stay dark */
+      return; /* nobody left to take the slots: they stay dark; look again next time */
     hand_over(d, n->signer, to);
   }
+  q->spare_changes_seen = w->spare_changes;
 }

@@ -91,6 +91,7 @@ struct shard {
   size_t n_blocks, cap_blocks;
   double committed, committed_in_window;
   long failed_rounds;
+  unsigned long spare_changes_seen; /* world.spare_changes when its validators were checked */
   double *cumulative;       /* committed count after each committed block (ledger_submit.c) */
   double *cumulative_at;    /* and when it committed */
   size_t n_cumulative, cumulative_upto; /* entries; blocks scanned so far */

@@ -44,14 +44,18 @@ void ledger_valset_update(struct shard *s)
 {
   struct ledger *l = s->ledger;
   struct world *w = l->world;
-  bool changed = false;
+  if (s->spare_changes_seen == w->spare_changes)
+    return; /* no host joined or left since every departed validator was handed over */
+  bool changed = false, complete = true;
   for (unsigned i = 0; i < s->n_validators; i++) {
     struct validator *v = &s->validators[i];
     if (!w->providers[v->provider].spare)
       continue;
     size_t next = world_successor(w, l->ranked, l->n_ranked, l->has_role);
-    if (next == SIZE_MAX)
-      break; /* nobody left to take the slot: it stays dark */
+    if (next == SIZE_MAX) {
+      complete = false; /* nobody left to take the slot: it stays dark; look again next round */
+      break;
+    }
     l->has_role[v->provider] = 0;
     l->has_role[next] = 1;
     ledger_start_validator(s, i, next);
@@ -62,4 +66,6 @@ void ledger_valset_update(struct shard *s)
   }
   if (changed)
     ledger_restake(s);
+  if (complete)
+    s->spare_changes_seen = w->spare_changes;
 }

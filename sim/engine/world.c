@@ -255,6 +255,7 @@ void world_provider_set_spare(struct world *w, size_t i, bool spare)
   if (p->spare == spare)
     return;
   p->spare = spare;
+  w->spare_changes++;
   if (spare) {
     close_active(w, p, now);
     p->active_since = -1;

@@ -61,6 +61,8 @@ struct world {
   struct world_tick *ticks;        /* owned; registered with world_every */
   size_t n_ticks;
   size_t n_active;                 /* providers that are not spares */
+  unsigned long spare_changes;     /* times a host joined or left the network: layers that
+                                      hand slots on look again only when it moved */
 };
 
 /* Initialises SimGrid (argc/argv pass engine options such as --cfg=...), loads the calibration
