@@ -26,6 +26,15 @@ XBT_LOG_NEW_DEFAULT_CATEGORY(market, "market layer");
 
 const char *const market_lease_end_names[] = {"open", "done", "insufficient-funds", "failure", NULL};
 
+struct token_state *market_token(struct market *m)
+{
+  if (!m->token_looked_up) { /* every layer has deployed by the time an actor asks */
+    m->token = token_layer_state(m->world);
+    m->token_looked_up = true;
+  }
+  return m->token;
+}
+
 long market_height(const struct market *m, double t)
 {
   return (long)floor(t / m->conf->block_time_s + 1e-9);
@@ -100,7 +109,7 @@ static struct lease *lease_open(struct market *m, const struct order *o, const s
    * stands for token_time_scale of them, so the lease runs out of funds as often per epoch
    * as it would at full detail; but at least MARKET_MIN_FUNDING_BID_WINDOWS bid windows, a
    * physical delay that does not compress, so that relisting costs at most 1% of the time */
-  double funding_s = fmax(c->funding_s / token_time_scale(token_layer_state(m->world)),
+  double funding_s = fmax(c->funding_s / token_time_scale(market_token(m)),
                           fmin(c->funding_s, MARKET_MIN_FUNDING_BID_WINDOWS * c->bid_window_s));
   double deposit = fmax(c->min_deposit, per_hour * funding_s / 3600);
   escrow_open(&l->escrow, deposit, per_hour * c->block_time_s / 3600, market_height(m, now));
@@ -125,7 +134,7 @@ static void pay(struct market *m, struct lease *l, double amount)
   m->paid += amount;
   m->revenue[l->provider] += amount;
   if (amount > 0 && l->price > 0)
-    token_record_rental(token_layer_state(m->world), simgrid_get_clock(), l->provider, amount,
+    token_record_rental(market_token(m), simgrid_get_clock(), l->provider, amount,
                         amount / l->price);
 }
 

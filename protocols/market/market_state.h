@@ -89,9 +89,14 @@ struct market {
   size_t n_jobs;
   double useful_flops;        /* work that counted, all workloads, in the window */
   double *busy_gpu_s;         /* per class, GPU-seconds of useful work in the window */
+  struct token_state *token;  /* market_token's answer, once looked up */
+  bool token_looked_up;
 };
 
 /* market.c */
+/* The token layer's state (NULL without a token section), looked up once: the token layer
+ * deploys after the market, and requests and payments ask for it on their hot paths. */
+struct token_state *market_token(struct market *m);
 /* The block height at simulated time t (block_time from the conf). Cannot fail. */
 long market_height(const struct market *m, double t);
 /* Opens an order for owner's slot, its bid window starting now. needs is copied; owner is

@@ -120,7 +120,7 @@ static void place(struct service *s, double arrival)
   double flops = s->spec->exponential ? s->spec->flops * service / sv->service_s : s->spec->flops;
   market_record_busy(m, sv->lease, start, start + service, flops);
   double latency = start - arrival + service + sv->net_s;
-  struct token_state *tk = token_layer_state(m->world);
+  struct token_state *tk = market_token(m);
   token_record_requests(tk, 0, latency <= token_latency_bound(tk));
   if (!metrics_in_window(m->world->metrics, arrival))
     return;
@@ -139,7 +139,7 @@ static void dispatch(struct service *s, double now)
     double arrival = s->pending[i];
     place(s, arrival);
   }
-  struct token_state *tk = token_layer_state(s->market->world);
+  struct token_state *tk = market_token(s->market);
   for (; s->next_arrival <= now; s->next_arrival += gsl_ran_exponential(s->rng,
                                                                       1 / s->rate_per_s)) {
     s->arrived_total++;
@@ -196,7 +196,7 @@ static void retire_idle(struct service *s, double now)
 /* Follows the token layer's demand scale (1 outside coupled runs): pool size and rate. */
 static void follow_demand(struct service *s, double now)
 {
-  double scale = token_demand_scale(token_layer_state(s->market->world));
+  double scale = token_demand_scale(market_token(s->market));
   double wanted = fmax(1, ceil((double)s->spec->replicas * scale - 1e-9));
   if ((size_t)wanted > s->wanted)
     grow_pool(s, (size_t)wanted, now);
