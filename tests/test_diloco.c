@@ -106,24 +106,10 @@ static char *run_diloco(long h, long rounds, const char *overlap, const char *ex
 {
   char *dir = test_tmpdir();
   char *xml = test_write_file(dir, "two.xml", two_clusters_xml);
-  char *text = NULL, *args = NULL, *h5 = NULL, *log = NULL;
+  char *text = NULL;
   assert_true(asprintf(&text, diloco_yaml, xml, 1e5 * (double)(h * rounds), h, overlap) > 0);
-  char *scenario = test_write_file(dir, "dl.yaml", text);
-  assert_true(asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_true(asprintf(&log, "%s/log", dir) > 0);
-  int code = test_run_depinsim(args, log);
-  if (code != 0 && code != 1) {
-    char *cat = NULL;
-    assert_true(asprintf(&cat, "cat %s", log) > 0);
-    assert_true(system(cat) >= 0);
-    free(cat);
-  }
-  assert_in_range(code, 0, 1);
+  char *h5 = test_run_in(dir, "dl.yaml", text, extra);
   free(text);
-  free(args);
-  free(log);
-  free(scenario);
   free(xml);
   free(dir);
   return h5;

@@ -152,23 +152,7 @@ static void test_market_model_must_fit_gpu_memory(void **state)
  * (owned). */
 static char *run_scenario_with(const char *name, const char *text, const char *extra)
 {
-  char *dir = test_tmpdir();
-  char *scenario = test_write_file(dir, name, text);
-  char *args = NULL, *h5 = NULL, *log = NULL;
-  assert_true(asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) > 0);
-  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
-  assert_true(asprintf(&log, "%s/log", dir) > 0);
-  int code = test_run_depinsim(args, log);
-  if (code != 0 && code != 1) {
-    char *cat = NULL;
-    assert_true(asprintf(&cat, "cat %s", log) > 0);
-    assert_true(system(cat) >= 0);
-    free(cat);
-  }
-  assert_in_range(code, 0, 1);
-  free(args);
-  free(log);
-  free(scenario);
+  char *dir = test_tmpdir(), *h5 = test_run_in(dir, name, text, extra);
   free(dir);
   return h5;
 }

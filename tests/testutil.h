@@ -126,6 +126,31 @@ static inline int test_read_summary(const char *h5, const char *name, double *va
 #include "sim/cli/registry.h"
 #include "sim/scenario/scenario.h"
 
+/* Writes text to dir/name, runs it with extra arguments into dir and returns the run file's
+ * path (owned); the test fails, after printing the run's output, unless it exited 0 or 1
+ * (targets met or missed). For scenarios that need files beside them (a platform). */
+static inline char *test_run_in(const char *dir, const char *name, const char *text,
+                                const char *extra)
+{
+  char *scenario = test_write_file(dir, name, text);
+  char *args = NULL, *h5 = NULL, *log = NULL;
+  assert_true(asprintf(&args, "run -q %s -o %s %s", scenario, dir, extra) > 0);
+  assert_true(asprintf(&h5, "%s/run.h5", dir) > 0);
+  assert_true(asprintf(&log, "%s/log", dir) > 0);
+  int code = test_run_depinsim(args, log);
+  if (code != 0 && code != 1) {
+    char *cat = NULL;
+    assert_true(asprintf(&cat, "cat %s", log) > 0);
+    assert_true(system(cat) >= 0);
+    free(cat);
+  }
+  assert_in_range(code, 0, 1);
+  free(args);
+  free(log);
+  free(scenario);
+  return h5;
+}
+
 /* Loads a scenario given as text (named `name` in messages) with --set overrides and checks
  * that it is refused with exactly the messages `want`, in order (printing what came). */
 static inline void test_expect_errors(const char *name, const char *text,
