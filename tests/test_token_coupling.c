@@ -14,6 +14,7 @@
 #include "protocols/token/emission.h"
 #include "sim/base/diag.h"
 #include "sim/cli/registry.h"
+#include "sim/results/runfile.h"
 #include "sim/scenario/scenario.h"
 #include "testutil.h"
 
@@ -52,20 +53,15 @@ static size_t read_series(const char *h5, const char *name, double (*out)[2], si
 {
   hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
   assert_true(f >= 0);
-  char path[256];
-  snprintf(path, sizeof path, "/timeseries/%s", name);
-  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-  assert_true(d >= 0);
-  hid_t space = H5Dget_space(d);
-  hssize_t n = H5Sget_simple_extent_npoints(space);
+  double *time = NULL, *value = NULL;
+  long n = runfile_series(f, name, &time, &value);
   assert_true(n > 0 && (size_t)n <= max);
-  hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(double[2]));
-  H5Tinsert(type, "time", 0, H5T_NATIVE_DOUBLE);
-  H5Tinsert(type, "value", sizeof(double), H5T_NATIVE_DOUBLE);
-  assert_true(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
-  H5Tclose(type);
-  H5Sclose(space);
-  H5Dclose(d);
+  for (long i = 0; i < n; i++) {
+    out[i][0] = time[i];
+    out[i][1] = value[i];
+  }
+  free(time);
+  free(value);
   H5Fclose(f);
   return (size_t)n;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "perf_child.h"
+#include "sim/results/runfile.h"
 
 #define SCENARIO DEPINSIM_SOURCE_DIR "/scenarios/tokenomics-coupled.yaml"
 #define ERROR_EPOCHS 96
@@ -32,46 +33,30 @@ static double summary(const char *h5, const char *name)
 {
   double v = NAN;
   hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0)
-    return v;
-  hid_t g = H5Gopen2(f, "/summary", H5P_DEFAULT);
-  hid_t a = g >= 0 ? H5Aopen(g, name, H5P_DEFAULT) : -1;
-  if (a >= 0) {
-    H5Aread(a, H5T_NATIVE_DOUBLE, &v);
-    H5Aclose(a);
-  }
-  if (g >= 0)
+  hid_t g = f >= 0 ? H5Gopen2(f, "/summary", H5P_DEFAULT) : -1;
+  if (g >= 0) {
+    runfile_attr_double(g, name, &v);
     H5Gclose(g);
-  H5Fclose(f);
+  }
+  if (f >= 0)
+    H5Fclose(f);
   return v;
 }
 
 /* The values of series `name`, n of them at most; returns how many were read. */
 static size_t series(const char *h5, const char *name, double *values, size_t n)
 {
-  char path[128];
-  snprintf(path, sizeof path, "/timeseries/%s", name);
   hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t d = f >= 0 ? H5Dopen2(f, path, H5P_DEFAULT) : -1;
-  size_t got = 0;
-  if (d >= 0) {
-    hid_t space = H5Dget_space(d);
-    size_t total = (size_t)H5Sget_simple_extent_npoints(space);
-    double(*pairs)[2] = malloc(total * sizeof *pairs);
-    hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(double[2]));
-    H5Tinsert(type, "time", 0, H5T_NATIVE_DOUBLE);
-    H5Tinsert(type, "value", sizeof(double), H5T_NATIVE_DOUBLE);
-    if (pairs && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pairs) >= 0)
-      for (; got < total && got < n; got++)
-        values[got] = pairs[got][1];
-    free(pairs);
-    H5Tclose(type);
-    H5Sclose(space);
-    H5Dclose(d);
-  }
+  double *time = NULL, *value = NULL;
+  long got = f >= 0 ? runfile_series(f, name, &time, &value) : -1;
+  size_t k = 0;
+  for (; got > 0 && k < (size_t)got && k < n; k++)
+    values[k] = value[k];
+  free(time);
+  free(value);
   if (f >= 0)
     H5Fclose(f);
-  return got;
+  return k;
 }
 
 /* Runs depinsim on the coupled scenario with the overrides, into dir; prints its cost. */
