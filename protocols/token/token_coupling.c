@@ -110,9 +110,11 @@ bool token_coupling_validate(const struct scenario *sc, const struct token_conf 
               "leave horizon out)", tc->c.horizon_s, n, k->every, tc->c.epoch_s, horizon);
     ok = false;
   }
-  struct cfg_node demand = key_node(cfg, tc->section, "demand");
-  struct cfg_node own = key_node(cfg, demand, "gpu_hours_per_hour");
-  if (demand.node != tc->section.node && own.node != demand.node) {
+  struct cfg_node demand = {0}, own = {0};
+  cfg_get(cfg, tc->section, "demand", &demand, false);
+  if (demand.node)
+    cfg_get(cfg, demand, "gpu_hours_per_hour", &own, false);
+  if (own.node) {
     cfg_error(cfg, own, "a coupled run's demand is the network's workloads (allowed in "
               "token.demand: growth_per_year, buy_usd_per_day)");
     ok = false;
