@@ -332,7 +332,8 @@ void world_run(struct world *w)
   double wall_start = progress_wall_now();
   deploy_layers(w);
   apply_initial_availability(w);
-  metrics_series_add(w->metrics, "providers_active", "hosts", SERIES_GAUGE, active_probe, w);
+  if (w->n_ticks > 0 || w->n_active < w->n_providers) /* membership can change */
+    metrics_series_add(w->metrics, "providers_active", "hosts", SERIES_GAUGE, active_probe, w);
   progress_t *progress = progress_new(end, (enum progress_mode)w->progress_mode, stderr);
   xbt_assert(progress, "out of memory");
   double next_sample = interval;
